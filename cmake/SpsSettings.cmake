@@ -1,0 +1,36 @@
+# Interface targets every sps target links PRIVATE: language level and warnings.
+add_library(sps_settings INTERFACE)
+target_compile_features(sps_settings INTERFACE cxx_std_20)
+target_compile_definitions(sps_settings INTERFACE
+  $<$<CONFIG:Debug>:_GLIBCXX_ASSERTIONS>
+  BOOST_ALLOW_DEPRECATED_HEADERS)
+if(SPS_ENABLE_ASAN)
+  target_compile_options(sps_settings INTERFACE -fsanitize=address -fno-omit-frame-pointer)
+  target_link_options(sps_settings INTERFACE -fsanitize=address)
+endif()
+if(SPS_ENABLE_UBSAN)
+  target_compile_options(sps_settings INTERFACE -fsanitize=undefined -fno-sanitize-recover=undefined)
+  target_link_options(sps_settings INTERFACE -fsanitize=undefined)
+endif()
+
+add_library(sps_warnings INTERFACE)
+target_compile_options(sps_warnings INTERFACE -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor
+  $<$<BOOL:${SPS_WERROR}>:-Werror>)
+
+# sps_module(NAME SOURCES... [DEPS ...] [PUBLIC_DEPS ...]): one static library per module.
+function(sps_module name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  add_library(${name} STATIC ${ARG_SOURCES})
+  target_include_directories(${name} PUBLIC ${PROJECT_SOURCE_DIR}/src)
+  target_link_libraries(${name} PUBLIC ${ARG_DEPS} PRIVATE sps_settings sps_warnings)
+endfunction()
+
+# sps_unit_test(SOURCES... DEPS ...): add test sources to the single unit-test binary.
+function(sps_unit_test)
+  if(NOT BUILD_TESTING)
+    return()
+  endif()
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  target_sources(sps_unit_tests PRIVATE ${ARG_SOURCES})
+  target_link_libraries(sps_unit_tests PRIVATE ${ARG_DEPS})
+endfunction()

@@ -1,0 +1,56 @@
+#pragma once
+// Everything sps-apply needs from an SPS appliance, as a narrow interface over the REST
+// API. The only production implementation is transport::HttpsApplianceApi (Beast +
+// OpenSSL); tests use it against a real sps-sim over TLS. The interface exists for
+// layering (plan/ and apply/ never include Beast), not for mocking.
+//
+// Paths are absolute API paths ("/api/configuration/management/email"). Bodies are the
+// bare JSON bodies the API documents. A response is the whole JSON document the appliance
+// returned ({key, body, meta} or {items, meta} or {meta}).
+//
+// Errors: any non-2xx answer becomes a core::Error whose code follows the HTTP status
+// (401 kUnauthenticated, 403 kPermissionDenied, 404 kNotFound, 405/400/409/411/other 4xx
+// kRejected or kConflict for a lock, 5xx kUnavailable) and whose message is
+// "<status> <error.type>: <error.message>" and detail is the JSON of error.details.
+// Connection, TLS and timeout failures are kUnavailable / kTimeout. Reads may be retried
+// by the implementation; writes are never retried.
+#include "core/error.h"
+
+#include <boost/json/value.hpp>
+
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sps::appliance {
+
+/// The appliance's answer to a successful request.
+struct Response {
+  int status = 0;
+  boost::json::value body;  // null when the response had no body
+};
+
+/// A REST session with one appliance. Not thread-safe: use from one thread.
+class ApplianceApi {
+ public:
+  virtual ~ApplianceApi() = default;
+
+  /// GET /api/authentication with HTTP Basic; keeps the session_id cookie.
+  virtual core::Result<void> login() = 0;
+
+  /// GET one path. Retried on connection errors and 502/503/504; re-login once on 401.
+  virtual core::Result<Response> get(std::string_view path) = 0;
+
+  /// GETs many paths in parallel over a small pool of keep-alive connections that share the
+  /// session. Results are in the order of paths. Same retry rules as get().
+  virtual std::vector<core::Result<Response>> get_many(std::span<const std::string> paths) = 0;
+
+  /// Mutating requests. Never retried: a lost answer leaves the outcome unknown, which the
+  /// caller handles by rolling the transaction back.
+  virtual core::Result<Response> post(std::string_view path, const boost::json::value& body) = 0;
+  virtual core::Result<Response> put(std::string_view path, const boost::json::value& body) = 0;
+  virtual core::Result<Response> del(std::string_view path) = 0;
+};
+
+}  // namespace sps::appliance

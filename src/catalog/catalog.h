@@ -1,0 +1,104 @@
+#pragma once
+// The resource catalog: what sps-apply knows about each managed SPS endpoint. It is data,
+// not code: one JSON Schema (draft 7) per endpoint under schemas/, each with an "x-sps"
+// annotation, embedded into the binary at build time. Adding an endpoint = adding a file.
+//
+// The x-sps annotation (all pointers are RFC 6901 pointers into the body; "*" matches every
+// array element):
+//   "x-sps": {
+//     "path": "policies/backup_policies",   // relative to /api/configuration
+//     "shape": "collection",                 // "singleton" | "collection"
+//     "body": "object",                      // "object" (default) | "array" | "scalar"
+//     "identity": "name",                    // collections: natural key inside the body
+//     "ordered": false,                      // collections: does item order matter?
+//     "references": [{"pointer": "/target/auth_key", "target": "private_keys"}],
+//     "secrets": [{"pointer": "/token", "mode": "inline"},           // returned by GET
+//                 {"pointer": "/target/authentication/password",
+//                  "mode": "password-object"}],                       // write-only object
+//     "set_lists": ["/start_times"],         // arrays compared as sets, not in order
+//     "server_computed": ["/encryption/gpg_public_key/fingerprint"],
+//     "write_once": false,                   // passwords/private_keys: POST + GET item only
+//     "provisional": false,                  // field table not documented; report unknown live fields
+//     "available": "6.9+",                   // firmware versions, free text
+//     "builtin": false                       // kinds the user never writes (passwords, nics)
+//   }
+// This module does not validate bodies (schema/ does) and does no I/O.
+#include "core/error.h"
+
+#include <boost/json/value.hpp>
+
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sps::catalog {
+
+enum class Shape { kSingleton, kCollection };
+enum class BodyType { kObject, kArray, kScalar };
+enum class SecretMode {
+  kInline,          // the secret is a string in the body; GET returns it
+  kPasswordObject,  // the body holds a reference to a write-once /api/configuration/passwords object
+  kPrivateKeyObject // likewise for /api/configuration/private_keys
+};
+
+/// A body location that refers to another object by key. target is the kind path of the
+/// referenced collection ("policies/backup_policies", "x509", "network/nics").
+struct ReferenceSpec {
+  std::string pointer;
+  std::string target;
+};
+
+/// A body location that holds a secret.
+struct SecretSpec {
+  std::string pointer;
+  SecretMode mode = SecretMode::kInline;
+};
+
+/// One managed endpoint.
+struct Kind {
+  std::string path;       // "policies/backup_policies"
+  std::string rest_path;  // "/api/configuration/policies/backup_policies"
+  Shape shape = Shape::kSingleton;
+  BodyType body = BodyType::kObject;
+  std::string identity;  // collections: "name"; empty for singletons
+  bool ordered = false;
+  bool write_once = false;
+  bool provisional = false;
+  bool builtin = false;
+  std::string available;
+  std::vector<ReferenceSpec> references;
+  std::vector<SecretSpec> secrets;
+  std::vector<std::string> set_lists;
+  std::vector<std::string> server_computed;
+  boost::json::value schema;  // the whole JSON Schema document, x-sps included
+  std::string schema_file;    // "policies/backup_policies.json"
+
+  bool is_collection() const { return shape == Shape::kCollection; }
+  /// The secret spec whose pointer pattern matches a concrete pointer, or nullptr.
+  const SecretSpec* secret_at(std::string_view pointer) const;
+  /// The reference spec whose pointer pattern matches a concrete pointer, or nullptr.
+  const ReferenceSpec* reference_at(std::string_view pointer) const;
+};
+
+/// All kinds, sorted by path. Immutable after construction.
+class Catalog {
+ public:
+  /// The catalog compiled into this binary (schemas/ at build time). Parsed once.
+  static const Catalog& builtin();
+
+  /// Parses schema documents ({file name, JSON text}). Fails with kInternal naming the file
+  /// on malformed JSON or a malformed x-sps annotation (so a bad schema fails the tests).
+  static core::Result<Catalog> parse(std::span<const std::pair<std::string, std::string>> files);
+
+  const Kind* find(std::string_view path) const;
+  const std::vector<Kind>& kinds() const { return m_kinds; }
+
+  /// Kinds in dependency order: every kind comes after the kinds it references.
+  std::vector<const Kind*> dependency_order() const;
+
+ private:
+  std::vector<Kind> m_kinds;
+};
+
+}  // namespace sps::catalog
