@@ -1,0 +1,49 @@
+#pragma once
+// A JSON Schema draft-7 validator on Boost.JSON. Supports: type, enum, const, properties,
+// required, additionalProperties, patternProperties, propertyNames, dependencies,
+// items/additionalItems, contains, min/max (Length, Items, Properties), minimum/maximum,
+// exclusiveMinimum/exclusiveMaximum, multipleOf, uniqueItems, pattern, format (ipv4, ipv6,
+// hostname, uri, date, time, date-time, email, ...), allOf/anyOf/oneOf/not,
+// if/then/else, $ref with local JSON pointers and definitions, boolean schemas.
+// Unknown keywords (x-sps, description, ...) are ignored, as the spec requires.
+// No I/O: remote $refs are not fetched (compile fails on them).
+#include "core/error.h"
+
+#include <boost/json/value.hpp>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace sps::schema {
+
+/// One violation. instance_pointer locates the offending value in the validated document
+/// (for additionalProperties: the unknown member itself, e.g. "/listen/0/prot"), so callers
+/// can map it to a file:line:col. keyword is the failing keyword ("type", "enum", ...).
+struct ValidationError {
+  std::string instance_pointer;
+  std::string schema_pointer;
+  std::string keyword;
+  std::string message;  // human-readable, e.g. "expected integer, got string"
+};
+
+/// A compiled schema. Cheap to copy (shared, immutable); safe to use from several threads.
+class Validator {
+ public:
+  /// Compiles a schema document. Fails with kInvalidArgument on a malformed schema, an
+  /// unresolvable or remote $ref, or an invalid regular expression.
+  static core::Result<Validator> compile(const boost::json::value& schema);
+
+  /// All violations (empty = valid). For anyOf/oneOf failures, reports the branch errors
+  /// that are most specific where that is unambiguous (e.g. the branch whose "selection"
+  /// const matched), else one error for the combinator itself.
+  std::vector<ValidationError> validate(const boost::json::value& instance) const;
+
+  bool is_valid(const boost::json::value& instance) const;
+
+ private:
+  struct Impl;
+  std::shared_ptr<const Impl> m_impl;
+};
+
+}  // namespace sps::schema
