@@ -1,0 +1,17 @@
+#pragma once
+// Canonical JSON text: object members sorted by key, no insignificant white space, numbers
+// as Boost.JSON prints them. Equal values give equal text, so it can be hashed and
+// compared byte for byte (plan fingerprints, simulator snapshots).
+#include <boost/json/value.hpp>
+
+#include <string>
+
+namespace sps::core {
+
+std::string canonical_json(const boost::json::value& v);
+
+/// JSON equality where object member order is irrelevant and 1 == 1.0 (Boost.JSON's
+/// operator== distinguishes int64 from double).
+bool json_equal(const boost::json::value& a, const boost::json::value& b);
+
+}  // namespace sps::core
