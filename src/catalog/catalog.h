@@ -20,8 +20,14 @@
 //     "write_once": false,                   // passwords/private_keys: POST + GET item only
 //     "provisional": false,                  // field table not documented; report unknown live fields
 //     "available": "6.9+",                   // firmware versions, free text
-//     "builtin": false                       // kinds the user never writes (passwords, nics)
+//     "builtin": false,                      // kinds the user never writes (passwords, nics)
+//     "builtin_names": ["default"]           // collections: objects the appliance ships with
 //   }
+// Unknown x-sps members are rejected, so a typo in a schema file fails the tests. A schema
+// file must be named "<path>.json". Reference targets must be kinds of the same catalog, and
+// the reference graph between kinds must be acyclic (a kind referring to itself is allowed).
+// A pointer may be both a reference and a secret: password-object and private-key-object
+// secrets are references to "passwords" / "private_keys" as well.
 // This module does not validate bodies (schema/ does) and does no I/O.
 #include "core/error.h"
 
@@ -67,6 +73,7 @@ struct Kind {
   bool provisional = false;
   bool builtin = false;
   std::string available;
+  std::vector<std::string> builtin_names;  // names of objects the appliance ships with ("default")
   std::vector<ReferenceSpec> references;
   std::vector<SecretSpec> secrets;
   std::vector<std::string> set_lists;
@@ -94,11 +101,13 @@ class Catalog {
   const Kind* find(std::string_view path) const;
   const std::vector<Kind>& kinds() const { return m_kinds; }
 
-  /// Kinds in dependency order: every kind comes after the kinds it references.
+  /// Kinds in dependency order: every kind comes after the kinds it references. Kinds that
+  /// are not ordered relative to each other come in path order, so the result is deterministic.
   std::vector<const Kind*> dependency_order() const;
 
  private:
   std::vector<Kind> m_kinds;
+  std::vector<std::size_t> m_order;  // indices into m_kinds, in dependency order
 };
 
 }  // namespace sps::catalog
