@@ -109,6 +109,23 @@ json::value* find_pointer(json::value& root, std::string_view pointer) {
   return v;
 }
 
+bool erase_pointer(json::value& root, std::string_view pointer) {
+  const std::size_t slash = pointer.rfind('/');
+  if (slash == std::string_view::npos) return false;
+  json::value* parent = find_pointer(root, pointer.substr(0, slash));
+  if (parent == nullptr) return false;
+  const std::string token = split_pointer(pointer.substr(slash)).front();
+  if (auto* obj = parent->if_object()) return obj->erase(token) != 0;
+  if (auto* arr = parent->if_array()) {
+    std::size_t index = 0;
+    auto [p, ec] = std::from_chars(token.data(), token.data() + token.size(), index);
+    if (ec != std::errc() || p != token.data() + token.size() || index >= arr->size()) return false;
+    arr->erase(arr->begin() + static_cast<std::ptrdiff_t>(index));
+    return true;
+  }
+  return false;
+}
+
 void for_each_match(const json::value& root, std::string_view pattern,
                     const std::function<void(const std::string&, const json::value&)>& fn) {
   std::string path;

@@ -23,6 +23,9 @@ std::string append_pointer(std::string_view parent, std::string_view token);
 const boost::json::value* find_pointer(const boost::json::value& root, std::string_view pointer);
 boost::json::value* find_pointer(boost::json::value& root, std::string_view pointer);
 
+/// Removes the member or array element at pointer. Returns false when nothing is there.
+bool erase_pointer(boost::json::value& root, std::string_view pointer);
+
 /// Calls fn(concrete_pointer, value) for every value matching a pattern in which "*"
 /// matches every element of an array or member of an object. Missing paths match nothing.
 void for_each_match(const boost::json::value& root, std::string_view pattern,

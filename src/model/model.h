@@ -47,6 +47,9 @@ struct Resource {
   std::map<std::string, core::SourceLocation> locations;
   /// desired only: pointers whose values came from !secret tags.
   std::vector<SecretSource> secrets;
+  /// live only: fields the appliance returned that the kind's schema does not know. They
+  /// are left out of comparisons and sent back unchanged on writes, never dropped.
+  std::vector<std::pair<std::string, boost::json::value>> preserved;
 
   /// Best location for a body pointer: the pointer itself, else its nearest ancestor.
   core::SourceLocation location_of(const std::string& pointer) const;
@@ -57,6 +60,8 @@ struct Settings {
   std::set<std::string> prune;                // kinds whose unmanaged items are deleted
   std::vector<std::string> ignore;            // "kind[name]/pointer" or "kind/pointer" rules
   std::map<std::string, core::SourceLocation> kind_locations;  // where each kind's key is
+  std::map<std::string, core::SourceLocation> prune_locations;  // prune entry -> where it is written
+  std::vector<core::SourceLocation> ignore_locations;           // parallel to ignore
 };
 
 /// Everything the YAML files declare, merged.

@@ -1,0 +1,300 @@
+#include "diff/diff.h"
+
+#include "core/canonical_json.h"
+#include "core/json_pointer.h"
+#include "model/normalize.h"
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+namespace sps::diff {
+namespace json = boost::json;
+using model::Address;
+using model::Resource;
+
+std::string_view to_string(Action a) {
+  switch (a) {
+    case Action::kNoOp: return "no-op";
+    case Action::kCreate: return "create";
+    case Action::kUpdate: return "update";
+    case Action::kDelete: return "delete";
+  }
+  return "unknown";
+}
+
+bool ChangeSet::has_changes() const {
+  return std::any_of(changes.begin(), changes.end(), [](const Change& c) { return c.action != Action::kNoOp; });
+}
+
+namespace {
+
+bool is_write_only(catalog::SecretMode m) { return m != catalog::SecretMode::kInline; }
+
+/// Walks two values in parallel and records changed leaves.
+class FieldDiffer {
+ public:
+  FieldDiffer(const catalog::Kind& kind, std::vector<FieldChange>& out) : m_kind(kind), m_out(out) {}
+
+  std::size_t unchanged() const { return m_unchanged; }
+
+  void run(const std::string& ptr, const json::value* before, const json::value* after) {
+    if (before == nullptr && after == nullptr) return;
+    if (before != nullptr && after != nullptr && core::json_equal(*before, *after)) {
+      m_unchanged += count_leaves(*before);
+      return;
+    }
+    if (is_set_list(ptr) && before && after && before->is_array() && after->is_array()) {
+      if (sorted_canonical(*before) == sorted_canonical(*after)) {
+        m_unchanged += 1;
+      } else {
+        leaf(ptr, before, after);
+      }
+      return;
+    }
+    const json::value* shape = after != nullptr ? after : before;
+    const bool objects = shape->is_object() && (before == nullptr || before->is_object()) &&
+                         (after == nullptr || after->is_object());
+    if (objects && !selection_switch(before, after) && !is_secret(ptr)) {
+      std::set<std::string> keys;
+      if (before) for (const auto& m : before->get_object()) keys.insert(m.key());
+      if (after) for (const auto& m : after->get_object()) keys.insert(m.key());
+      for (const auto& k : keys) {
+        run(core::append_pointer(ptr, k), member(before, k), member(after, k));
+      }
+      return;
+    }
+    const bool arrays = shape->is_array() && (before == nullptr || before->is_array()) &&
+                        (after == nullptr || after->is_array());
+    if (arrays && before && after && before->get_array().size() == after->get_array().size() &&
+        sorted_canonical(*before) == sorted_canonical(*after)) {
+      FieldChange fc = make(ptr, before, after);
+      fc.reorder = true;
+      m_out.push_back(std::move(fc));
+      return;
+    }
+    if (arrays && all_objects(before) && all_objects(after) &&
+        (before == nullptr || after == nullptr || before->get_array().size() == after->get_array().size())) {
+      const std::size_t n = std::max(before ? before->get_array().size() : 0, after ? after->get_array().size() : 0);
+      for (std::size_t i = 0; i < n; ++i) {
+        run(ptr + "/" + std::to_string(i), before ? &before->get_array()[i] : nullptr,
+            after ? &after->get_array()[i] : nullptr);
+      }
+      return;
+    }
+    leaf(ptr, before, after);
+  }
+
+ private:
+  static const json::value* member(const json::value* v, const std::string& k) {
+    if (v == nullptr) return nullptr;
+    auto it = v->get_object().find(k);
+    return it == v->get_object().end() ? nullptr : &it->value();
+  }
+  static bool all_objects(const json::value* v) {
+    if (v == nullptr) return true;
+    const auto& a = v->get_array();
+    return !a.empty() && std::all_of(a.begin(), a.end(), [](const json::value& e) { return e.is_object(); });
+  }
+  static std::size_t count_leaves(const json::value& v) {
+    if (const auto* o = v.if_object()) {
+      std::size_t n = 0;
+      for (const auto& m : *o) n += count_leaves(m.value());
+      return n;
+    }
+    return 1;
+  }
+  static std::vector<std::string> sorted_canonical(const json::value& v) {
+    std::vector<std::string> out;
+    for (const auto& e : v.get_array()) out.push_back(core::canonical_json(e));
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+  // A union whose discriminator changes is one change: the old variant's fields go away.
+  static bool selection_switch(const json::value* before, const json::value* after) {
+    if (before == nullptr || after == nullptr) return false;
+    const json::value* a = member(before, "selection");
+    const json::value* b = member(after, "selection");
+    return a != nullptr && b != nullptr && !core::json_equal(*a, *b);
+  }
+  bool is_set_list(const std::string& ptr) const {
+    return std::any_of(m_kind.set_lists.begin(), m_kind.set_lists.end(),
+                       [&](const std::string& p) { return core::pointer_matches(p, ptr); });
+  }
+  bool is_secret(const std::string& ptr) const { return m_kind.secret_at(ptr) != nullptr; }
+
+  FieldChange make(const std::string& ptr, const json::value* before, const json::value* after) const {
+    FieldChange fc;
+    fc.pointer = ptr;
+    if (before) fc.before = *before;
+    if (after) fc.after = *after;
+    if (const auto* s = m_kind.secret_at(ptr)) {
+      fc.sensitive = true;
+      fc.write_only = is_write_only(s->mode);
+    }
+    fc.reference = m_kind.reference_at(ptr) != nullptr;
+    return fc;
+  }
+  void leaf(const std::string& ptr, const json::value* before, const json::value* after) {
+    m_out.push_back(make(ptr, before, after));
+  }
+
+  const catalog::Kind& m_kind;
+  std::vector<FieldChange>& m_out;
+  std::size_t m_unchanged = 0;
+};
+
+/// key -> name for each live collection with an identity, to read {key: ...} literals.
+using NameIndex = std::map<std::string, std::map<std::string, std::string>>;
+
+NameIndex index_names(const model::LiveState& live) {
+  NameIndex out;
+  for (const auto& r : live.resources) {
+    if (!r.address.name.empty()) out[r.address.kind][r.key] = r.address.name;
+  }
+  return out;
+}
+
+/// The desired body in the live body's canonical form: nulls and server-computed fields
+/// dropped, {key} literals that name a live object replaced by its name.
+json::value comparable_desired(const catalog::Catalog& catalog, const catalog::Kind& kind,
+                               const Resource& r, const NameIndex& names) {
+  json::value body = r.body;
+  model::normalize_body(kind, body);
+  for (const auto& ref : kind.references) {
+    const catalog::Kind* target = catalog.find(ref.target);
+    if (target == nullptr || target->identity.empty()) continue;
+    auto index = names.find(target->path);
+    if (index == names.end()) continue;
+    core::for_each_match(body, ref.pointer, [&](const std::string&, json::value& v) {
+      const json::object* o = v.if_object();
+      if (o == nullptr || !o->contains("key") || !o->at("key").is_string()) return;
+      auto it = index->second.find(std::string(o->at("key").get_string()));
+      if (it != index->second.end()) v = json::string(it->second);
+    });
+  }
+  return body;
+}
+
+/// Write-only secrets on an existing resource: compare "is one set" instead of values
+/// (the appliance cannot return them). Returns their field changes and rewrites `desired`
+/// so the structural diff does not report them again. On create there is nothing to
+/// compare: the structural diff shows the fields, marked write-only.
+std::vector<FieldChange> write_only_changes(const catalog::Kind& kind, json::value& desired,
+                                            const json::value& live, bool rotate) {
+  std::vector<FieldChange> out;
+  std::vector<std::string> unset;
+  for (const auto& s : kind.secrets) {
+    if (!is_write_only(s.mode)) continue;
+    core::for_each_match(desired, s.pointer, [&](const std::string& ptr, json::value& v) {
+      const json::value* current = core::find_pointer(live, ptr);
+      if (current != nullptr && !rotate) {
+        v = *current;  // keep the object that is set: no change
+        return;
+      }
+      FieldChange fc;
+      fc.pointer = ptr;
+      if (current) fc.before = *current;
+      fc.after = v;
+      fc.sensitive = true;
+      fc.write_only = true;
+      out.push_back(std::move(fc));
+      if (current) v = *current;
+      else unset.push_back(ptr);
+    });
+  }
+  std::reverse(unset.begin(), unset.end());
+  for (const auto& p : unset) core::erase_pointer(desired, p);
+  return out;
+}
+
+void check_references(const catalog::Catalog& catalog, const catalog::Kind& kind, const Resource& r,
+                      const model::DesiredState& desired, const model::LiveState& live,
+                      core::Diagnostics& diags) {
+  for (const auto& ref : kind.references) {
+    const catalog::Kind* target = catalog.find(ref.target);
+    if (target == nullptr || target->identity.empty()) continue;
+    core::for_each_match(r.body, ref.pointer, [&](const std::string& ptr, const json::value& v) {
+      if (!v.is_string()) return;
+      const Address a{target->path, std::string(v.get_string())};
+      if (desired.find(a) != nullptr || live.find(a) != nullptr) return;
+      core::Diagnostic d;
+      d.where = r.location_of(ptr);
+      d.resource = r.address.to_string();
+      d.pointer = ptr;
+      d.message = "reference to " + a.to_string() + ", which is neither in the desired state nor on the appliance";
+      d.hint = "define it under " + target->path + ", fix the name, or give a literal key as {key: \"...\"}";
+      diags.add(std::move(d));
+    });
+  }
+}
+
+}  // namespace
+
+ChangeSet compute_changes(const model::DesiredState& desired, const model::LiveState& live,
+                          const catalog::Catalog& catalog, const DiffOptions& options) {
+  ChangeSet out;
+  const NameIndex names = index_names(live);
+  std::set<std::string> managed_kinds;
+  for (const auto& [kind, where] : desired.settings.kind_locations) managed_kinds.insert(kind);
+  for (const auto& r : desired.resources) managed_kinds.insert(r.address.kind);
+  for (const auto& k : desired.settings.prune) managed_kinds.insert(k);
+
+  for (const auto& r : desired.resources) {
+    const catalog::Kind* kind = catalog.find(r.address.kind);
+    if (kind == nullptr) continue;  // the loader already reported it
+    check_references(catalog, *kind, r, desired, live, out.diagnostics);
+    const Resource* current = live.find(r.address);
+    Change c;
+    c.address = r.address;
+    c.where = r.location_of("");
+    c.after = r.body;
+    json::value want = comparable_desired(catalog, *kind, r, names);
+    const json::value* have = current ? &current->body : nullptr;
+    std::vector<FieldChange> secret_fields;
+    if (have) secret_fields = write_only_changes(*kind, want, *have, options.rotate_secrets);
+    FieldDiffer differ(*kind, c.fields);
+    if (current == nullptr) {
+      c.action = Action::kCreate;
+      differ.run("", nullptr, &want);
+    } else {
+      c.key = current->key;
+      c.before = current->body;
+      c.builtin = current->builtin;
+      differ.run("", have, &want);
+      c.unchanged_fields = differ.unchanged();
+    }
+    c.fields.insert(c.fields.end(), secret_fields.begin(), secret_fields.end());
+    std::sort(c.fields.begin(), c.fields.end(),
+              [](const FieldChange& a, const FieldChange& b) { return a.pointer < b.pointer; });
+    if (current != nullptr) c.action = c.fields.empty() ? Action::kNoOp : Action::kUpdate;
+    out.changes.push_back(std::move(c));
+  }
+
+  for (const auto& r : live.resources) {
+    if (r.address.name.empty() || managed_kinds.count(r.address.kind) == 0) continue;
+    if (desired.find(r.address) != nullptr) continue;
+    const catalog::Kind* kind = catalog.find(r.address.kind);
+    if (kind == nullptr) continue;
+    if (desired.settings.prune.count(r.address.kind) == 0 || r.builtin) {
+      out.unmanaged.push_back(r.address);
+      continue;
+    }
+    Change c;
+    c.address = r.address;
+    c.action = Action::kDelete;
+    c.key = r.key;
+    c.before = r.body;
+    FieldDiffer differ(*kind, c.fields);
+    differ.run("", &r.body, nullptr);
+    out.changes.push_back(std::move(c));
+  }
+  std::sort(out.changes.begin(), out.changes.end(),
+            [](const Change& a, const Change& b) { return a.address < b.address; });
+  std::sort(out.unmanaged.begin(), out.unmanaged.end());
+  return out;
+}
+
+}  // namespace sps::diff

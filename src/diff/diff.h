@@ -1,0 +1,82 @@
+#pragma once
+// Field-level structural diff between the desired state and the live state. Pure: values
+// in, values out, deterministic.
+//
+// Semantics (what a user of a declarative tool expects):
+//   * A singleton or collection item in the desired state is authoritative for its whole
+//     body: a field the YAML omits means "not set" (the appliance's explicit null), so
+//     removing a line from the YAML shows up as a change, like Terraform.
+//   * Collection items are matched by the kind's identity field (name), never by key.
+//   * Arrays are ordered unless the catalog lists them in set_lists. An ordered array whose
+//     elements are the same but in another order is reported as a reorder.
+//   * A tagged union ({"selection": ...}) whose selection changes is replaced whole.
+//   * Inline secrets are compared but marked sensitive. Write-only secrets (password or
+//     private-key objects) cannot be read back: an existing one is kept unless rotation is
+//     requested; a missing one is set.
+//   * Live items of a managed collection that the desired state does not mention are
+//     reported as unmanaged, or deleted when the collection opts in to pruning
+//     ("sps-apply: {prune: [...]}"). Built-in objects are never deleted.
+#include "catalog/catalog.h"
+#include "core/diagnostics.h"
+#include "model/model.h"
+
+#include <boost/json/value.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sps::diff {
+
+enum class Action { kNoOp, kCreate, kUpdate, kDelete };
+
+/// "create", "update", "delete", "no-op".
+std::string_view to_string(Action a);
+
+/// One changed leaf or subtree of a body.
+///   create: before is empty, after is the new value
+///   delete: before is the old value, after is empty
+///   update: both set, or one empty when the field is added or removed
+struct FieldChange {
+  std::string pointer;  // JSON pointer inside the body
+  std::optional<boost::json::value> before;
+  std::optional<boost::json::value> after;
+  bool sensitive = false;   // inline secret: never render the values
+  bool write_only = false;  // password/private-key object: values are keys or plaintext, never render
+  bool reorder = false;     // same elements in a new order
+  bool reference = false;   // the value names another object
+};
+
+/// What happens to one resource.
+struct Change {
+  model::Address address;
+  Action action = Action::kNoOp;
+  std::string key;  // the live server key (update, delete, no-op); empty for create
+  /// Normalized live body (update, delete, no-op). Never rendered directly (secrets).
+  std::optional<boost::json::value> before;
+  /// Desired body with references as names and secrets resolved (create, update, no-op).
+  /// Never rendered directly (secrets): renderers use fields.
+  std::optional<boost::json::value> after;
+  std::vector<FieldChange> fields;  // sorted by pointer; empty for no-op
+  std::size_t unchanged_fields = 0; // leaves that did not change (update)
+  core::SourceLocation where;       // the resource in the YAML (create, update, no-op)
+  bool builtin = false;
+};
+
+/// Options that change what counts as a change.
+struct DiffOptions {
+  bool rotate_secrets = false;  // re-send write-only secrets even when one is set
+};
+
+/// The result of comparing desired and live.
+struct ChangeSet {
+  std::vector<Change> changes;            // one per managed resource, sorted by address
+  std::vector<model::Address> unmanaged;  // live, not desired, not pruned; sorted
+  core::Diagnostics diagnostics;          // references to names that exist nowhere, ...
+  bool has_changes() const;
+};
+
+ChangeSet compute_changes(const model::DesiredState& desired, const model::LiveState& live,
+                          const catalog::Catalog& catalog, const DiffOptions& options = {});
+
+}  // namespace sps::diff

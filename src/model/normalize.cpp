@@ -1,0 +1,235 @@
+#include "model/normalize.h"
+
+#include "core/json_pointer.h"
+#include "schema/validator.h"
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <functional>
+
+namespace sps::model {
+namespace json = boost::json;
+
+namespace {
+
+bool is_reference_object(const json::object& obj) {
+  if (obj.size() != 2 && obj.size() != 1) return false;
+  auto key = obj.find("key");
+  auto meta = obj.find("meta");
+  if (meta == obj.end() || !meta->value().is_object()) return false;
+  if (obj.size() == 1) return meta->value().get_object().contains("href");  // {meta:{href}} only
+  return key != obj.end() && key->value().is_string();
+}
+
+// The key of a reference written {meta: {href: ".../<key>"}} without a key member, as one
+// documentation sample shows: the last path segment of the href.
+json::string key_from_href(const json::object& meta) {
+  auto href = meta.find("href");
+  if (href == meta.end() || !href->value().is_string()) return {};
+  std::string_view h = href->value().get_string();
+  return json::string(h.substr(h.rfind('/') + 1));
+}
+
+void drop_nulls(json::value& v) {
+  if (auto* obj = v.if_object()) {
+    for (auto it = obj->begin(); it != obj->end();) {
+      if (it->value().is_null()) {
+        it = obj->erase(it);
+      } else {
+        drop_nulls(it->value());
+        ++it;
+      }
+    }
+  } else if (auto* arr = v.if_array()) {
+    for (auto& e : *arr) drop_nulls(e);
+  }
+}
+
+// Erases every match of a pattern pointer ("*" allowed), deepest/last first so indexes stay valid.
+void erase_matches(json::value& root, const std::string& pattern) {
+  std::vector<std::string> hits;
+  core::for_each_match(root, pattern, [&](const std::string& p, const json::value&) { hits.push_back(p); });
+  std::reverse(hits.begin(), hits.end());
+  for (const auto& p : hits) core::erase_pointer(root, p);
+}
+
+/// key -> name for every fetched collection that has an identity field.
+using NameIndex = std::map<std::string, std::map<std::string, std::string>>;
+
+void map_reference_names(const catalog::Catalog& catalog, const catalog::Kind& kind,
+                         const NameIndex& names, json::value& body) {
+  for (const auto& ref : kind.references) {
+    const catalog::Kind* target = catalog.find(ref.target);
+    if (target == nullptr || target->identity.empty()) continue;  // keys stay keys
+    auto index = names.find(target->path);
+    core::for_each_match(body, ref.pointer, [&](const std::string&, json::value& v) {
+      if (!v.is_string()) return;
+      const std::string key(v.get_string());
+      if (index != names.end()) {
+        if (auto it = index->second.find(key); it != index->second.end()) {
+          v = json::string(it->second);
+          return;
+        }
+      }
+      v = json::object{{"key", key}};
+    });
+  }
+}
+
+class UnknownFieldFinder {
+ public:
+  /// Moves members the kind's schema rejects as additionalProperties into preserved.
+  void run(const catalog::Kind& kind, Resource& r, core::Diagnostics& diags) {
+    auto it = m_validators.find(kind.path);
+    if (it == m_validators.end()) {
+      auto compiled = schema::Validator::compile(kind.schema);
+      if (!compiled) return;  // a broken schema is caught by the catalog's own tests
+      it = m_validators.emplace(kind.path, *compiled).first;
+    }
+    std::vector<std::string> unknown;
+    for (const auto& e : it->second.validate(r.body)) {
+      if (e.keyword == "additionalProperties") unknown.push_back(e.instance_pointer);
+    }
+    std::sort(unknown.begin(), unknown.end());
+    unknown.erase(std::unique(unknown.begin(), unknown.end()), unknown.end());
+    std::reverse(unknown.begin(), unknown.end());
+    for (const auto& p : unknown) {
+      if (const json::value* v = core::find_pointer(r.body, p)) {
+        r.preserved.emplace_back(p, *v);
+        core::erase_pointer(r.body, p);
+        diags.warning({}, "the appliance returned field " + p + " of " + r.address.to_string() +
+                              ", which the " + kind.path + " schema does not declare",
+                      "it is ignored by the diff and sent back unchanged; please report it so the "
+                      "schema (schemas/" + kind.schema_file + ") can be corrected");
+      }
+    }
+    std::reverse(r.preserved.begin(), r.preserved.end());
+  }
+
+ private:
+  std::map<std::string, schema::Validator> m_validators;
+};
+
+// The document of one collection item: from the listing, or fetched separately.
+const json::value* item_body(const json::object& item, const RawLive& raw, const std::string& rest_path) {
+  if (auto b = item.find("body"); b != item.end()) return &b->value();
+  auto key = item.find("key");
+  if (key == item.end() || !key->value().is_string()) return nullptr;
+  auto doc = raw.items.find(rest_path + "/" + std::string(key->value().get_string()));
+  if (doc == raw.items.end() || !doc->second.is_object()) return nullptr;
+  auto b = doc->second.get_object().find("body");
+  return b == doc->second.get_object().end() ? nullptr : &b->value();
+}
+
+}  // namespace
+
+void collapse_references(json::value& v) {
+  if (auto* obj = v.if_object()) {
+    if (is_reference_object(*obj)) {
+      auto key = obj->find("key");
+      v = key != obj->end() ? key->value().get_string()
+                            : key_from_href(obj->at("meta").get_object());
+      return;
+    }
+    for (auto& m : *obj) collapse_references(m.value());
+  } else if (auto* arr = v.if_array()) {
+    for (auto& e : *arr) collapse_references(e);
+  }
+}
+
+void normalize_body(const catalog::Kind& kind, json::value& body) {
+  drop_nulls(body);
+  for (const auto& p : kind.server_computed) erase_matches(body, p);
+}
+
+std::vector<std::string> kinds_to_fetch(const catalog::Catalog& catalog, const std::set<std::string>& managed) {
+  std::set<std::string> out;
+  std::vector<std::string> todo(managed.begin(), managed.end());
+  while (!todo.empty()) {
+    const std::string path = todo.back();
+    todo.pop_back();
+    const catalog::Kind* kind = catalog.find(path);
+    if (kind == nullptr || kind->write_once || !out.insert(path).second) continue;
+    for (const auto& ref : kind->references) todo.push_back(ref.target);
+  }
+  return {out.begin(), out.end()};
+}
+
+LiveState normalize_live(const catalog::Catalog& catalog, const std::vector<std::string>& kinds,
+                         const RawLive& raw, core::Diagnostics& diags) {
+  LiveState live;
+  // Pass 1: split documents into resources with collapsed references, and index names.
+  NameIndex names;
+  for (const auto& path : kinds) {
+    const catalog::Kind* kind = catalog.find(path);
+    if (kind == nullptr) continue;
+    if (raw.missing.count(path) != 0) {
+      live.missing_kinds.insert(path);
+      continue;
+    }
+    auto doc_it = raw.documents.find(path);
+    if (doc_it == raw.documents.end()) continue;
+    live.kinds.insert(path);
+    const json::value& doc = doc_it->second;
+    const json::object* obj = doc.if_object();
+    if (!kind->is_collection()) {
+      const json::value* body = obj != nullptr && obj->contains("body") ? &obj->at("body") : nullptr;
+      if (body == nullptr) {
+        diags.error({}, "the appliance's answer for " + kind->rest_path + " has no body",
+                    "expected {\"key\", \"body\", \"meta\"} as the SPS REST API documents for a singleton");
+        continue;
+      }
+      Resource r;
+      r.address = {path, ""};
+      r.body = *body;
+      if (auto k = obj->find("key"); k != obj->end() && k->value().is_string()) r.key = k->value().get_string();
+      collapse_references(r.body);
+      live.resources.push_back(std::move(r));
+      continue;
+    }
+    const json::value* items = obj != nullptr && obj->contains("items") ? &obj->at("items") : nullptr;
+    if (items == nullptr || !items->is_array()) {
+      diags.error({}, "the appliance's answer for " + kind->rest_path + " is not a collection listing",
+                  "expected {\"items\": [...]} as the SPS REST API documents for a collection");
+      continue;
+    }
+    auto& order = live.order[path];
+    for (const auto& item_value : items->get_array()) {
+      const json::object* item = item_value.if_object();
+      const json::value* body = item != nullptr ? item_body(*item, raw, kind->rest_path) : nullptr;
+      if (body == nullptr) {
+        diags.error({}, "an item of " + kind->rest_path + " has no body", "");
+        continue;
+      }
+      Resource r;
+      r.body = *body;
+      if (auto k = item->find("key"); k != item->end() && k->value().is_string()) r.key = k->value().get_string();
+      r.builtin = !r.key.empty() && r.key.front() == '-';
+      std::string name = r.key;
+      if (!kind->identity.empty()) {
+        if (const json::value* id = core::find_pointer(r.body, "/" + kind->identity); id && id->is_string()) {
+          name = id->get_string();
+        }
+      }
+      r.address = {path, name};
+      collapse_references(r.body);
+      names[path][r.key] = name;
+      order.push_back(name);
+      live.resources.push_back(std::move(r));
+    }
+  }
+  // Pass 2: references to names, canonical form, unknown fields.
+  UnknownFieldFinder unknown;
+  for (auto& r : live.resources) {
+    const catalog::Kind* kind = catalog.find(r.address.kind);
+    map_reference_names(catalog, *kind, names, r.body);
+    normalize_body(*kind, r.body);
+    unknown.run(*kind, r, diags);
+  }
+  std::sort(live.resources.begin(), live.resources.end(),
+            [](const Resource& a, const Resource& b) { return a.address < b.address; });
+  return live;
+}
+
+}  // namespace sps::model

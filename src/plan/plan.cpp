@@ -1,0 +1,247 @@
+#include "plan/plan.h"
+
+#include "core/canonical_json.h"
+#include "core/json_pointer.h"
+#include "core/sha256.h"
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <set>
+
+namespace sps::plan {
+namespace json = boost::json;
+using diff::Action;
+using model::Address;
+
+std::size_t Plan::count(Action a) const {
+  return static_cast<std::size_t>(
+      std::count_if(steps.begin(), steps.end(), [a](const Step& s) { return s.action == a; }));
+}
+
+std::string fingerprint(const model::Resource* live) {
+  if (live == nullptr) return "absent";
+  json::object doc{{"key", live->key}, {"body", live->body}};
+  json::array preserved;
+  for (const auto& [p, v] : live->preserved) preserved.push_back(json::array{json::string(p), v});
+  doc["preserved"] = std::move(preserved);
+  return core::sha256_hex(core::canonical_json(doc));
+}
+
+std::string desired_digest(const model::DesiredState& desired) {
+  json::array doc;
+  for (const auto& r : desired.resources) {
+    json::value body = r.body;
+    for (const auto& s : r.secrets) {
+      if (json::value* v = core::find_pointer(body, s.pointer)) *v = json::object{{"$secret", s.description}};
+    }
+    doc.push_back(json::object{{"address", r.address.to_string()}, {"body", std::move(body)}});
+  }
+  json::object settings;
+  settings["prune"] = json::value_from(desired.settings.prune);
+  return core::sha256_hex(core::canonical_json(json::object{{"resources", doc}, {"settings", settings}}));
+}
+
+namespace {
+
+/// A step before ordering, with the edges that order it.
+struct Draft {
+  Step step;
+  std::set<Address> needs;  // created objects this step's body references
+  std::size_t rank = 0;     // the kind's position in catalog dependency order
+};
+
+std::string source_of(const model::Resource* r, const std::string& pointer) {
+  if (r != nullptr) {
+    for (const auto& s : r->secrets) {
+      if (s.pointer == pointer) return s.description;
+    }
+  }
+  return "inline";
+}
+
+bool changes_secret(const diff::Change& c, const std::string& pointer) {
+  if (c.action == Action::kCreate) return true;
+  return std::any_of(c.fields.begin(), c.fields.end(),
+                     [&](const diff::FieldChange& f) { return f.write_only && f.pointer == pointer; });
+}
+
+/// References that a normalized body makes to objects of kinds with an identity.
+std::set<Address> referenced_names(const catalog::Catalog& catalog, const catalog::Kind& kind, const json::value& body) {
+  std::set<Address> out;
+  for (const auto& ref : kind.references) {
+    const catalog::Kind* target = catalog.find(ref.target);
+    if (target == nullptr || target->identity.empty()) continue;
+    core::for_each_match(body, ref.pointer, [&](const std::string&, const json::value& v) {
+      if (v.is_string()) out.insert({target->path, std::string(v.get_string())});
+    });
+  }
+  return out;
+}
+
+void set_at(json::value& root, const std::string& pointer, const json::value& v) {
+  const std::size_t slash = pointer.rfind('/');
+  if (slash == std::string::npos) return;
+  json::value* parent = core::find_pointer(root, pointer.substr(0, slash));
+  if (parent == nullptr || !parent->is_object()) return;
+  parent->get_object()[core::split_pointer(pointer.substr(slash)).front()] = v;
+}
+
+class Builder {
+ public:
+  Builder(const diff::ChangeSet& changes, const model::DesiredState& desired, const model::LiveState& live,
+          const catalog::Catalog& catalog)
+      : m_changes(changes), m_desired(desired), m_live(live), m_catalog(catalog) {
+    const auto order = catalog.dependency_order();
+    for (std::size_t i = 0; i < order.size(); ++i) m_rank[order[i]->path] = i;
+    for (const auto& c : changes.changes) {
+      if (c.action == Action::kCreate) m_created.insert(c.address);
+    }
+  }
+
+  core::Result<Plan> run() {
+    Plan plan;
+    plan.unmanaged = m_changes.unmanaged;
+    plan.desired_digest = desired_digest(m_desired);
+    std::vector<Draft> writes;
+    std::vector<Draft> deletes;
+    for (const auto& c : m_changes.changes) {
+      if (c.action == Action::kNoOp) {
+        plan.no_change.push_back(c.address);
+        continue;
+      }
+      const catalog::Kind* kind = m_catalog.find(c.address.kind);
+      if (kind == nullptr) continue;
+      const model::Resource* current = m_live.find(c.address);
+      plan.fingerprints[c.address.to_string()] = fingerprint(current);
+      Draft d;
+      d.rank = m_rank[kind->path];
+      d.step.action = c.action;
+      d.step.address = c.address;
+      d.step.change = c;
+      if (c.action == Action::kDelete) {
+        d.step.method = "DELETE";
+        d.step.path = kind->rest_path + "/" + c.key;
+        if (c.before) d.needs = referenced_names(m_catalog, *kind, *c.before);
+        deletes.push_back(std::move(d));
+        continue;
+      }
+      auto filled = fill_body(*kind, c, current, d, plan);
+      if (!filled) return filled.error();
+      writes.push_back(std::move(d));
+    }
+    auto ordered_writes = order(std::move(writes), false);
+    if (!ordered_writes) return ordered_writes.error();
+    auto ordered_deletes = order(std::move(deletes), true);
+    if (!ordered_deletes) return ordered_deletes.error();
+    for (auto& s : *ordered_writes) plan.steps.push_back(std::move(s));
+    for (auto& s : *ordered_deletes) plan.steps.push_back(std::move(s));
+    for (std::size_t i = 0; i < plan.steps.size(); ++i) plan.steps[i].index = i + 1;
+    return plan;
+  }
+
+ private:
+  core::Result<void> fill_body(const catalog::Kind& kind, const diff::Change& c, const model::Resource* current,
+                               Draft& d, Plan& plan) {
+    const model::Resource* want = m_desired.find(c.address);
+    Step& s = d.step;
+    s.body = want != nullptr ? want->body : (c.after ? *c.after : json::value());
+    const bool create = c.action == Action::kCreate;
+    s.method = create && kind.is_collection() ? "POST" : "PUT";
+    s.path = !kind.is_collection() ? kind.rest_path : create ? kind.rest_path : kind.rest_path + "/" + c.key;
+    core::Result<void> result;
+    for (const auto& ref : kind.references) {
+      const catalog::Kind* target = m_catalog.find(ref.target);
+      if (target == nullptr) continue;
+      core::for_each_match(s.body, ref.pointer, [&](const std::string& ptr, json::value& v) {
+        if (const json::object* o = v.if_object(); o && o->contains("key") && o->at("key").is_string()) {
+          v = o->at("key");  // a literal key written by the user
+          return;
+        }
+        if (!v.is_string() || target->identity.empty()) return;  // keys of unnamed kinds pass as is
+        const Address ta{target->path, std::string(v.get_string())};
+        if (const model::Resource* existing = m_live.find(ta)) {
+          v = json::string(existing->key);
+          plan.fingerprints[ta.to_string()] = fingerprint(existing);
+        } else if (m_created.count(ta) != 0) {
+          s.references.push_back({ptr, ta});
+          d.needs.insert(ta);
+        } else if (result) {
+          result = core::Error(core::ErrorCode::kInvalidConfig,
+                               c.address.to_string() + ": reference to " + ta.to_string() +
+                                   ", which is neither on the appliance nor created by this plan");
+        }
+      });
+    }
+    if (!result) return result;
+    for (const auto& sec : kind.secrets) {
+      core::for_each_match(s.body, sec.pointer, [&](const std::string& ptr, json::value& v) {
+        if (sec.mode == catalog::SecretMode::kInline) {
+          s.inline_secrets.push_back({ptr, sec.mode, source_of(want, ptr)});
+        } else if (changes_secret(c, ptr)) {
+          s.secrets.push_back({ptr, sec.mode, source_of(want, ptr)});
+        } else if (const json::value* existing = c.before ? core::find_pointer(*c.before, ptr) : nullptr) {
+          v = *existing;  // keep the password object that is set
+        }
+      });
+    }
+    if (current != nullptr) {
+      for (const auto& [ptr, value] : current->preserved) set_at(s.body, ptr, value);
+    }
+    return {};
+  }
+
+  // Kahn's algorithm; among ready steps the lowest (rank, address) goes first, or for
+  // deletes the highest rank (referrers) first.
+  core::Result<std::vector<Step>> order(std::vector<Draft> drafts, bool deletes) {
+    std::vector<Step> out;
+    std::vector<bool> done(drafts.size(), false);
+    std::set<Address> pending;
+    for (const auto& d : drafts) pending.insert(d.step.address);
+    auto before = [&](const Draft& a, const Draft& b) {
+      if (a.rank != b.rank) return deletes ? a.rank > b.rank : a.rank < b.rank;
+      return a.step.address < b.step.address;
+    };
+    for (std::size_t emitted = 0; emitted < drafts.size(); ++emitted) {
+      std::size_t best = drafts.size();
+      for (std::size_t i = 0; i < drafts.size(); ++i) {
+        if (done[i]) continue;
+        // A write waits for the creates it references; a delete waits for the deletes of
+        // the objects that reference it.
+        bool ready = true;
+        if (!deletes) {
+          for (const auto& n : drafts[i].needs) ready = ready && (pending.count(n) == 0 || n == drafts[i].step.address);
+        } else {
+          for (std::size_t j = 0; j < drafts.size() && ready; ++j) {
+            if (!done[j] && j != i && drafts[j].needs.count(drafts[i].step.address) != 0) ready = false;
+          }
+        }
+        if (ready && (best == drafts.size() || before(drafts[i], drafts[best]))) best = i;
+      }
+      if (best == drafts.size()) {
+        return core::Error(core::ErrorCode::kInvalidConfig,
+                           "the objects to create reference each other in a cycle; create one without the reference first");
+      }
+      done[best] = true;
+      pending.erase(drafts[best].step.address);
+      out.push_back(std::move(drafts[best].step));
+    }
+    return out;
+  }
+
+  const diff::ChangeSet& m_changes;
+  const model::DesiredState& m_desired;
+  const model::LiveState& m_live;
+  const catalog::Catalog& m_catalog;
+  std::map<std::string, std::size_t> m_rank;
+  std::set<Address> m_created;
+};
+
+}  // namespace
+
+core::Result<Plan> build_plan(const diff::ChangeSet& changes, const model::DesiredState& desired,
+                              const model::LiveState& live, const catalog::Catalog& catalog) {
+  return Builder(changes, desired, live, catalog).run();
+}
+
+}  // namespace sps::plan

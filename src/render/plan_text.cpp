@@ -1,0 +1,139 @@
+#include "render/render.h"
+
+#include <boost/json.hpp>
+
+#include <sstream>
+
+namespace sps::render {
+namespace json = boost::json;
+using diff::Action;
+
+namespace {
+
+const char* kGreen = "\x1b[32m";
+const char* kYellow = "\x1b[33m";
+const char* kRed = "\x1b[31m";
+const char* kBold = "\x1b[1m";
+const char* kReset = "\x1b[0m";
+
+class Painter {
+ public:
+  explicit Painter(bool color) : m_color(color) {}
+  std::string operator()(const char* code, const std::string& s) const {
+    return m_color ? std::string(code) + s + kReset : s;
+  }
+
+ private:
+  bool m_color;
+};
+
+char symbol(Action a) {
+  switch (a) {
+    case Action::kCreate: return '+';
+    case Action::kDelete: return '-';
+    default: return '~';
+  }
+}
+
+const char* colour(char sym) { return sym == '+' ? kGreen : sym == '-' ? kRed : kYellow; }
+
+std::string headline(const plan::Step& s) {
+  switch (s.action) {
+    case Action::kCreate: return "will be created";
+    case Action::kDelete: return "will be deleted";
+    default: return "will be updated in place";
+  }
+}
+
+void write_field(std::ostringstream& out, const Painter& paint, const plan::Step& s, const diff::FieldChange& f) {
+  char sym = '~';
+  if (!f.before) sym = '+';
+  else if (!f.after) sym = '-';
+  if (s.action == Action::kCreate) sym = '+';
+  if (s.action == Action::kDelete) sym = '-';
+  out << "      " << paint(colour(sym), std::string(1, sym)) << ' ' << display_path(f.pointer) << ": ";
+  if (f.reorder) out << "(reordered) ";
+  if (sym == '+') {
+    out << display_value(f, true, s.action);
+  } else if (sym == '-') {
+    out << display_value(f, false, s.action);
+  } else {
+    out << display_value(f, false, s.action) << " -> " << display_value(f, true, s.action);
+  }
+  out << '\n';
+}
+
+}  // namespace
+
+std::string render_plan_text(const plan::Plan& plan, const TextOptions& options) {
+  const Painter paint(options.color);
+  std::ostringstream out;
+  if (plan.steps.empty()) {
+    out << paint(kGreen, "No changes.") << " The appliance matches the desired state ("
+        << plan.no_change.size() << " resources checked).\n";
+  } else {
+    out << "sps-apply will perform the following actions, in this order, in one transaction:\n";
+    for (const auto& s : plan.steps) {
+      const char sym = symbol(s.action);
+      out << "\n  " << paint(kBold, "# " + s.address.to_string()) << ' ' << headline(s) << '\n';
+      out << "  # step " << s.index << ": " << s.method << ' ' << s.path << '\n';
+      out << "  " << paint(colour(sym), std::string(1, sym)) << ' ' << s.address.to_string() << '\n';
+      for (const auto& f : s.change.fields) write_field(out, paint, s, f);
+      if (s.action == Action::kUpdate && s.change.unchanged_fields > 0) {
+        out << "        (" << s.change.unchanged_fields << " unchanged field"
+            << (s.change.unchanged_fields == 1 ? "" : "s") << " hidden)\n";
+      }
+      for (const auto& r : s.references) {
+        out << "        (" << display_path(r.pointer) << " refers to " << r.target.to_string()
+            << ", created by an earlier step)\n";
+      }
+    }
+  }
+  if (!plan.unmanaged.empty()) {
+    out << "\nUnmanaged (on the appliance, not in the desired state; left untouched):\n";
+    for (const auto& a : plan.unmanaged) out << "  " << a.to_string() << '\n';
+  }
+  out << "\n"
+      << paint(kBold, "Plan:") << ' ' << plan.count(Action::kCreate) << " to create, "
+      << plan.count(Action::kUpdate) << " to update, " << plan.count(Action::kDelete) << " to delete.\n";
+  return out.str();
+}
+
+json::value plan_to_json(const plan::Plan& plan) {
+  json::object doc;
+  doc["format_version"] = kFormatVersion;
+  doc["desired_digest"] = plan.desired_digest;
+  doc["summary"] = {{"create", plan.count(Action::kCreate)},
+                    {"update", plan.count(Action::kUpdate)},
+                    {"delete", plan.count(Action::kDelete)},
+                    {"unchanged", plan.no_change.size()},
+                    {"unmanaged", plan.unmanaged.size()}};
+  json::array steps;
+  for (const auto& s : plan.steps) {
+    json::object o;
+    o["index"] = s.index;
+    o["address"] = s.address.to_string();
+    o["kind"] = s.address.kind;
+    if (!s.address.name.empty()) o["name"] = s.address.name;
+    o["action"] = diff::to_string(s.action);
+    o["method"] = s.method;
+    o["path"] = s.path;
+    json::array fields;
+    for (const auto& f : s.change.fields) fields.push_back(field_to_json(f, s.action));
+    o["changes"] = std::move(fields);
+    if (s.action == Action::kUpdate) o["unchanged_fields"] = s.change.unchanged_fields;
+    json::array depends;
+    for (const auto& r : s.references) depends.push_back(json::string(r.target.to_string()));
+    if (!depends.empty()) o["depends_on"] = std::move(depends);
+    steps.push_back(std::move(o));
+  }
+  doc["steps"] = std::move(steps);
+  json::array unmanaged;
+  for (const auto& a : plan.unmanaged) unmanaged.push_back(json::string(a.to_string()));
+  doc["unmanaged"] = std::move(unmanaged);
+  return doc;
+}
+
+std::string render_plan_json(const plan::Plan& plan) { return pretty_json(plan_to_json(plan)); }
+
+}  // namespace sps::render
