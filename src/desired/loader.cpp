@@ -1,0 +1,512 @@
+#include "desired/loader.h"
+
+#include "core/json_pointer.h"
+#include "desired/suggest.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <charconv>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <system_error>
+
+namespace sps::desired {
+namespace json = boost::json;
+using core::SourceLocation;
+
+std::optional<std::string> SystemSecretResolver::env(const std::string& name) const {
+  const char* value = std::getenv(name.c_str());
+  if (value == nullptr) return std::nullopt;
+  return std::string(value);
+}
+
+core::Result<std::string> SystemSecretResolver::read_file(const std::filesystem::path& path) const {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    std::error_code ec;
+    const bool exists = std::filesystem::exists(path, ec);
+    return core::Error(core::ErrorCode::kInvalidArgument, exists ? "permission denied" : "no such file");
+  }
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+namespace {
+
+// yaml-cpp marks are 0-based and -1 when unknown; diagnostics are 1-based, 0 = unknown.
+SourceLocation location(const std::string& file, const YAML::Mark& mark) {
+  if (mark.line < 0) return {file, 0, 0};
+  return {file, mark.line + 1, mark.column + 1};
+}
+
+bool is_one_of(std::string_view s, std::initializer_list<std::string_view> options) {
+  return std::find(options.begin(), options.end(), s) != options.end();
+}
+
+// Integer of the YAML 1.2 core schema: [-+]?[0-9]+, 0o[0-7]+ or 0x[0-9a-fA-F]+.
+std::optional<json::value> parse_integer(std::string_view s) {
+  int base = 10;
+  bool negative = false;
+  std::string_view digits = s;
+  if (s.starts_with("0x")) {
+    base = 16;
+    digits = s.substr(2);
+  } else if (s.starts_with("0o")) {
+    base = 8;
+    digits = s.substr(2);
+  } else if (!s.empty() && (s[0] == '-' || s[0] == '+')) {
+    negative = s[0] == '-';
+    digits = s.substr(1);
+  }
+  if (digits.empty()) return std::nullopt;
+  std::uint64_t magnitude = 0;
+  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), magnitude, base);
+  if (end != digits.data() + digits.size()) return std::nullopt;
+  if (ec == std::errc::result_out_of_range) return json::value(std::stod(std::string(s)));
+  if (ec != std::errc()) return std::nullopt;
+  if (!negative) {
+    if (magnitude <= static_cast<std::uint64_t>(INT64_MAX)) return json::value(static_cast<std::int64_t>(magnitude));
+    return json::value(magnitude);
+  }
+  if (magnitude <= static_cast<std::uint64_t>(INT64_MAX)) return json::value(-static_cast<std::int64_t>(magnitude));
+  return json::value(-static_cast<double>(magnitude));
+}
+
+// Float of the YAML 1.2 core schema, restricted to what JSON can hold (no .inf / .nan).
+std::optional<json::value> parse_float(std::string_view s) {
+  std::size_t i = 0;
+  if (i < s.size() && (s[i] == '-' || s[i] == '+')) ++i;
+  std::size_t mantissa_digits = 0;
+  while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i, ++mantissa_digits;
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i, ++mantissa_digits;
+  }
+  if (mantissa_digits == 0) return std::nullopt;
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    if (i < s.size() && (s[i] == '-' || s[i] == '+')) ++i;
+    const std::size_t start = i;
+    while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i;
+    if (i == start) return std::nullopt;
+  }
+  if (i != s.size()) return std::nullopt;
+  double d = 0;
+  std::string text(s.front() == '+' ? s.substr(1) : s);
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), d);
+  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return json::value(d);
+}
+
+// A plain (unquoted) scalar typed the YAML 1.2 core-schema way.
+json::value type_plain_scalar(const std::string& s) {
+  if (is_one_of(s, {"", "~", "null", "Null", "NULL"})) return nullptr;
+  if (is_one_of(s, {"true", "True", "TRUE"})) return true;
+  if (is_one_of(s, {"false", "False", "FALSE"})) return false;
+  if (auto i = parse_integer(s)) return *i;
+  if (auto f = parse_float(s)) return *f;
+  return json::value(s);
+}
+
+// yaml-cpp 0.7 accepts a quoted scalar that runs to the end of the stream; find the closing
+// quote ourselves so the user hears about the missing one at the opening quote's position.
+bool quote_is_closed(const std::string& text, int pos) {
+  if (pos < 0 || static_cast<std::size_t>(pos) >= text.size()) return true;
+  const char quote = text[static_cast<std::size_t>(pos)];
+  if (quote != '"' && quote != '\'') return true;
+  for (std::size_t i = static_cast<std::size_t>(pos) + 1; i < text.size(); ++i) {
+    if (quote == '"' && text[i] == '\\') {
+      ++i;
+    } else if (text[i] == quote) {
+      if (quote == '\'' && i + 1 < text.size() && text[i + 1] == '\'') {
+        ++i;  // '' is an escaped single quote
+      } else {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+std::string parser_hint(const std::string& message) {
+  if (message.find("end of map not found") != std::string::npos ||
+      message.find("illegal map value") != std::string::npos ||
+      message.find("end of sequence not found") != std::string::npos ||
+      message.find("bad indentation") != std::string::npos) {
+    return "check the indentation of this line and the lines above it: keys of one mapping must start "
+           "in the same column";
+  }
+  if (message.find("flow not found") != std::string::npos) return "a [ ... ] or { ... } is not closed";
+  return {};
+}
+
+/// The merged result under construction, shared by all files.
+struct Merger {
+  const catalog::Catalog& catalog;
+  const SecretResolver& secrets;
+  core::Diagnostics diagnostics;
+  std::map<model::Address, model::Resource> resources;
+  model::Settings settings;
+};
+
+/// Converts one file's YAML tree into resources.
+class FileLoader {
+ public:
+  FileLoader(Merger& merger, const SourceText& source) : m_merger(merger), m_source(source) {}
+
+  void load() {
+    if (report_tabs()) return;  // yaml-cpp's own message for a tab is misleading; ours suffices
+    YAML::Node root;
+    try {
+      root = YAML::Load(m_source.text);
+    } catch (const YAML::Exception& e) {
+      error(location(m_source.name, e.mark), e.msg, parser_hint(e.msg));
+      return;
+    } catch (const std::exception& e) {
+      error({m_source.name}, e.what());
+      return;
+    }
+    if (root.IsNull()) return;  // an empty file (or only comments) declares nothing
+    if (!root.IsMap()) {
+      error(at(root), "the top level must be a mapping from kind paths to bodies",
+            "start with a kind path such as \"policies/backup_policies:\" at column 1");
+      return;
+    }
+    for (auto it = root.begin(); it != root.end(); ++it) load_top_level(it->first, it->second);
+  }
+
+ private:
+  SourceLocation at(const YAML::Node& node) const { return location(m_source.name, node.Mark()); }
+
+  void error(SourceLocation where, std::string message, std::string hint = {}) {
+    m_merger.diagnostics.error(std::move(where), std::move(message), std::move(hint));
+  }
+
+  // Tabs are not allowed in YAML indentation; yaml-cpp reports them as an unrelated syntax
+  // error a line later, so look for them first and say so plainly.
+  bool report_tabs() {
+    bool found = false;
+    int line = 1;
+    std::size_t line_start = 0;
+    for (std::size_t i = 0; i <= m_source.text.size(); ++i) {
+      if (i == m_source.text.size() || m_source.text[i] == '\n') {
+        const std::string_view text = std::string_view(m_source.text).substr(line_start, i - line_start);
+        const std::size_t first = text.find_first_not_of(" \t-");
+        const std::string_view indent = text.substr(0, first == std::string_view::npos ? text.size() : first);
+        const std::size_t tab = indent.find('\t');
+        if (tab != std::string_view::npos && first != std::string_view::npos && text[first] != '#') {
+          error({m_source.name, line, static_cast<int>(tab) + 1}, "tab character in indentation",
+                "YAML indentation must use spaces; replace the tab with spaces");
+          found = true;
+        }
+        ++line;
+        line_start = i + 1;
+      }
+    }
+    return found;
+  }
+
+  void load_top_level(const YAML::Node& key, const YAML::Node& value) {
+    if (!key.IsScalar()) {
+      error(at(key), "a top-level key must be a kind path such as \"management/email\"");
+      return;
+    }
+    const std::string& name = key.Scalar();
+    if (name == kSettingsKey) {
+      load_settings(value);
+      return;
+    }
+    const catalog::Kind* kind = m_merger.catalog.find(name);
+    if (kind == nullptr) {
+      std::vector<std::string> paths;
+      for (const auto& k : m_merger.catalog.kinds()) {
+        if (!k.builtin) paths.push_back(k.path);
+      }
+      paths.emplace_back(kSettingsKey);
+      std::string hint = did_you_mean(name, paths);
+      if (hint.empty()) hint = "top-level keys are kind paths relative to /api/configuration, e.g. \"management/email\"";
+      error(at(key), "unknown top-level key \"" + name + "\"", std::move(hint));
+      return;
+    }
+    if (kind->builtin) {
+      error(at(key), "\"" + name + "\" is built into the appliance and cannot be declared",
+            "refer to its objects by key where a body needs them");
+      return;
+    }
+    m_merger.settings.kind_locations.emplace(name, at(key));
+    if (kind->is_collection()) {
+      load_collection(*kind, key, value);
+    } else {
+      load_singleton(*kind, key, value);
+    }
+  }
+
+  void load_singleton(const catalog::Kind& kind, const YAML::Node& key, const YAML::Node& value) {
+    const bool fits = kind.body == catalog::BodyType::kObject   ? value.IsMap()
+                      : kind.body == catalog::BodyType::kArray ? value.IsSequence() || value.IsNull()
+                                                                : !value.IsMap() && !value.IsSequence();
+    if (!fits) {
+      const char* want = kind.body == catalog::BodyType::kObject  ? "a mapping (its body)"
+                         : kind.body == catalog::BodyType::kArray ? "a list"
+                                                                   : "a single value";
+      const char* got = value.IsSequence() ? "a list" : value.IsMap() ? "a mapping" : value.IsNull() ? "empty" : "a single value";
+      error(at(value.IsNull() ? key : value),
+            "\"" + kind.path + "\" is a singleton: its value must be " + want + ", not " + got,
+            value.IsSequence() ? "remove the leading \"- \": a singleton has exactly one body" : "");
+      return;
+    }
+    model::Resource resource;
+    resource.address = {kind.path, {}};
+    resource.body = convert(value, "", resource);
+    resource.locations[""] = at(key);
+    add_resource(std::move(resource));
+  }
+
+  void load_collection(const catalog::Kind& kind, const YAML::Node& key, const YAML::Node& value) {
+    if (value.IsNull()) return;  // "kind:" with nothing: declared, no items
+    if (!value.IsSequence()) {
+      error(at(value),
+            "\"" + kind.path + "\" is a collection: its value must be a list of items, not " +
+                (value.IsMap() ? "a mapping" : "a single value"),
+            "write each item as a list entry starting with \"- " + kind.identity + ": ...\"");
+      return;
+    }
+    (void)key;
+    std::size_t index = 0;
+    for (const auto& item : value) {
+      ++index;
+      if (!item.IsMap()) {
+        error(at(item), "item " + std::to_string(index) + " of \"" + kind.path + "\" must be a mapping (a body)");
+        continue;
+      }
+      const YAML::Node identity = item[kind.identity];
+      if (!identity) {
+        error(at(item), "item " + std::to_string(index) + " of \"" + kind.path + "\" has no \"" + kind.identity + "\"",
+              "every item needs a \"" + kind.identity + "\": sps-apply matches items to the appliance's objects by it");
+        continue;
+      }
+      if (!identity.IsScalar() || identity.Scalar().empty()) {
+        error(at(identity), "\"" + kind.identity + "\" of item " + std::to_string(index) + " of \"" + kind.path +
+                                "\" must be a non-empty string");
+        continue;
+      }
+      model::Resource resource;
+      resource.address = {kind.path, identity.Scalar()};
+      resource.body = convert(item, "", resource);
+      resource.locations[""] = at(item);
+      add_resource(std::move(resource));
+    }
+  }
+
+  void add_resource(model::Resource resource) {
+    auto [it, inserted] = m_merger.resources.try_emplace(resource.address, std::move(resource));
+    if (!inserted) {
+      const SourceLocation first = it->second.location_of("");
+      const SourceLocation second = resource.location_of("");
+      error(second, "duplicate " + resource.address.to_string() + ": already defined at " + first.to_string(),
+            "define each resource once; remove or rename one of the two");
+    }
+  }
+
+  void load_settings(const YAML::Node& value) {
+    if (value.IsNull()) return;
+    if (!value.IsMap()) {
+      error(at(value), "\"sps-apply\" must be a mapping with \"prune\" and/or \"ignore\"");
+      return;
+    }
+    for (auto it = value.begin(); it != value.end(); ++it) {
+      const std::string name = it->first.IsScalar() ? it->first.Scalar() : std::string();
+      if (name != "prune" && name != "ignore") {
+        const std::vector<std::string> known{"prune", "ignore"};
+        std::string hint = did_you_mean(name, known);
+        if (hint.empty()) hint = "the settings are \"prune\" and \"ignore\"";
+        error(at(it->first), "unknown setting \"" + name + "\" in \"sps-apply\"", std::move(hint));
+        continue;
+      }
+      const YAML::Node& list = it->second;
+      if (list.IsNull()) continue;
+      if (!list.IsSequence()) {
+        error(at(list), "\"sps-apply/" + name + "\" must be a list of strings");
+        continue;
+      }
+      for (const auto& entry : list) {
+        if (!entry.IsScalar()) {
+          error(at(entry), "entries of \"sps-apply/" + name + "\" must be strings");
+          continue;
+        }
+        if (name == "prune") {
+          m_merger.settings.prune.insert(entry.Scalar());
+          m_merger.settings.prune_locations.emplace(entry.Scalar(), at(entry));
+        } else {
+          m_merger.settings.ignore.push_back(entry.Scalar());
+          m_merger.settings.ignore_locations.push_back(at(entry));
+        }
+      }
+    }
+  }
+
+  // Converts a YAML node to JSON, recording the location of every pointer and the source of
+  // every !secret. Object members are located at their key, which is where a user looks for
+  // an unknown or misspelt field.
+  json::value convert(const YAML::Node& node, const std::string& pointer, model::Resource& resource) {
+    if (node.IsNull()) return nullptr;
+    if (node.IsScalar()) return convert_scalar(node, pointer, resource);
+    if (node.Tag() == "!secret") {
+      error(at(node), "!secret applies to a single value such as \"!secret env:NAME\", not to a list or mapping");
+    }
+    if (node.IsSequence()) {
+      json::array array;
+      std::size_t index = 0;
+      for (const auto& element : node) {
+        const std::string child = pointer + "/" + std::to_string(index++);
+        resource.locations[child] = at(element);
+        array.push_back(convert(element, child, resource));
+      }
+      return array;
+    }
+    json::object object;
+    std::map<std::string, SourceLocation> seen;
+    for (auto it = node.begin(); it != node.end(); ++it) {
+      if (!it->first.IsScalar()) {
+        error(at(it->first), "mapping keys must be plain strings");
+        continue;
+      }
+      const std::string& name = it->first.Scalar();
+      const SourceLocation where = at(it->first);
+      if (auto [previous, fresh] = seen.emplace(name, where); !fresh) {
+        error(where, "duplicate key \"" + name + "\": already set at " + previous->second.to_string());
+        continue;
+      }
+      const std::string child = core::append_pointer(pointer, name);
+      resource.locations[child] = where;
+      object[name] = convert(it->second, child, resource);
+    }
+    return object;
+  }
+
+  json::value convert_scalar(const YAML::Node& node, const std::string& pointer, model::Resource& resource) {
+    const std::string& tag = node.Tag();
+    const std::string& text = node.Scalar();
+    if (tag == "!secret") return resolve_secret(node, pointer, resource);
+    if (tag == "!" || tag == "tag:yaml.org,2002:str") {
+      if (!quote_is_closed(m_source.text, node.Mark().pos)) {
+        error(at(node), "unterminated quoted string", "add the closing quote");
+      }
+      return json::value(text);
+    }
+    if (tag == "?") return type_plain_scalar(text);
+    if (tag == "tag:yaml.org,2002:int" || tag == "tag:yaml.org,2002:float" || tag == "tag:yaml.org,2002:bool" ||
+        tag == "tag:yaml.org,2002:null") {
+      return type_plain_scalar(text);
+    }
+    error(at(node), "unknown tag \"" + tag + "\"", "the only tag sps-apply knows is !secret");
+    return nullptr;
+  }
+
+  // Resolves "!secret env:NAME" / "!secret file:PATH". The resolved value goes into the body
+  // and nowhere else: diagnostics name the source, never the value.
+  json::value resolve_secret(const YAML::Node& node, const std::string& pointer, model::Resource& resource) {
+    const std::string& spec = node.Scalar();
+    const std::size_t colon = spec.find(':');
+    const std::string source = spec.substr(0, colon);
+    const std::string argument = colon == std::string::npos ? std::string() : spec.substr(colon + 1);
+    resource.secrets.push_back({pointer, spec});
+    if (colon == std::string::npos || (source != "env" && source != "file")) {
+      error(at(node), "unknown secret source \"" + source + "\"", "write !secret env:NAME or !secret file:PATH");
+      return "";
+    }
+    if (argument.empty()) {
+      error(at(node), "!secret " + source + ": needs a " + (source == "env" ? "variable name" : "file path"));
+      return "";
+    }
+    if (source == "env") {
+      auto value = m_merger.secrets.env(argument);
+      if (!value) {
+        error(at(node), "environment variable " + argument + " is not set (needed by !secret env:" + argument + ")",
+              "export " + argument + " before running sps-apply");
+        return "";
+      }
+      return json::value(*value);
+    }
+    const std::filesystem::path path = m_source.directory / argument;
+    auto content = m_merger.secrets.read_file(path);
+    if (!content) {
+      error(at(node), "cannot read secret file \"" + path.generic_string() + "\": " + content.error().message,
+            "file: paths are relative to the directory of the YAML file");
+      return "";
+    }
+    std::string value = std::move(*content);
+    // Editors and `echo` add a final newline that is never part of the secret.
+    if (value.ends_with('\n')) value.pop_back();
+    if (value.ends_with('\r')) value.pop_back();
+    return json::value(value);
+  }
+
+  Merger& m_merger;
+  const SourceText& m_source;
+};
+
+}  // namespace
+
+LoadResult load_desired_sources(std::span<const SourceText> sources, const catalog::Catalog& catalog,
+                                const SecretResolver& secrets) {
+  Merger merger{catalog, secrets, {}, {}, {}};
+  LoadResult result;
+  for (const auto& source : sources) {
+    FileLoader(merger, source).load();
+    result.state.files.push_back(source.name);
+  }
+  for (auto& [address, resource] : merger.resources) result.state.resources.push_back(std::move(resource));
+  result.state.settings = std::move(merger.settings);
+  result.diagnostics = std::move(merger.diagnostics);
+  return result;
+}
+
+LoadResult load_desired(const std::filesystem::path& path, const catalog::Catalog& catalog,
+                        const SecretResolver& secrets) {
+  LoadResult result;
+  const std::string shown = path.generic_string();
+  std::error_code ec;
+  std::vector<std::filesystem::path> files;
+  if (std::filesystem::is_directory(path, ec)) {
+    for (const auto& entry : std::filesystem::directory_iterator(path, ec)) {
+      const auto ext = entry.path().extension();
+      if ((ext == ".yaml" || ext == ".yml") && entry.is_regular_file(ec)) files.push_back(entry.path());
+    }
+    std::sort(files.begin(), files.end());
+    if (files.empty()) {
+      result.diagnostics.error({shown}, "no *.yaml files in this directory",
+                               "pass a directory of desired-state YAML files or a single file");
+      return result;
+    }
+  } else if (std::filesystem::exists(path, ec)) {
+    files.push_back(path);
+  } else {
+    result.diagnostics.error({shown}, "no such file or directory");
+    return result;
+  }
+
+  std::vector<SourceText> sources;
+  for (const auto& file : files) {
+    std::ifstream in(file, std::ios::binary);
+    const std::string name = file.generic_string();
+    if (!in) {
+      result.diagnostics.error({name}, "cannot read file");
+      continue;
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    sources.push_back({name, text.str(), file.parent_path()});
+  }
+  LoadResult loaded = load_desired_sources(sources, catalog, secrets);
+  loaded.diagnostics.append(result.diagnostics);
+  return loaded;
+}
+
+}  // namespace sps::desired

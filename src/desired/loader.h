@@ -1,0 +1,83 @@
+#pragma once
+// Loads the desired state: a directory of *.yaml files (or one file) -> model::DesiredState,
+// with every body pointer mapped to file:line:column. This is the only module that includes
+// yaml-cpp; no yaml-cpp type or exception leaves it.
+//
+// What it checks: YAML syntax, tabs in indentation, unterminated quotes, duplicate mapping
+// keys, unknown top-level keys (with "did you mean"), the shape of each kind (a singleton's
+// value is its body, a collection's value is a list of bodies each with its identity field),
+// duplicate resources across files (naming both places), the "sps-apply" settings block, and
+// !secret tags (source syntax, unset environment variables, unreadable files).
+// What it does not check: bodies against their JSON Schemas, references, plain-text secrets
+// and the kinds named in settings; validate_desired() (validate.h) does those, offline.
+//
+// Scalars are typed by the YAML 1.2 core schema: plain true/false, null/~/empty, integers
+// (decimal, 0x, 0o) and floats become JSON booleans, nulls and numbers; quoted scalars
+// stay strings. `!secret env:NAME` and `!secret file:PATH` (PATH relative to the YAML
+// file's directory) are resolved in memory through a SecretResolver; the value never
+// appears in a diagnostic.
+//
+// Example:
+//   const desired::SystemSecretResolver secrets;
+//   auto loaded = desired::load_desired("desired-state/", catalog::Catalog::builtin(), secrets);
+//   loaded.diagnostics.append(desired::validate_desired(loaded.state, catalog::Catalog::builtin()));
+#include "catalog/catalog.h"
+#include "core/diagnostics.h"
+#include "core/error.h"
+#include "model/model.h"
+
+#include <filesystem>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace sps::desired {
+
+/// Where !secret values come from. Tests inject fixed values; production reads the
+/// process environment and the file system. Implementations never log what they return.
+class SecretResolver {
+ public:
+  virtual ~SecretResolver() = default;
+  /// The value of environment variable `name`, or nullopt when it is not set.
+  virtual std::optional<std::string> env(const std::string& name) const = 0;
+  /// The contents of a file; on failure an Error whose message says why (no contents).
+  virtual core::Result<std::string> read_file(const std::filesystem::path& path) const = 0;
+};
+
+/// The real environment (getenv) and file system.
+class SystemSecretResolver final : public SecretResolver {
+ public:
+  std::optional<std::string> env(const std::string& name) const override;
+  core::Result<std::string> read_file(const std::filesystem::path& path) const override;
+};
+
+/// One YAML document to load: its name as shown in diagnostics ("desired-state/policies.yaml"),
+/// its text, and the directory that !secret file: paths are relative to.
+struct SourceText {
+  std::string name;
+  std::string text;
+  std::filesystem::path directory;
+};
+
+/// The outcome of loading: the best-effort state (resources with errors left out) and every
+/// problem found. The state is only meaningful when diagnostics has no errors.
+struct LoadResult {
+  model::DesiredState state;
+  core::Diagnostics diagnostics;
+};
+
+/// Reads `path` (a *.yaml/*.yml file, or a directory whose *.yaml/*.yml files are read in
+/// name order, not recursively) and loads it. A missing path, an unreadable file or a
+/// directory without YAML files is reported as a diagnostic, never thrown.
+LoadResult load_desired(const std::filesystem::path& path, const catalog::Catalog& catalog,
+                        const SecretResolver& secrets);
+
+/// Loads already-read documents, merged in the given order (tests use it with inline YAML).
+LoadResult load_desired_sources(std::span<const SourceText> sources, const catalog::Catalog& catalog,
+                                const SecretResolver& secrets);
+
+/// The reserved top-level key that holds settings instead of resources.
+inline constexpr std::string_view kSettingsKey = "sps-apply";
+
+}  // namespace sps::desired
