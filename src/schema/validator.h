@@ -11,8 +11,10 @@
 
 #include <boost/json/value.hpp>
 
+#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace sps::schema {
@@ -27,6 +29,14 @@ struct ValidationError {
   std::string message;  // human-readable, e.g. "expected integer, got string"
 };
 
+/// Options for one validate() call.
+struct ValidateOptions {
+  /// Returns true for instance pointers (e.g. "/target/authentication/password") whose
+  /// values are secret: messages about them say <secret> instead of quoting the value.
+  /// Values validated by a subschema with "writeOnly": true are always hidden as well.
+  std::function<bool(std::string_view instance_pointer)> is_secret;
+};
+
 /// A compiled schema. Cheap to copy (shared, immutable); safe to use from several threads.
 class Validator {
  public:
@@ -38,6 +48,9 @@ class Validator {
   /// that are most specific where that is unambiguous (e.g. the branch whose "selection"
   /// const matched), else one error for the combinator itself.
   std::vector<ValidationError> validate(const boost::json::value& instance) const;
+  /// Same, hiding secret values from the messages as options.is_secret says.
+  std::vector<ValidationError> validate(const boost::json::value& instance,
+                                        const ValidateOptions& options) const;
 
   bool is_valid(const boost::json::value& instance) const;
 

@@ -1,0 +1,39 @@
+#include "schema/validator.h"
+
+#include "schema/compiled.h"
+#include "schema/evaluator.h"
+
+namespace sps::schema {
+
+struct Validator::Impl {
+  std::shared_ptr<const detail::CompiledSchema> schema;
+};
+
+core::Result<Validator> Validator::compile(const boost::json::value& schema) {
+  auto compiled = detail::compile_schema(schema);
+  if (!compiled) return compiled.error();
+  Validator v;
+  v.m_impl = std::make_shared<const Impl>(Impl{std::move(*compiled)});
+  return v;
+}
+
+std::vector<ValidationError> Validator::validate(const boost::json::value& instance) const {
+  return validate(instance, ValidateOptions{});
+}
+
+std::vector<ValidationError> Validator::validate(const boost::json::value& instance,
+                                                 const ValidateOptions& options) const {
+  std::vector<ValidationError> errors;
+  // A default-constructed Validator (never compiled) accepts everything, like the "true"
+  // schema; compile() is the only way to get a restrictive one.
+  if (m_impl == nullptr) return errors;
+  detail::Evaluator(&options).validate(*m_impl->schema->root, instance, nullptr, &errors);
+  return errors;
+}
+
+bool Validator::is_valid(const boost::json::value& instance) const {
+  if (m_impl == nullptr) return true;
+  return detail::Evaluator(nullptr).validate(*m_impl->schema->root, instance, nullptr, nullptr);
+}
+
+}  // namespace sps::schema
