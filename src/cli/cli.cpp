@@ -1,0 +1,82 @@
+#include "cli/cli.h"
+
+#include "cli/exit_codes.h"
+
+#include <CLI/CLI.hpp>
+
+#include <cstdlib>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <unistd.h>
+
+#ifndef SPS_APPLY_VERSION
+#error "SPS_APPLY_VERSION must be defined by the build"
+#endif
+
+namespace sps::cli {
+
+// Declarations of every subcommand's setup function (definitions in commands/<name>.cpp).
+#define SPS_CLI_COMMAND(name) Command setup_##name(CLI::App& app);
+#include "cli/commands/command_list.h"
+#undef SPS_CLI_COMMAND
+
+bool use_color(bool is_terminal, const char* no_color, const char* term) {
+  if (!is_terminal || no_color != nullptr) return false;
+  return term == nullptr || std::string(term) != "dumb";
+}
+
+namespace {
+
+std::string exit_code_footer() {
+  std::string text = "Exit codes:\n";
+  for (const auto& doc : kExitCodeTable) {
+    text += "  " + std::to_string(doc.code) + "  " + std::string(doc.meaning) + "\n";
+  }
+  return text;
+}
+
+}  // namespace
+
+int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
+  CLI::App app{"Configuration as code for One Identity Safeguard for Privileged Sessions (SPS).", "sps-apply"};
+  app.set_version_flag("--version", std::string("sps-apply ") + SPS_APPLY_VERSION);
+  app.footer(exit_code_footer());
+  app.require_subcommand(1);
+
+  const std::vector<Command> commands{
+#define SPS_CLI_COMMAND(name) setup_##name(app),
+#include "cli/commands/command_list.h"
+#undef SPS_CLI_COMMAND
+  };
+
+  // CLI11 reports bad usage, --help and --version by throwing; turn them into output and an
+  // exit code here so nothing escapes run(). Its own codes (e.g. 106) are not documented
+  // ones, so every usage error becomes kExitError.
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e, out, err);
+    return code == 0 ? kExitOk : kExitError;
+  }
+
+  const bool terminal = &out == &std::cout && ::isatty(STDOUT_FILENO) == 1;
+  Io io{out, err, use_color(terminal, std::getenv("NO_COLOR"), std::getenv("TERM"))};
+  for (const auto& command : commands) {
+    if (command.app != nullptr && command.app->parsed()) {
+      try {
+        return command.run(io);
+      } catch (const std::exception& e) {
+        // Commands return errors as values; reaching this is a bug, but still report it
+        // instead of terminating without a word.
+        err << "sps-apply: internal error: " << e.what() << "\n";
+        return kExitError;
+      }
+    }
+  }
+  err << "sps-apply: no command given\n";
+  return kExitError;
+}
+
+}  // namespace sps::cli

@@ -1,0 +1,77 @@
+#include "cli/commands/validate.h"
+
+#include "cli/desired_input.h"
+#include "cli/exit_codes.h"
+#include "cli/views/diagnostics_view.h"
+
+#include <CLI/CLI.hpp>
+#include <boost/json.hpp>
+
+#include <memory>
+#include <ostream>
+
+namespace sps::cli {
+namespace json = boost::json;
+
+namespace {
+
+std::string plural(std::size_t n, const char* word) {
+  return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
+}
+
+// "desired-state/: 17 resources in 6 files are valid" or
+// "desired-state/: 3 errors, 1 warning (17 resources in 6 files)".
+std::string summary_line(const ValidateOptions& options, const CheckedDesired& checked) {
+  const std::size_t errors = checked.diagnostics.error_count();
+  const std::size_t warnings = checked.diagnostics.items().size() - errors;
+  const std::string counts = plural(checked.state.resources.size(), "resource") + " in " +
+                             plural(checked.state.files.size(), "file");
+  if (errors == 0) {
+    std::string line = options.path + ": " + counts + (checked.state.resources.size() == 1 ? " is" : " are") + " valid";
+    if (warnings > 0) line += " (" + plural(warnings, "warning") + ")";
+    return line;
+  }
+  return options.path + ": " + plural(errors, "error") + ", " + plural(warnings, "warning") + " (" + counts + ")";
+}
+
+}  // namespace
+
+CLI::App* add_validate_options(CLI::App& app, ValidateOptions& options) {
+  CLI::App* sub = app.add_subcommand("validate", "Check the desired state offline: YAML, schemas, references, secrets");
+  sub->add_option("PATH", options.path, "Directory of *.yaml files, or one file")->capture_default_str();
+  sub->add_option("--format", options.format, "Output format")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  return sub;
+}
+
+Command setup_validate(CLI::App& app) {
+  auto options = std::make_shared<ValidateOptions>();
+  CLI::App* sub = add_validate_options(app, *options);
+  return {sub, [options](Io& io) { return run_validate(*options, io); }};
+}
+
+int run_validate(const ValidateOptions& options, Io& io) {
+  const CheckedDesired checked = load_checked_desired(options.path);
+  const bool valid = !checked.diagnostics.has_errors();
+  const std::string summary = summary_line(options, checked);
+  if (options.format == "json") {
+    const std::size_t errors = checked.diagnostics.error_count();
+    json::object report;
+    report["valid"] = valid;
+    report["path"] = options.path;
+    report["diagnostics"] = diagnostics_to_json(checked.diagnostics);
+    report["summary"] = summary;
+    report["resources"] = checked.state.resources.size();
+    report["files"] = checked.state.files.size();
+    report["errors"] = errors;
+    report["warnings"] = checked.diagnostics.items().size() - errors;
+    io.out << json::serialize(report) << '\n';
+  } else {
+    render_diagnostics_text(checked.diagnostics, io.out, io.color);
+    io.out << summary << '\n';
+  }
+  return valid ? kExitOk : kExitError;
+}
+
+}  // namespace sps::cli

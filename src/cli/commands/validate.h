@@ -1,0 +1,27 @@
+#pragma once
+// `sps-apply validate [PATH] [--format text|json]`: offline checks of the desired state
+// (YAML syntax, schemas, references, secrets, settings). Never contacts an appliance.
+#include "cli/cli.h"
+
+#include <string>
+
+namespace sps::cli {
+
+/// Parsed options of `validate`.
+struct ValidateOptions {
+  std::string path = "desired-state/";  // a directory of *.yaml files or one file
+  std::string format = "text";          // "text" or "json"
+};
+
+/// Adds the "validate" subcommand to app, binding its options to `options` (which must
+/// outlive app). Split from setup_validate so tests can check parsing alone.
+CLI::App* add_validate_options(CLI::App& app, ValidateOptions& options);
+
+/// Registers "validate" (see commands/command_list.h).
+Command setup_validate(CLI::App& app);
+
+/// Loads and validates options.path, prints every problem and a summary line.
+/// Returns kExitOk when valid, kExitError when any error was found.
+int run_validate(const ValidateOptions& options, Io& io);
+
+}  // namespace sps::cli
