@@ -1,0 +1,302 @@
+#include "transport/https_appliance_api.h"
+
+#include "appliance/rest_mapping.h"
+
+#include <boost/json/serialize.hpp>
+#include <boost/url/parse.hpp>
+#include <boost/url/url_view.hpp>
+
+#include <algorithm>
+#include <optional>
+#include <random>
+#include <thread>
+
+namespace sps::transport {
+namespace {
+
+using appliance::Response;
+using core::Error;
+using core::ErrorCode;
+using core::Result;
+
+}  // namespace
+
+Result<ApplianceEndpoint> parse_appliance_url(std::string_view url) {
+  constexpr std::string_view kExpected = "expected https://HOST or https://HOST:PORT";
+  auto parsed = boost::urls::parse_uri(url);
+  if (!parsed) {
+    // The text may hold a mistyped password ("https://admin:pw@..."): never repeat it.
+    return Error(ErrorCode::kInvalidArgument,
+                 "the appliance URL is not a valid URL (" + std::string(kExpected) + ")");
+  }
+  const boost::urls::url_view& view = *parsed;
+  if (view.has_userinfo()) {
+    return Error(ErrorCode::kInvalidArgument,
+                 "the appliance URL must not contain credentials; use --username and "
+                 "--password-file (or SPS_USERNAME and SPS_PASSWORD)");
+  }
+  if (view.scheme() != "https") {
+    return Error(ErrorCode::kInvalidArgument,
+                 "the appliance URL must use https:// (got " + std::string(view.scheme()) +
+                     "://); the SPS REST API is only served over TLS");
+  }
+  const std::string host = view.host_address();
+  if (host.empty()) {
+    return Error(ErrorCode::kInvalidArgument,
+                 "the appliance URL has no host (" + std::string(kExpected) + ")");
+  }
+  if (!(view.encoded_path().empty() || view.encoded_path() == "/") || view.has_query() ||
+      view.has_fragment()) {
+    return Error(ErrorCode::kInvalidArgument,
+                 "the appliance URL must not have a path, query or fragment (" +
+                     std::string(kExpected) + "); API paths are added by sps-apply");
+  }
+  ApplianceEndpoint endpoint;
+  endpoint.host = host;
+  if (view.has_port()) {
+    if (view.port_number() == 0) {
+      return Error(ErrorCode::kInvalidArgument,
+                   "the appliance URL has an invalid port (" + std::string(kExpected) + ")");
+    }
+    endpoint.port = view.port_number();
+  }
+  return endpoint;
+}
+
+Result<std::unique_ptr<HttpsApplianceApi>> HttpsApplianceApi::create(ConnectionSettings settings) {
+  auto endpoint = parse_appliance_url(settings.url);
+  if (!endpoint) {
+    return endpoint.error();
+  }
+  ClientOptions options;
+  options.host = endpoint->host;
+  options.port = endpoint->port;
+  options.ca_file = settings.ca_file;
+  options.insecure = settings.insecure;
+  options.tls_context = settings.tls_context;
+  options.timeouts = settings.timeouts;
+  options.pool_size = std::max(1, settings.parallelism);
+  options.log = settings.log;
+  auto client = HttpsClient::create(std::move(options));
+  if (!client) {
+    return client.error();
+  }
+  if (!settings.sleep) {
+    settings.sleep = [](std::chrono::milliseconds delay) { std::this_thread::sleep_for(delay); };
+  }
+  if (!settings.random) {
+    auto engine = std::make_shared<std::mt19937_64>(std::random_device{}());
+    settings.random = [engine] {
+      return std::uniform_real_distribution<double>(0.0, 1.0)(*engine);
+    };
+  }
+  return std::unique_ptr<HttpsApplianceApi>(
+      new HttpsApplianceApi(std::move(settings), std::move(*client)));
+}
+
+HttpsApplianceApi::HttpsApplianceApi(ConnectionSettings settings,
+                                     std::unique_ptr<HttpsClient> client)
+    : m_settings(std::move(settings)), m_client(std::move(client)) {
+  m_retry.max_retries = std::max(0, m_settings.max_retries);
+  m_retry.base_delay = m_settings.retry_base_delay;
+  m_retry.max_delay = m_settings.retry_max_delay;
+}
+
+void HttpsApplianceApi::log(const std::string& line) const {
+  if (m_settings.log) {
+    m_settings.log(line);
+  }
+}
+
+HttpRequest HttpsApplianceApi::make_request(Method method, std::string_view path,
+                                            std::string body) const {
+  HttpRequest request;
+  request.method = method;
+  request.target = std::string(path);
+  request.body = std::move(body);
+  if (!m_session_id.empty()) {
+    request.headers.push_back({"Cookie", "session_id=" + m_session_id});
+  }
+  return request;
+}
+
+Result<Response> HttpsApplianceApi::finish(Method method, std::string_view path,
+                                           const ClientResult<HttpResponse>& result) const {
+  if (!result) {
+    return result.error().error;
+  }
+  auto mapped = appliance::map_response(result->status, result->body);
+  if (!mapped) {
+    return appliance::with_request_hint(mapped.error(), result->status, to_string(method), path);
+  }
+  return mapped;
+}
+
+Result<void> HttpsApplianceApi::login() {
+  // SPS logs in with a GET carrying HTTP Basic credentials and answers with a session_id
+  // cookie (sps-api.md 1.1; all three vendor SDKs do the same).
+  HttpRequest request = make_request(Method::kGet, appliance::kAuthenticationPath, {});
+  request.headers.clear();  // no stale cookie: this request creates the session
+  request.headers.push_back(
+      {"Authorization", appliance::basic_authorization(m_settings.username, m_settings.password)});
+
+  ClientResult<HttpResponse> result = m_client->send(request);
+  for (int attempt = 0; attempt < m_retry.max_retries; ++attempt) {
+    // Only failures that say nothing about the credentials are retried; a 401 is final.
+    const bool transient = result ? is_retryable_status(result->status)
+                                  : is_retryable_failure(result.error().kind);
+    if (!transient) {
+      break;
+    }
+    const auto delay = backoff_delay(m_retry, attempt, m_settings.random());
+    log("login failed transiently; retrying in " + std::to_string(delay.count()) + " ms");
+    m_settings.sleep(delay);
+    result = m_client->send(request);
+  }
+  if (!result) {
+    return result.error().error;
+  }
+  const std::string who = "login as '" + m_settings.username + "'";
+  if (result->status == 401) {
+    const Error cause = appliance::error_from_response(401, result->body);
+    return Error(ErrorCode::kUnauthenticated,
+                 who + " failed: the appliance rejected the username or password (" +
+                     cause.message + "); check --username and the password given with "
+                                     "--password-file or SPS_PASSWORD",
+                 cause.detail);
+  }
+  if (result->status == 403) {
+    const Error cause = appliance::error_from_response(403, result->body);
+    return Error(ErrorCode::kPermissionDenied,
+                 who + " was refused (" + cause.message +
+                     "); the user needs the REST API privilege, and password login must be "
+                     "allowed on the management interface",
+                 cause.detail);
+  }
+  auto mapped = finish(Method::kGet, appliance::kAuthenticationPath, result);
+  if (!mapped) {
+    Error error = mapped.error();
+    error.message = who + " failed: " + error.message;
+    return error;
+  }
+  for (std::string_view set_cookie : result->header_values("Set-Cookie")) {
+    if (auto session = appliance::parse_session_cookie(set_cookie)) {
+      m_session_id = std::move(*session);
+      return {};
+    }
+  }
+  return Error(ErrorCode::kBadResponse,
+               who + " succeeded but the appliance sent no session_id cookie",
+               "GET /api/authentication must answer with Set-Cookie: session_id=...");
+}
+
+Result<Response> HttpsApplianceApi::get(std::string_view path) {
+  const std::string one[] = {std::string(path)};
+  auto results = get_many(one);
+  return std::move(results.front());
+}
+
+std::vector<Result<Response>> HttpsApplianceApi::get_many(std::span<const std::string> paths) {
+  std::vector<std::optional<Result<Response>>> slots(paths.size());
+  if (m_session_id.empty() && !paths.empty()) {
+    if (auto logged_in = login(); !logged_in) {
+      return std::vector<Result<Response>>(paths.size(), logged_in.error());
+    }
+  }
+
+  // Rounds: send every pending GET in parallel, then sort the answers into done, retry
+  // after a backoff (transient failure) and retry after a re-login (expired session).
+  std::vector<std::size_t> pending(paths.size());
+  for (std::size_t i = 0; i < pending.size(); ++i) {
+    pending[i] = i;
+  }
+  bool relogged = false;
+  int attempt = 0;
+  while (!pending.empty()) {
+    std::vector<HttpRequest> requests;
+    requests.reserve(pending.size());
+    for (std::size_t index : pending) {
+      requests.push_back(make_request(Method::kGet, paths[index], {}));
+    }
+    std::vector<ClientResult<HttpResponse>> results = m_client->send_many(requests);
+
+    std::vector<std::size_t> retry;
+    std::vector<std::size_t> relogin;
+    const bool may_retry = attempt < m_retry.max_retries;
+    for (std::size_t k = 0; k < pending.size(); ++k) {
+      const std::size_t index = pending[k];
+      const ClientResult<HttpResponse>& result = results[k];
+      if (result && result->status == 401 && !relogged) {
+        relogin.push_back(index);
+      } else if (may_retry && (result ? is_retryable_status(result->status)
+                                      : is_retryable_failure(result.error().kind))) {
+        retry.push_back(index);
+      } else {
+        slots[index] = finish(Method::kGet, paths[index], result);
+      }
+    }
+
+    if (!relogin.empty()) {
+      // The session expired (20 minutes idle, or a commit that touched the network
+      // dropped it, sps-api.md 1.4 and 6): log in once more, then resend those GETs once.
+      relogged = true;
+      log("session expired; logging in again");
+      if (auto logged_in = login(); !logged_in) {
+        for (std::size_t index : relogin) {
+          slots[index] = logged_in.error();
+        }
+        relogin.clear();
+      }
+    }
+    if (!retry.empty()) {
+      const auto delay = backoff_delay(m_retry, attempt, m_settings.random());
+      ++attempt;
+      log("retrying " + std::to_string(retry.size()) + " GET request(s) in " +
+          std::to_string(delay.count()) + " ms (retry " + std::to_string(attempt) + " of " +
+          std::to_string(m_retry.max_retries) + ")");
+      m_settings.sleep(delay);
+    }
+    pending = std::move(retry);
+    pending.insert(pending.end(), relogin.begin(), relogin.end());
+    std::sort(pending.begin(), pending.end());
+  }
+
+  std::vector<Result<Response>> out;
+  out.reserve(slots.size());
+  for (auto& slot : slots) {
+    out.push_back(std::move(*slot));
+  }
+  return out;
+}
+
+Result<Response> HttpsApplianceApi::write(Method method, std::string_view path,
+                                          const boost::json::value* body) {
+  if (m_session_id.empty()) {
+    if (auto logged_in = login(); !logged_in) {
+      return logged_in.error();
+    }
+  }
+  // A null body goes out empty (with Content-Length: 0), which is what POST
+  // /api/transaction expects; "null" would be a JSON document the appliance may reject.
+  std::string text = (body == nullptr || body->is_null()) ? std::string()
+                                                          : boost::json::serialize(*body);
+  // Sent exactly once: if the answer is lost the outcome is unknown, and only the caller
+  // (rolling back the transaction) can make that safe.
+  const ClientResult<HttpResponse> result =
+      m_client->send(make_request(method, path, std::move(text)));
+  return finish(method, path, result);
+}
+
+Result<Response> HttpsApplianceApi::post(std::string_view path, const boost::json::value& body) {
+  return write(Method::kPost, path, &body);
+}
+
+Result<Response> HttpsApplianceApi::put(std::string_view path, const boost::json::value& body) {
+  return write(Method::kPut, path, &body);
+}
+
+Result<Response> HttpsApplianceApi::del(std::string_view path) {
+  return write(Method::kDelete, path, nullptr);
+}
+
+}  // namespace sps::transport

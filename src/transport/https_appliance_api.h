@@ -1,0 +1,108 @@
+#pragma once
+// The production appliance::ApplianceApi: the SPS REST API over HTTPS (HttpsClient).
+//
+// It logs in with HTTP Basic (GET /api/authentication) and sends the session_id cookie it
+// gets back on every request, on every pooled connection. Reads are retried with
+// exponential backoff and full jitter on connection failures and 502/503/504, and after one
+// re-login on a 401 (an expired session); writes are sent exactly once. A 401 at login
+// fails at once: a wrong password must not turn into a burst of failed logins that locks
+// the account.
+//
+// Everything it reports is safe to print: errors and log lines carry the method, path,
+// status and duration, never headers, cookies, credentials or bodies.
+//
+// Example:
+//   transport::ConnectionSettings settings;
+//   settings.url = "https://sps.example.com";
+//   settings.username = "admin";
+//   settings.password = read_password_file(...);
+//   settings.ca_file = "/etc/sps/ca.pem";
+//   auto api = transport::HttpsApplianceApi::create(std::move(settings));
+//   if (!api) return api.error();
+//   if (auto ok = (*api)->login(); !ok) return ok.error();
+//   auto email = (*api)->get(appliance::kind_path("management/email"));
+#include "appliance/appliance_api.h"
+#include "transport/https_client.h"
+#include "transport/retry.h"
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace sps::transport {
+
+/// Where the appliance is, who we are, and how patient to be. The same settings every
+/// command that talks to an appliance takes (--url, --username, --password-file, ...).
+struct ConnectionSettings {
+  std::string url;       // "https://host[:port]"; no credentials, no path
+  std::string username;
+  std::string password;  // secret: never printed, never logged
+  std::string ca_file;   // PEM; empty = system CA store
+  bool insecure = false; // only from an explicit --insecure
+  Timeouts timeouts;
+  int parallelism = 4;   // keep-alive connections for get_many
+  int max_retries = 3;   // resends of a read after the first attempt
+  std::chrono::milliseconds retry_base_delay{200};
+  std::chrono::milliseconds retry_max_delay{5'000};
+  /// Verbose log lines (method, path, status, duration). Optional.
+  std::function<void(std::string_view)> log;
+  /// Waits between retries; default std::this_thread::sleep_for. Tests inject a recorder.
+  std::function<void(std::chrono::milliseconds)> sleep;
+  /// Random numbers in [0, 1) for the jitter; default a randomly seeded generator.
+  std::function<double()> random;
+  /// Optional ready TLS context (tests); overrides ca_file and insecure (see ClientOptions).
+  std::shared_ptr<boost::asio::ssl::context> tls_context;
+};
+
+/// Host and port of an appliance URL.
+struct ApplianceEndpoint {
+  std::string host;  // IPv6 without brackets
+  std::uint16_t port = 443;
+};
+
+/// Parses "https://host[:port][/]". Fails with kInvalidArgument for other schemes, embedded
+/// credentials (the message never repeats them) or a path.
+core::Result<ApplianceEndpoint> parse_appliance_url(std::string_view url);
+
+/// See the file comment. Not thread-safe: use from one thread.
+class HttpsApplianceApi final : public appliance::ApplianceApi {
+ public:
+  /// Validates the settings and prepares TLS; does not connect (login() or the first
+  /// request does). Fails with kInvalidArgument on a bad URL or CA file.
+  static core::Result<std::unique_ptr<HttpsApplianceApi>> create(ConnectionSettings settings);
+
+  /// Logs in; kUnauthenticated on a 401 with a message naming the user, never the password.
+  core::Result<void> login() override;
+  /// Logs in first when there is no session yet.
+  core::Result<appliance::Response> get(std::string_view path) override;
+  std::vector<core::Result<appliance::Response>> get_many(
+      std::span<const std::string> paths) override;
+  /// A null body is sent as an empty body (Content-Length: 0).
+  core::Result<appliance::Response> post(std::string_view path,
+                                         const boost::json::value& body) override;
+  core::Result<appliance::Response> put(std::string_view path,
+                                        const boost::json::value& body) override;
+  core::Result<appliance::Response> del(std::string_view path) override;
+
+  /// Connection and request counters of the underlying client.
+  ClientStats stats() const { return m_client->stats(); }
+
+ private:
+  HttpsApplianceApi(ConnectionSettings settings, std::unique_ptr<HttpsClient> client);
+
+  HttpRequest make_request(Method method, std::string_view path, std::string body) const;
+  core::Result<appliance::Response> finish(Method method, std::string_view path,
+                                           const ClientResult<HttpResponse>& result) const;
+  core::Result<appliance::Response> write(Method method, std::string_view path,
+                                          const boost::json::value* body);
+  void log(const std::string& line) const;
+
+  ConnectionSettings m_settings;
+  RetryPolicy m_retry;
+  std::unique_ptr<HttpsClient> m_client;
+  std::string m_session_id;  // secret: the session_id cookie value
+};
+
+}  // namespace sps::transport

@@ -1,0 +1,153 @@
+#pragma once
+// An HTTPS/1.1 client for one host, on Boost.Beast and OpenSSL, with a synchronous API.
+//
+// Each request is straight-line coroutine code (resolve, connect, SNI, host-name check,
+// TLS handshake, write, read) where every step has its own deadline, run on a private
+// io_context by the calling thread: the synchronous Beast operations have no timeouts, and
+// a stalled appliance must never hang sps-apply. Connections are kept alive and reused; up
+// to pool_size of them run requests in parallel for send_many().
+//
+// TLS verification is on by default (system CA store, or ca_file) including the host-name
+// check; `insecure` turns it off and must only come from an explicit user request.
+//
+// This client knows nothing about SPS: no login, cookies, retries or JSON (see
+// HttpsApplianceApi). It never logs headers or bodies, so credentials passed in headers
+// stay out of the log. Not thread-safe: use one client from one thread.
+#include "core/error.h"
+
+#include <boost/system/result.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace boost::asio::ssl {
+class context;
+}
+
+namespace sps::transport {
+
+/// The HTTP methods the SPS REST API uses.
+enum class Method { kGet, kPost, kPut, kDelete };
+
+/// "GET", "POST", ...
+std::string_view to_string(Method method);
+
+/// One HTTP header field.
+struct Header {
+  std::string name;
+  std::string value;
+};
+
+/// A request to send. Host, User-Agent, Accept and (when there is a body or the method is
+/// POST/PUT) Content-Type and Content-Length are added by the client.
+struct HttpRequest {
+  Method method = Method::kGet;
+  std::string target;  // "/api/configuration/management/email"
+  std::string body;    // sent as application/json
+  std::vector<Header> headers;
+};
+
+/// A complete response, whatever its status.
+struct HttpResponse {
+  int status = 0;
+  std::string body;
+  std::vector<Header> headers;
+
+  /// Values of every header with this name (case-insensitive), in order.
+  std::vector<std::string_view> header_values(std::string_view name) const;
+};
+
+/// Deadlines of each phase of a request. Resolution uses the system resolver's own limits.
+struct Timeouts {
+  std::chrono::milliseconds connect{10'000};    // TCP connect
+  std::chrono::milliseconds handshake{10'000};  // TLS handshake
+  std::chrono::milliseconds request{30'000};    // writing the request, and reading the response
+};
+
+/// Why a request failed before a complete response arrived. Decides retries upstream.
+enum class FailureKind {
+  kResolve,    // DNS failure
+  kConnect,    // TCP connect failed (refused, unreachable)
+  kTlsVerify,  // the server's certificate could not be verified: never retry
+  kTls,        // other TLS failure
+  kTimeout,    // a phase hit its deadline
+  kIo,         // the connection broke while writing or reading
+};
+
+/// A transport failure: its kind and the user-facing error (kUnavailable or kTimeout).
+struct ClientError {
+  FailureKind kind = FailureKind::kIo;
+  core::Error error;
+};
+
+template <class T>
+using ClientResult = boost::system::result<T, ClientError>;
+
+/// How to reach and trust the server.
+struct ClientOptions {
+  std::string host;  // DNS name or IP literal (IPv6 without brackets)
+  std::uint16_t port = 443;
+  std::string ca_file;    // PEM bundle to trust instead of the system store; empty = system
+  bool insecure = false;  // skip certificate and host-name verification (testing only)
+  /// A ready TLS context; when set, ca_file and insecure are ignored (tests trust a
+  /// simulator's CA this way). Host-name verification still applies unless insecure.
+  std::shared_ptr<boost::asio::ssl::context> tls_context;
+  Timeouts timeouts;
+  int pool_size = 4;  // parallel keep-alive connections for send_many (at least 1)
+  std::string user_agent;  // empty = default_user_agent()
+  /// Receives one line per request: method, path, status or failure, duration. Never
+  /// headers, bodies or query strings.
+  std::function<void(std::string_view)> log;
+};
+
+/// Counters for tests and verbose output.
+struct ClientStats {
+  int connections_opened = 0;
+  int requests_sent = 0;
+};
+
+/// "sps-apply/<project version>".
+std::string default_user_agent();
+
+/// A pool of keep-alive HTTPS connections to one server. See the file comment.
+class HttpsClient {
+ public:
+  /// Builds the TLS context. Fails with kInvalidArgument when the CA file cannot be loaded.
+  /// Does not connect: the first request does.
+  static core::Result<std::unique_ptr<HttpsClient>> create(ClientOptions options);
+
+  ~HttpsClient();
+  HttpsClient(const HttpsClient&) = delete;
+  HttpsClient& operator=(const HttpsClient&) = delete;
+
+  /// Sends one request on an idle pooled connection (or a new one) and waits for the whole
+  /// response. Any status is a success here. A GET that fails on a reused connection
+  /// because the server had closed it is resent once on a fresh connection; other methods
+  /// are never resent.
+  ClientResult<HttpResponse> send(const HttpRequest& request);
+
+  /// Sends all requests over up to pool_size parallel connections; results are in request
+  /// order. Same per-request rules as send().
+  std::vector<ClientResult<HttpResponse>> send_many(std::span<const HttpRequest> requests);
+
+  /// Closes every pooled connection (TLS close_notify, bounded by a short deadline).
+  void close();
+
+  ClientStats stats() const;
+
+  /// "host:port" as used in messages.
+  std::string endpoint_name() const;
+
+ private:
+  struct Impl;
+  explicit HttpsClient(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> m_impl;
+};
+
+}  // namespace sps::transport

@@ -1,0 +1,35 @@
+#include "transport/retry.h"
+
+#include <algorithm>
+
+namespace sps::transport {
+
+std::chrono::milliseconds backoff_delay(const RetryPolicy& policy, int attempt, double unit) {
+  // Full jitter (AWS Architecture Blog, "Exponential Backoff And Jitter") spreads the
+  // retries of parallel GETs so they do not hit a struggling appliance in lockstep.
+  const auto cap = std::max<std::int64_t>(0, policy.max_delay.count());
+  std::int64_t ceiling = std::max<std::int64_t>(0, policy.base_delay.count());
+  for (int i = 0; i < attempt && ceiling < cap; ++i) {
+    ceiling *= 2;
+  }
+  ceiling = std::min(ceiling, cap);
+  const double clamped = std::clamp(unit, 0.0, 1.0);
+  const auto delay = static_cast<std::int64_t>(clamped * static_cast<double>(ceiling));
+  return std::chrono::milliseconds(std::min(delay, ceiling));
+}
+
+bool is_retryable_status(int status) { return status == 502 || status == 503 || status == 504; }
+
+bool is_retryable_failure(FailureKind kind) {
+  switch (kind) {
+    case FailureKind::kConnect:
+    case FailureKind::kTls:
+    case FailureKind::kTimeout:
+    case FailureKind::kIo: return true;
+    case FailureKind::kResolve:
+    case FailureKind::kTlsVerify: return false;
+  }
+  return false;
+}
+
+}  // namespace sps::transport

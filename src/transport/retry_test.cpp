@@ -1,0 +1,56 @@
+#include "transport/retry.h"
+
+#include <gtest/gtest.h>
+
+#include <vector>
+
+namespace sps::transport {
+namespace {
+
+using std::chrono::milliseconds;
+
+TEST(BackoffDelayTest, GrowsExponentiallyUpToTheCap) {
+  const RetryPolicy policy{3, milliseconds(200), milliseconds(1000)};
+  // With unit just below 1 the delay is (almost) the ceiling of each attempt.
+  const std::vector<std::pair<int, milliseconds>> cases = {
+      {0, milliseconds(199)}, {1, milliseconds(399)}, {2, milliseconds(799)},
+      {3, milliseconds(999)}, {10, milliseconds(999)}};
+  for (const auto& [attempt, expected] : cases) {
+    SCOPED_TRACE(attempt);
+    EXPECT_EQ(backoff_delay(policy, attempt, 0.9999), expected);
+  }
+}
+
+TEST(BackoffDelayTest, JitterSpreadsOverTheWholeRange) {
+  const RetryPolicy policy{3, milliseconds(200), milliseconds(5000)};
+  EXPECT_EQ(backoff_delay(policy, 2, 0.0), milliseconds(0));
+  EXPECT_EQ(backoff_delay(policy, 2, 0.5), milliseconds(400));
+  // Out-of-range randomness is clamped rather than trusted.
+  EXPECT_EQ(backoff_delay(policy, 2, 7.0), milliseconds(800));
+  EXPECT_EQ(backoff_delay(policy, 2, -1.0), milliseconds(0));
+}
+
+TEST(BackoffDelayTest, ZeroBaseMeansNoWait) {
+  const RetryPolicy policy{3, milliseconds(0), milliseconds(5000)};
+  EXPECT_EQ(backoff_delay(policy, 5, 0.9), milliseconds(0));
+}
+
+TEST(RetryableTest, OnlyGatewayStatusesAreRetried) {
+  for (int status : {502, 503, 504}) {
+    EXPECT_TRUE(is_retryable_status(status)) << status;
+  }
+  for (int status : {200, 400, 401, 403, 404, 409, 500, 501}) {
+    EXPECT_FALSE(is_retryable_status(status)) << status;
+  }
+}
+
+TEST(RetryableTest, VerificationAndDnsFailuresAreFinal) {
+  EXPECT_TRUE(is_retryable_failure(FailureKind::kConnect));
+  EXPECT_TRUE(is_retryable_failure(FailureKind::kTimeout));
+  EXPECT_TRUE(is_retryable_failure(FailureKind::kIo));
+  EXPECT_FALSE(is_retryable_failure(FailureKind::kTlsVerify));
+  EXPECT_FALSE(is_retryable_failure(FailureKind::kResolve));
+}
+
+}  // namespace
+}  // namespace sps::transport
