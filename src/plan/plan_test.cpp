@@ -1,0 +1,171 @@
+#include "plan/plan.h"
+
+#include "diff/test_catalog.h"
+#include "plan/plan_file.h"
+
+#include <boost/json.hpp>
+#include "render/render.h"
+
+#include <gtest/gtest.h>
+
+namespace sps::plan {
+namespace {
+using diff::Action;
+using testing::desired_resource;
+using testing::desired_state;
+using testing::live_resource;
+using testing::live_state;
+using testing::test_catalog;
+
+Plan plan_for(const model::DesiredState& desired, const model::LiveState& live, diff::DiffOptions options = {}) {
+  auto changes = diff::compute_changes(desired, live, test_catalog(), options);
+  auto plan = build_plan(changes, desired, live, test_catalog());
+  EXPECT_TRUE(plan.has_value()) << (plan ? "" : plan.error().message);
+  return plan ? *plan : Plan{};
+}
+
+// Given a singleton that references a policy created in the same plan, expect the POST of
+// the policy first and a reference slot in the PUT, filled at apply time.
+TEST(BuildPlanTest, CreatesReferencedObjectsBeforeTheirReferrers) {
+  auto desired = desired_state({desired_resource("management/system_backup", "", R"({"backup_policy": "nightly"})"),
+                                desired_resource("policies/backup_policies", "nightly", R"({"name": "nightly"})")});
+  auto live = live_state({live_resource("management/system_backup", "", "system_backup", R"({})")});
+  const Plan plan = plan_for(desired, live);
+  ASSERT_EQ(plan.steps.size(), 2u);
+  EXPECT_EQ(plan.steps[0].method, "POST");
+  EXPECT_EQ(plan.steps[0].path, "/api/configuration/policies/backup_policies");
+  EXPECT_EQ(plan.steps[1].method, "PUT");
+  EXPECT_EQ(plan.steps[1].path, "/api/configuration/management/system_backup");
+  ASSERT_EQ(plan.steps[1].references.size(), 1u);
+  EXPECT_EQ(plan.steps[1].references[0].pointer, "/backup_policy");
+  EXPECT_EQ(plan.steps[1].references[0].target.name, "nightly");
+  EXPECT_EQ(plan.steps[0].index, 1u);
+  EXPECT_EQ(plan.fingerprints.at("policies/backup_policies[nightly]"), "absent");
+}
+
+TEST(BuildPlanTest, ResolvesReferencesToExistingObjectsToTheirKeys) {
+  auto desired = desired_state({desired_resource("management/system_backup", "", R"({"backup_policy": "nightly"})")});
+  auto live = live_state({live_resource("management/system_backup", "", "system_backup", R"({})"),
+                          live_resource("policies/backup_policies", "nightly", "7f3a", R"({"name": "nightly"})")});
+  const Plan plan = plan_for(desired, live);
+  ASSERT_EQ(plan.steps.size(), 1u);
+  EXPECT_EQ(plan.steps[0].body.at("backup_policy"), "7f3a");
+  EXPECT_TRUE(plan.steps[0].references.empty());
+  EXPECT_NE(plan.fingerprints.at("policies/backup_policies[nightly]"), "absent");
+}
+
+TEST(BuildPlanTest, DeletesComeLastAndReferrersGoFirst) {
+  auto desired = desired_state({desired_resource("policies/backup_policies", "new", R"({"name": "new"})")});
+  desired.settings.prune = {"policies/backup_policies", "policies/audit_policies"};
+  auto live = live_state({live_resource("policies/backup_policies", "old", "k1", R"({"name": "old"})"),
+                          live_resource("policies/audit_policies", "uses-old", "k2", R"({"name": "uses-old", "backup": "old"})")});
+  const Plan plan = plan_for(desired, live);
+  ASSERT_EQ(plan.steps.size(), 3u);
+  EXPECT_EQ(plan.steps[0].action, Action::kCreate);
+  EXPECT_EQ(plan.steps[1].address.name, "uses-old");
+  EXPECT_EQ(plan.steps[1].method, "DELETE");
+  EXPECT_EQ(plan.steps[2].address.name, "old");
+  EXPECT_EQ(plan.steps[2].path, "/api/configuration/policies/backup_policies/k1");
+}
+
+TEST(BuildPlanTest, WriteOnlySecretBecomesASlotAndIsNeverRendered) {
+  auto d = desired_resource("policies/backup_policies", "b", R"({"name": "b", "target": {"type": "smb", "password": "hunter2"}})");
+  d.secrets.push_back({"/target/password", "env:SMB_PASSWORD"});
+  auto desired = desired_state({d});
+  const Plan plan = plan_for(desired, live_state({}));
+  ASSERT_EQ(plan.steps.size(), 1u);
+  ASSERT_EQ(plan.steps[0].secrets.size(), 1u);
+  EXPECT_EQ(plan.steps[0].secrets[0].source, "env:SMB_PASSWORD");
+  for (const std::string& out : {render::render_plan_text(plan), render::render_plan_json(plan),
+                                 render::render_plan_markdown(plan)}) {
+    EXPECT_EQ(out.find("hunter2"), std::string::npos) << out;
+    EXPECT_NE(out.find("write-only"), std::string::npos) << out;
+  }
+  EXPECT_EQ(plan.desired_digest.find("hunter2"), std::string::npos);
+}
+
+TEST(BuildPlanTest, UnchangedWriteOnlySecretKeepsTheLiveKeyInTheBody) {
+  auto desired = desired_state({desired_resource("policies/backup_policies", "b",
+                                                 R"({"name": "b", "path": "/new", "target": {"password": "hunter2"}})")});
+  auto live = live_state({live_resource("policies/backup_policies", "b", "k1", R"({"name": "b", "target": {"password": "pw1"}})")});
+  const Plan plan = plan_for(desired, live);
+  ASSERT_EQ(plan.steps.size(), 1u);
+  EXPECT_EQ(plan.steps[0].body.at("target").at("password"), "pw1");
+  EXPECT_TRUE(plan.steps[0].secrets.empty());
+}
+
+TEST(BuildPlanTest, PreservesLiveFieldsTheSchemaDoesNotKnow) {
+  auto desired = desired_state({desired_resource("management/splunk_forwarder", "", R"({"enabled": true})")});
+  auto live = live_state({live_resource("management/splunk_forwarder", "", "splunk_forwarder", R"({"enabled": false})")});
+  live.resources[0].preserved.emplace_back("/new_firmware_field", 42);
+  const Plan plan = plan_for(desired, live);
+  ASSERT_EQ(plan.steps.size(), 1u);
+  EXPECT_EQ(plan.steps[0].body.at("new_firmware_field"), 42);
+}
+
+TEST(BuildPlanTest, SameInputsGiveTheSameDigestAndOrder) {
+  auto desired = desired_state({desired_resource("policies/backup_policies", "a", R"({"name": "a"})"),
+                                desired_resource("policies/backup_policies", "b", R"({"name": "b"})")});
+  const Plan p1 = plan_for(desired, live_state({}));
+  const Plan p2 = plan_for(desired, live_state({}));
+  EXPECT_EQ(render::render_plan_json(p1), render::render_plan_json(p2));
+  EXPECT_EQ(p1.steps[0].address.name, "a");
+}
+
+TEST(RenderPlanTest, TextHasTerraformStyleSummaryAndNoColourByDefault) {
+  auto desired = desired_state({desired_resource("management/splunk_forwarder", "", R"({"enabled": true, "token": "s3cr3t-token"})")});
+  auto live = live_state({live_resource("management/splunk_forwarder", "", "splunk_forwarder", R"({"enabled": false, "token": "old-token"})")});
+  const Plan plan = plan_for(desired, live);
+  const std::string text = render::render_plan_text(plan);
+  EXPECT_NE(text.find("Plan: 0 to create, 1 to update, 0 to delete."), std::string::npos) << text;
+  EXPECT_NE(text.find("~ enabled: false -> true"), std::string::npos) << text;
+  EXPECT_NE(text.find("token: (sensitive) -> (sensitive)"), std::string::npos) << text;
+  EXPECT_EQ(text.find("s3cr3t"), std::string::npos);
+  EXPECT_EQ(text.find("old-token"), std::string::npos);
+  EXPECT_EQ(text.find('\x1b'), std::string::npos);
+  EXPECT_NE(render::render_plan_text(plan, {.color = true}).find('\x1b'), std::string::npos);
+}
+
+TEST(PlanFileTest, RoundTripsStepsWithoutSecretValues) {
+  auto d = desired_resource("policies/backup_policies", "b", R"({"name": "b", "target": {"type": "smb", "password": "hunter2"}})");
+  d.secrets.push_back({"/target/password", "env:SMB_PASSWORD"});
+  const Plan plan = plan_for(desired_state({d}), live_state({}));
+  const boost::json::value file = plan_to_file(plan, {"https://sps.example.com", "sps-apply test", {"policies/backup_policies"}});
+  const std::string text = boost::json::serialize(file);
+  EXPECT_EQ(text.find("hunter2"), std::string::npos) << text;
+
+  auto loaded = plan_from_file(boost::json::parse(text));
+  ASSERT_TRUE(loaded.has_value()) << loaded.error().message;
+  Plan& back = loaded->first;
+  EXPECT_EQ(loaded->second.appliance_url, "https://sps.example.com");
+  EXPECT_EQ(render::render_plan_json(back), render::render_plan_json(plan));
+  auto resolved = resolve_secrets(back, [](const std::string& source) -> core::Result<std::string> {
+    if (source == "env:SMB_PASSWORD") return std::string("hunter2");
+    return core::Error(core::ErrorCode::kInvalidConfig, "unset");
+  });
+  ASSERT_TRUE(resolved.has_value());
+  EXPECT_EQ(back.steps[0].body.at("target").at("password"), "hunter2");
+}
+
+TEST(PlanFileTest, RejectsDocumentsThatAreNotPlans) {
+  auto r = plan_from_file(boost::json::parse(R"({"kind": "something-else", "version": 1})"));
+  ASSERT_FALSE(r.has_value());
+  EXPECT_NE(r.error().message.find("not a valid sps-apply plan file"), std::string::npos);
+  EXPECT_FALSE(plan_from_file(boost::json::parse(R"({"kind": "sps-apply-plan", "version": 99})")).has_value());
+}
+
+TEST(PlanFileTest, UnresolvableSecretNamesItsSourceOnly) {
+  auto d = desired_resource("policies/backup_policies", "b", R"({"name": "b", "target": {"password": "hunter2"}})");
+  d.secrets.push_back({"/target/password", "env:SMB_PASSWORD"});
+  const Plan plan = plan_for(desired_state({d}), live_state({}));
+  auto loaded = plan_from_file(plan_to_file(plan, {}));
+  ASSERT_TRUE(loaded.has_value());
+  auto resolved = resolve_secrets(loaded->first, [](const std::string&) -> core::Result<std::string> {
+    return core::Error(core::ErrorCode::kInvalidConfig, "environment variable is not set");
+  });
+  ASSERT_FALSE(resolved.has_value());
+  EXPECT_NE(resolved.error().message.find("env:SMB_PASSWORD"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace sps::plan
