@@ -417,20 +417,23 @@ class FileLoader {
     const std::string source = spec.substr(0, colon);
     const std::string argument = colon == std::string::npos ? std::string() : spec.substr(colon + 1);
     resource.secrets.push_back({pointer, spec});
+    // A secret that cannot be resolved is already an error; a non-empty stand-in keeps the
+    // schema check from adding a second, confusing error ("too short") at the same place.
+    const json::value unresolved("unresolved-secret");
     if (colon == std::string::npos || (source != "env" && source != "file")) {
       error(at(node), "unknown secret source \"" + source + "\"", "write !secret env:NAME or !secret file:PATH");
-      return "";
+      return unresolved;
     }
     if (argument.empty()) {
       error(at(node), "!secret " + source + ": needs a " + (source == "env" ? "variable name" : "file path"));
-      return "";
+      return unresolved;
     }
     if (source == "env") {
       auto value = m_merger.secrets.env(argument);
       if (!value) {
         error(at(node), "environment variable " + argument + " is not set (needed by !secret env:" + argument + ")",
               "export " + argument + " before running sps-apply");
-        return "";
+        return unresolved;
       }
       return json::value(*value);
     }
@@ -439,7 +442,7 @@ class FileLoader {
     if (!content) {
       error(at(node), "cannot read secret file \"" + path.generic_string() + "\": " + content.error().message,
             "file: paths are relative to the directory of the YAML file");
-      return "";
+      return unresolved;
     }
     std::string value = std::move(*content);
     // Editors and `echo` add a final newline that is never part of the secret.

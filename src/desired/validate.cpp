@@ -96,7 +96,11 @@ class Checker {
     const schema::Validator* validator = validator_for(kind, resource);
     if (validator == nullptr) return;
     const std::string address = resource.address.to_string();
-    for (const auto& e : validator->validate(resource.body)) {
+    // The validator hides values at secret pointers itself; we also reword its messages
+    // there (below), so a secret stays hidden even in a message about a parent object.
+    schema::ValidateOptions options;
+    options.is_secret = [&](std::string_view pointer) { return touches_secret(kind, resource, std::string(pointer)); };
+    for (const auto& e : validator->validate(resource.body, options)) {
       const std::string& pointer = e.instance_pointer;
       if (e.keyword == "additionalProperties") {
         const auto tokens = core::split_pointer(pointer);
