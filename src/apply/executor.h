@@ -1,0 +1,90 @@
+#pragma once
+// Carries out a plan on an appliance inside one SPS transaction: all or nothing.
+//
+//   1. POST /api/transaction (explicitly; never rely on the appliance opening one on the
+//      first write). A configuration lock held by another administrator stops here, before
+//      any write.
+//   2. Re-read, inside the transaction, every resource the plan depends on and compare its
+//      fingerprint with the plan's: a stale plan is refused, naming what changed.
+//   3. The steps in plan order. Write-only secrets are POSTed to /api/configuration/passwords
+//      (or private_keys) first and their keys written into the body; keys of objects created
+//      by earlier steps are written into later bodies.
+//   4. GET /api/transaction/changes must list exactly the objects the plan wrote.
+//   5. PUT /api/transaction {"status": "commit", "commit_message": ...}.
+//   6. After the commit, the caller's verify() re-plans and must find nothing to do.
+// Any failure before the commit completes (HTTP error, SemanticError, timeout, lost
+// connection, cancellation by a signal, remaining_seconds running low) rolls the
+// transaction back with DELETE /api/transaction, so the appliance is exactly as before.
+// This module never prints: progress goes to an ApplyObserver.
+#include "appliance/appliance_api.h"
+#include "catalog/catalog.h"
+#include "core/error.h"
+#include "plan/plan.h"
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sps::apply {
+
+/// How one request of the apply went.
+struct StepRecord {
+  std::size_t index = 0;  // plan step index; 0 for protocol requests (transaction, secrets)
+  std::string what;       // "POST /api/configuration/policies/backup_policies" or "open transaction"
+  std::string address;    // resource address, empty for protocol requests
+  bool ok = false;
+  std::string key;        // key returned by a create
+  std::chrono::milliseconds duration{0};
+  std::string error;      // message when !ok
+};
+
+enum class Outcome {
+  kNothingToDo,     // empty plan: no transaction opened
+  kApplied,         // committed (and verified when a verifier was given)
+  kRefused,         // lock held or stale plan: nothing written
+  kRolledBack,      // a failure after writes began; the transaction was rolled back
+  kRollbackFailed,  // a failure and the rollback request failed too (appliance cancels on expiry)
+  kCommitUnknown,   // the commit request got no answer and the outcome could not be established
+};
+
+std::string_view to_string(Outcome o);
+
+/// The result of apply_plan.
+struct ApplyResult {
+  Outcome outcome = Outcome::kNothingToDo;
+  std::vector<StepRecord> records;
+  std::optional<core::Error> error;  // the failure, when outcome is not kApplied/kNothingToDo
+  std::size_t failed_step = 0;       // plan step index that failed, 0 if none / not a step
+  std::vector<std::string> stale;    // addresses whose live state changed since the plan
+  bool verified = false;             // the post-commit re-plan was empty
+  std::string rollback_error;        // why the rollback request failed, if it did
+};
+
+/// Progress callbacks; the CLI prints them. Default implementations do nothing.
+class ApplyObserver {
+ public:
+  virtual ~ApplyObserver() = default;
+  virtual void on_record(const StepRecord&) {}
+  virtual void on_phase(std::string_view) {}
+};
+
+/// What apply_plan needs besides the plan.
+struct ApplyOptions {
+  std::string commit_message;
+  /// Roll back instead of starting another step when the transaction has fewer seconds left.
+  std::int64_t min_remaining_seconds = 30;
+  /// Polled before every request; true = stop and roll back (SIGINT/SIGTERM).
+  std::function<bool()> cancelled;
+  /// Reads the live state of kinds inside the transaction (re-read for the stale check).
+  std::function<core::Result<model::LiveState>(const std::vector<std::string>& kinds)> read_live;
+  /// After the commit: re-plans and returns true when nothing is left to do.
+  std::function<core::Result<bool>()> verify;
+};
+
+/// Applies a plan whose secrets are resolved. The API must be logged in.
+ApplyResult apply_plan(const plan::Plan& plan, appliance::ApplianceApi& api, const catalog::Catalog& catalog,
+                       const ApplyOptions& options, ApplyObserver& observer);
+
+}  // namespace sps::apply
