@@ -12,6 +12,9 @@
 // (401 kUnauthenticated, 403 kPermissionDenied, 404 kNotFound, 405/400/409/411/other 4xx
 // kRejected or kConflict for a lock, 5xx kUnavailable) and whose message is
 // "<status> <error.type>: <error.message>" and detail is the JSON of error.details.
+// HttpsApplianceApi then appends the request, " (<METHOD> <path>)", and for 401/403/404
+// a hint on what to do ("...; the user lacks the privilege ..."); match on the prefix.
+// The pure mapping lives in appliance/rest_mapping.h.
 // Connection, TLS and timeout failures are kUnavailable / kTimeout. Reads may be retried
 // by the implementation; writes are never retried.
 #include "core/error.h"
