@@ -1,0 +1,42 @@
+#pragma once
+// Planning against a live appliance: read the live state of every kind the desired state
+// manages (and the kinds it references), diff, build the plan. Used by plan, apply and
+// drift so they agree on what "a change" is. I/O only through appliance::ApplianceApi.
+#include "appliance/appliance_api.h"
+#include "catalog/catalog.h"
+#include "core/diagnostics.h"
+#include "core/error.h"
+#include "diff/diff.h"
+#include "model/model.h"
+#include "plan/plan.h"
+
+#include <string>
+#include <vector>
+
+namespace sps::apply {
+
+/// Everything a planning run produced.
+struct Planned {
+  std::vector<std::string> kinds;  // kinds read from the appliance
+  model::LiveState live;
+  diff::ChangeSet changes;
+  plan::Plan plan;
+};
+
+/// The kinds a desired state manages: the kinds it mentions, and pruned kinds.
+std::set<std::string> managed_kinds(const model::DesiredState& desired);
+
+/// Reads, diffs and plans. Fails when the appliance cannot be read, when a managed endpoint
+/// does not exist on this firmware (kNotFound, naming it), or when the desired state refers
+/// to objects that exist nowhere (kInvalidConfig; the located problems are added to diags).
+/// Warnings (unknown live fields) are added to diags.
+core::Result<Planned> plan_against(const model::DesiredState& desired, appliance::ApplianceApi& api,
+                                   const catalog::Catalog& catalog, const diff::DiffOptions& options,
+                                   core::Diagnostics& diags);
+
+/// After an apply: checks that each changed field of each step now has its planned value
+/// on the appliance (secret fields are only checked for presence). Returns one line per
+/// mismatch; empty when everything is as planned. Pure.
+std::vector<std::string> verify_applied(const plan::Plan& plan, const model::LiveState& live);
+
+}  // namespace sps::apply
