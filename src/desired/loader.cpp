@@ -114,8 +114,7 @@ json::value type_plain_scalar(const std::string& s) {
   return json::value(s);
 }
 
-// yaml-cpp 0.7 accepts a quoted scalar that runs to the end of the stream; find the closing
-// quote ourselves so the user hears about the missing one at the opening quote's position.
+// True unless text[pos] opens a quoted scalar that has no closing quote before the end.
 bool quote_is_closed(const std::string& text, int pos) {
   if (pos < 0 || static_cast<std::size_t>(pos) >= text.size()) return true;
   const char quote = text[static_cast<std::size_t>(pos)];
@@ -142,7 +141,9 @@ std::string parser_hint(const std::string& message) {
     return "check the indentation of this line and the lines above it: keys of one mapping must start "
            "in the same column";
   }
-  if (message.find("flow not found") != std::string::npos) return "a [ ... ] or { ... } is not closed";
+  if (message.find("flow not found") != std::string::npos) {
+    return "a [ ... ] or { ... } is not closed, or a quote inside it is not";
+  }
   return {};
 }
 
@@ -172,6 +173,7 @@ class FileLoader {
       error({m_source.name}, e.what());
       return;
     }
+    if (report_unterminated_quotes(root)) return;  // the rest of the file was swallowed by the string
     if (root.IsNull()) return;  // an empty file (or only comments) declares nothing
     if (!root.IsMap()) {
       error(at(root), "the top level must be a mapping from kind paths to bodies",
@@ -208,6 +210,28 @@ class FileLoader {
         ++line;
         line_start = i + 1;
       }
+    }
+    return found;
+  }
+
+  // yaml-cpp 0.7 accepts a quoted scalar that runs to the end of the stream. Treat it as
+  // the syntax error it is, at the opening quote, and skip the file as for other syntax errors.
+  bool report_unterminated_quotes(const YAML::Node& node) {
+    if (node.IsScalar()) {
+      if (node.Tag() == "!" && !quote_is_closed(m_source.text, node.Mark().pos)) {
+        error(at(node), "unterminated quoted string", "add the closing quote");
+        return true;
+      }
+      return false;
+    }
+    bool found = false;
+    if (node.IsMap()) {
+      for (auto it = node.begin(); it != node.end(); ++it) {
+        found = report_unterminated_quotes(it->first) || found;
+        found = report_unterminated_quotes(it->second) || found;
+      }
+    } else if (node.IsSequence()) {
+      for (const auto& element : node) found = report_unterminated_quotes(element) || found;
     }
     return found;
   }
@@ -394,12 +418,7 @@ class FileLoader {
     const std::string& tag = node.Tag();
     const std::string& text = node.Scalar();
     if (tag == "!secret") return resolve_secret(node, pointer, resource);
-    if (tag == "!" || tag == "tag:yaml.org,2002:str") {
-      if (!quote_is_closed(m_source.text, node.Mark().pos)) {
-        error(at(node), "unterminated quoted string", "add the closing quote");
-      }
-      return json::value(text);
-    }
+    if (tag == "!" || tag == "tag:yaml.org,2002:str") return json::value(text);
     if (tag == "?") return type_plain_scalar(text);
     if (tag == "tag:yaml.org,2002:int" || tag == "tag:yaml.org,2002:float" || tag == "tag:yaml.org,2002:bool" ||
         tag == "tag:yaml.org,2002:null") {

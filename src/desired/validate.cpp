@@ -92,6 +92,23 @@ class Checker {
     return names;
   }
 
+  // YAML habits that produce the wrong JSON type: YAML 1.1 booleans and quoted numbers.
+  static std::string type_hint(const schema::ValidationError& e, const json::value& body) {
+    if (e.keyword != "type") return {};
+    const json::value* value = core::find_pointer(body, e.instance_pointer);
+    const json::string* text = value == nullptr ? nullptr : value->if_string();
+    if (text == nullptr) return {};
+    static const std::vector<std::string_view> yaml11_booleans{"yes", "no", "on", "off", "Yes", "No", "On", "Off",
+                                                                "YES", "NO", "ON", "OFF", "y", "n"};
+    if (std::find(yaml11_booleans.begin(), yaml11_booleans.end(), std::string_view(*text)) != yaml11_booleans.end()) {
+      return "YAML 1.2 reads \"" + std::string(*text) + "\" as a string; write true or false";
+    }
+    if (!text->empty() && std::all_of(text->begin(), text->end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      return "remove the quotes to write a number";
+    }
+    return {};
+  }
+
   void check_schema(const catalog::Kind& kind, const model::Resource& resource) {
     const schema::Validator* validator = validator_for(kind, resource);
     if (validator == nullptr) return;
@@ -120,7 +137,7 @@ class Checker {
         add(resource, pointer, address + pointer + ": the secret value does not satisfy the schema (" + e.keyword + ")");
         continue;
       }
-      add(resource, pointer, address + pointer + ": " + e.message);
+      add(resource, pointer, address + pointer + ": " + e.message, type_hint(e, resource.body));
     }
   }
 

@@ -1,0 +1,178 @@
+// Offline CLI tests of `sps-apply validate`: runs sps::cli::run in-process on the demo
+// desired state and on every broken input under tests/broken/<case>/, whose expected.txt
+// lists the exact "file:line:col: error: ..." lines (and "  hint: ..." lines) the case must
+// produce. File names in expected.txt are relative to the case directory.
+#include "cli/cli.h"
+#include "cli/exit_codes.h"
+
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#ifndef SPS_SOURCE_DIR
+#error "SPS_SOURCE_DIR must point at the source tree"
+#endif
+
+namespace sps::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+// The secret the broken cases read through !secret env:SPS_BROKEN_SECRET; it must never
+// appear in any output.
+constexpr const char* kBrokenSecret = "broken-case-secret-value-4f1d";
+// Plain-text secrets written in the broken cases; the error must not echo them either.
+const std::vector<std::string> kPlainSecrets{"6c3e2f1a-plain-text-token"};
+
+/// One in-process run of sps-apply.
+struct CliRun {
+  int code = -1;
+  std::string out;
+  std::string err;
+};
+
+CliRun run_cli(const std::vector<std::string>& args) {
+  std::vector<std::string> full{"sps-apply"};
+  full.insert(full.end(), args.begin(), args.end());
+  std::vector<const char*> argv;
+  for (const auto& a : full) argv.push_back(a.c_str());
+  std::ostringstream out;
+  std::ostringstream err;
+  CliRun r;
+  r.code = run(static_cast<int>(argv.size()), argv.data(), out, err);
+  r.out = out.str();
+  r.err = err.str();
+  return r;
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty()) lines.push_back(line);
+  }
+  return lines;
+}
+
+std::string replace_all(std::string text, const std::string& from, const std::string& to) {
+  for (std::size_t pos = text.find(from); pos != std::string::npos; pos = text.find(from, pos + to.size())) {
+    text.replace(pos, from.size(), to);
+  }
+  return text;
+}
+
+/// Sets the environment the broken cases and the demo expect, and restores nothing: the
+/// variables are specific to this test binary.
+class CliValidateTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ::setenv("SPS_BROKEN_SECRET", kBrokenSecret, 1);
+    ::unsetenv("SPS_BROKEN_UNSET_VARIABLE");
+    ::setenv("SPS_SPLUNK_TOKEN", "demo-splunk-token-secret", 1);
+    ::setenv("SPS_ARCHIVE_SMB_PASSWORD", "demo-archive-password-secret", 1);
+  }
+};
+
+std::vector<fs::path> broken_cases() {
+  std::vector<fs::path> cases;
+  for (const auto& entry : fs::directory_iterator(fs::path(SPS_SOURCE_DIR) / "tests" / "broken")) {
+    if (entry.is_directory()) cases.push_back(entry.path());
+  }
+  std::sort(cases.begin(), cases.end());
+  return cases;
+}
+
+TEST_F(CliValidateTest, DemoDesiredStateIsValid) {
+  const std::string path = std::string(SPS_SOURCE_DIR) + "/desired-state";
+  const CliRun r = run_cli({"validate", path});
+  EXPECT_EQ(r.code, kExitOk) << r.out;
+  EXPECT_EQ(r.out.find("error:"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(" are valid"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("demo-splunk-token-secret"), std::string::npos);
+  EXPECT_EQ(r.out.find("demo-archive-password-secret"), std::string::npos);
+}
+
+TEST_F(CliValidateTest, DemoDesiredStateFailsWithoutItsSecrets) {
+  ::unsetenv("SPS_SPLUNK_TOKEN");
+  const CliRun r = run_cli({"validate", std::string(SPS_SOURCE_DIR) + "/desired-state"});
+  EXPECT_EQ(r.code, kExitError);
+  EXPECT_NE(r.out.find("forwarders.yaml:"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("environment variable SPS_SPLUNK_TOKEN is not set"), std::string::npos) << r.out;
+}
+
+TEST_F(CliValidateTest, EveryBrokenCaseReportsExactlyItsExpectedErrors) {
+  const auto cases = broken_cases();
+  ASSERT_GE(cases.size(), 15u);
+  for (const auto& dir : cases) {
+    SCOPED_TRACE(dir.filename().string());
+    std::ifstream expected_file(dir / "expected.txt");
+    ASSERT_TRUE(expected_file) << "missing expected.txt";
+    std::stringstream expected_text;
+    expected_text << expected_file.rdbuf();
+    const auto expected = lines_of(expected_text.str());
+    ASSERT_FALSE(expected.empty());
+
+    const CliRun r = run_cli({"validate", dir.string()});
+    EXPECT_EQ(r.code, kExitError) << r.out;
+    // File names are printed as given on the command line; make them case-relative.
+    const auto actual = lines_of(replace_all(r.out, dir.string() + "/", ""));
+    for (const auto& line : expected) {
+      EXPECT_NE(std::find(actual.begin(), actual.end(), line), actual.end())
+          << "expected line not printed:\n  " << line << "\nactual output:\n" << r.out;
+    }
+    const auto errors = std::count_if(actual.begin(), actual.end(),
+                                      [](const std::string& l) { return l.find(": error: ") != std::string::npos; });
+    const auto expected_errors = std::count_if(
+        expected.begin(), expected.end(), [](const std::string& l) { return l.find(": error: ") != std::string::npos; });
+    EXPECT_EQ(errors, expected_errors) << r.out;
+    EXPECT_EQ(r.out.find(kBrokenSecret), std::string::npos) << r.out;
+    EXPECT_EQ(r.err.find(kBrokenSecret), std::string::npos) << r.err;
+    for (const auto& plain : kPlainSecrets) EXPECT_EQ(r.out.find(plain), std::string::npos) << r.out;
+  }
+}
+
+TEST_F(CliValidateTest, JsonFormatCarriesEveryDiagnosticWithoutSecrets) {
+  const auto dir = fs::path(SPS_SOURCE_DIR) / "tests" / "broken" / "many-errors-one-run";
+  const CliRun r = run_cli({"validate", "--format", "json", dir.string()});
+  EXPECT_EQ(r.code, kExitError);
+  boost::system::error_code ec;
+  const boost::json::value report = boost::json::parse(r.out, ec);
+  ASSERT_FALSE(ec) << r.out;
+  EXPECT_EQ(report.at("valid"), boost::json::value(false));
+  const auto& diagnostics = report.at("diagnostics").as_array();
+  ASSERT_FALSE(diagnostics.empty());
+  EXPECT_EQ(report.at("errors").to_number<std::uint64_t>(), diagnostics.size());
+  for (const auto& d : diagnostics) {
+    EXPECT_TRUE(d.at("file").as_string().ends_with(".yaml"));
+    EXPECT_GT(d.at("line").as_int64(), 0);
+    EXPECT_GT(d.at("column").as_int64(), 0);
+    EXPECT_EQ(d.at("severity"), boost::json::value("error"));
+    EXPECT_FALSE(d.at("message").as_string().empty());
+    EXPECT_TRUE(d.as_object().contains("hint"));
+    EXPECT_TRUE(d.as_object().contains("resource"));
+    EXPECT_TRUE(d.as_object().contains("pointer"));
+  }
+  EXPECT_EQ(r.out.find(kBrokenSecret), std::string::npos);
+}
+
+TEST_F(CliValidateTest, JsonFormatReportsValidDemo) {
+  const CliRun r = run_cli({"validate", "--format", "json", std::string(SPS_SOURCE_DIR) + "/desired-state"});
+  EXPECT_EQ(r.code, kExitOk);
+  boost::system::error_code ec;
+  const boost::json::value report = boost::json::parse(r.out, ec);
+  ASSERT_FALSE(ec) << r.out;
+  EXPECT_EQ(report.at("valid"), boost::json::value(true));
+  EXPECT_TRUE(report.at("diagnostics").as_array().empty());
+  EXPECT_GE(report.at("resources").to_number<std::uint64_t>(), 15u);
+}
+
+}  // namespace
+}  // namespace sps::cli
