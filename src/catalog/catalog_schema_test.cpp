@@ -165,5 +165,29 @@ TEST(CatalogSchemaTest, RejectsNestedTyposAndOutOfRangeValues) {
   }
 }
 
+TEST(CatalogSchemaTest, NestedTypoIsReportedAtTheUnknownMember) {
+  // Given a misspelled port inside a union-free list item, expect the error to point at it
+  // (so the desired-state loader can map it to file:line:col).
+  const auto errors = compile("local_services/user_web").validate(parse_json(R"({
+      "access_restriction": {"enabled": false},
+      "listen": [{"address": "a", "http_port": 80, "https_port": 443, "htps_port": 443}]})"));
+  ASSERT_EQ(errors.size(), 1u) << describe(errors);
+  EXPECT_EQ(errors[0].instance_pointer, "/listen/0/htps_port");
+  EXPECT_EQ(errors[0].keyword, "additionalProperties");
+}
+
+TEST(CatalogSchemaTest, UnionErrorPointsIntoTheSelectedBranch) {
+  // Given a remote timestamping server without its URL, expect an error inside the
+  // "remote" branch rather than only "no oneOf branch matched".
+  const auto errors = compile("policies/audit_policies").validate(parse_json(R"({
+      "name": "p", "encryption": {"enabled": false}, "signing": {"enabled": false},
+      "timestamping": {"enabled": true, "server": {"selection": "remote", "server_ulr": "http://tsa/"}},
+      "signing_and_timestamping_interval": 30})"));
+  ASSERT_FALSE(errors.empty());
+  EXPECT_TRUE(std::any_of(errors.begin(), errors.end(), [](const schema::ValidationError& e) {
+    return e.instance_pointer == "/timestamping/server/server_ulr";
+  })) << describe(errors);
+}
+
 }  // namespace
 }  // namespace sps::catalog
