@@ -1,0 +1,133 @@
+// Parsing of the simulator's textual options (--fault, --user) and journal formatting.
+#include "sim/sim.h"
+
+#include <charconv>
+
+namespace sps::sim {
+namespace json = boost::json;
+
+namespace {
+
+core::Error bad_fault(std::string_view spec, std::string_view why) {
+  return core::Error(core::ErrorCode::kInvalidArgument,
+                     "invalid --fault '" + std::string(spec) + "': " + std::string(why),
+                     "examples: status=500,method=PUT,path=/api/configuration/**,nth=3,"
+                     "type=InternalError | drop=before,nth=2 | drop=after,method=PUT | "
+                     "stall,path=/api/transaction | expire,method=PUT | lock-held-by=alice | "
+                     "reject-commit[=N]; see sim/README.md");
+}
+
+template <class T>
+bool parse_number(std::string_view text, T& out) {
+  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+  return ec == std::errc() && ptr == text.data() + text.size();
+}
+
+std::vector<std::string_view> split_items(std::string_view spec) {
+  std::vector<std::string_view> items;
+  std::size_t start = 0;
+  for (;;) {
+    const auto comma = spec.find(',', start);
+    items.push_back(spec.substr(start, comma - start));
+    if (comma == std::string_view::npos) return items;
+    start = comma + 1;
+  }
+}
+
+}  // namespace
+
+core::Result<Fault> Fault::parse(std::string_view spec) {
+  Fault fault;
+  bool has_action = false;
+  for (std::string_view item : split_items(spec)) {
+    const auto eq = item.find('=');
+    const std::string_view name = item.substr(0, eq);
+    const std::string_view value = eq == std::string_view::npos ? "" : item.substr(eq + 1);
+    if (name == "stall" || name == "expire") {
+      fault.action = name == "stall" ? FaultAction::kStall : FaultAction::kExpireTransaction;
+      has_action = true;
+    } else if (name == "drop") {
+      if (value != "before" && value != "after") return bad_fault(spec, "drop must be before or after");
+      fault.action = value == "before" ? FaultAction::kDropBefore : FaultAction::kDropAfter;
+      has_action = true;
+    } else if (name == "status") {
+      if (!parse_number(value, fault.status) || fault.status < 100 || fault.status > 599) {
+        return bad_fault(spec, "status must be an HTTP status code");
+      }
+      fault.action = FaultAction::kStatus;
+      has_action = true;
+    } else if (name == "method") {
+      fault.method = std::string(value);
+      for (auto& c : fault.method) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    } else if (name == "path") {
+      fault.path = std::string(value);
+    } else if (name == "nth") {
+      if (!parse_number(value, fault.nth) || fault.nth == 0) {
+        return bad_fault(spec, "nth must be a positive integer");
+      }
+    } else if (name == "type") {
+      if (value.empty()) return bad_fault(spec, "type must not be empty");
+      fault.error_type = std::string(value);
+    } else if (name == "message") {
+      fault.message = std::string(value);
+    } else {
+      return bad_fault(spec, "unknown item '" + std::string(name) + "'");
+    }
+  }
+  if (!has_action) return bad_fault(spec, "no action (status=N, drop=before|after, stall, expire)");
+  return fault;
+}
+
+core::Result<void> apply_fault_spec(std::string_view spec, Options& options) {
+  if (spec.starts_with("lock-held-by=")) {
+    options.lock_held_by = std::string(spec.substr(13));
+    if (options.lock_held_by.empty()) return bad_fault(spec, "lock-held-by needs a name");
+    return {};
+  }
+  if (spec == "reject-commit") {
+    options.reject_commits = 1;
+    return {};
+  }
+  if (spec.starts_with("reject-commit=")) {
+    if (!parse_number(spec.substr(14), options.reject_commits) || options.reject_commits < 1) {
+      return bad_fault(spec, "reject-commit=N needs a positive count");
+    }
+    return {};
+  }
+  auto fault = Fault::parse(spec);
+  if (!fault) return fault.error();
+  options.faults.push_back(std::move(*fault));
+  return {};
+}
+
+core::Result<User> parse_user(std::string_view spec) {
+  User user;
+  std::string_view rest = spec;
+  if (rest.ends_with(":readonly")) {
+    user.read_only = true;
+    rest.remove_suffix(9);
+  }
+  const auto colon = rest.find(':');
+  if (colon == std::string_view::npos || colon == 0 || colon + 1 == rest.size()) {
+    // Never echo the spec: it contains a password.
+    return core::Error(core::ErrorCode::kInvalidArgument,
+                       "invalid --user value: expected NAME:PASSWORD[:readonly]");
+  }
+  user.name = std::string(rest.substr(0, colon));
+  user.password = std::string(rest.substr(colon + 1));
+  return user;
+}
+
+std::string JournalEntry::to_string() const {
+  std::string out = method + " " + path + " " + std::to_string(status);
+  if (!fault.empty()) out += " [" + fault + "]";
+  return out;
+}
+
+json::object JournalEntry::to_json() const {
+  return json::object{{"sequence", sequence}, {"method", method}, {"path", path},
+                      {"user", user},         {"status", status}, {"applied", applied},
+                      {"fault", fault}};
+}
+
+}  // namespace sps::sim

@@ -1,0 +1,316 @@
+// Router handlers for transactions and the configuration tree (/api/configuration/...).
+#include "core/json_pointer.h"
+#include "sim/router.h"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <set>
+
+namespace sps::sim {
+namespace json = boost::json;
+
+namespace {
+
+constexpr std::string_view kTransaction = "/api/transaction";
+
+Response ok(int status, const json::value& body) {
+  return Response{status, json::serialize(body), {}, {}};
+}
+
+Response method_not_allowed(std::string_view method, std::string_view path) {
+  return error_response(405, "MethodNotAllowed",
+                        std::string(method) + " is not allowed on " + std::string(path),
+                        {{"path", path}, {"method", method}}, path);
+}
+
+Response not_found(std::string_view path) {
+  return error_response(404, "NotFound", "No such endpoint or object: " + std::string(path),
+                        {{"path", path}}, path);
+}
+
+Response invalid_body(std::string_view path, std::string_view why) {
+  return error_response(400, "InvalidRequestBody",
+                        "The request body is not valid JSON: " + std::string(why),
+                        {{"path", path}}, path);
+}
+
+Response semantic_error(std::string_view path, std::string_view message,
+                        const std::vector<Problem>& problems) {
+  json::array errors;
+  for (const auto& p : problems) {
+    errors.push_back(json::object{{"path", p.path}, {"pointer", p.pointer}, {"message", p.message}});
+  }
+  return error_response(400, "SemanticError", message, {{"path", path}, {"errors", errors}}, path);
+}
+
+/// meta of a node: href, parent, transaction, and remaining_seconds for the holder.
+json::object node_meta(const Store& store, const Session& session, std::string_view href,
+                       std::string_view parent) {
+  json::object meta{{"href", href}, {"parent", parent}, {"transaction", kTransaction}};
+  if (store.holds_transaction(session.id)) meta["remaining_seconds"] = store.remaining_seconds();
+  return meta;
+}
+
+/// The read form of a body: references become {key, meta: {href}}.
+json::value render(const Store& store, const catalog::Kind& kind, json::value body) {
+  for (const auto& site : reference_sites(kind)) {
+    core::for_each_match(body, site.pointer, [&](const std::string&, json::value& v) {
+      if (!v.is_string()) return;
+      const std::string key(v.get_string());
+      v = json::object{
+          {"key", key},
+          {"meta", json::object{{"href", reference_href(store.catalog(), site.target, key)}}}};
+    });
+  }
+  return body;
+}
+
+core::Result<json::value> parse_json(const std::string& text) {
+  boost::system::error_code ec;
+  json::value v = json::parse(text, ec);
+  if (ec) return core::Error(core::ErrorCode::kInvalidArgument, ec.message());
+  return v;
+}
+
+bool is_builtin(const catalog::Kind& kind, const StoredObject& item) {
+  // Built-in objects have negative numeric keys (sps-api.md §2.3); the catalog may also
+  // name them (builtin_names), matched against the identity field.
+  if (item.key.starts_with("-")) return true;
+  if (kind.identity.empty() || kind.builtin_names.empty()) return false;
+  const auto* obj = item.body.if_object();
+  const auto* name = obj != nullptr ? obj->if_contains(kind.identity) : nullptr;
+  if (name == nullptr || !name->is_string()) return false;
+  return std::find(kind.builtin_names.begin(), kind.builtin_names.end(),
+                   std::string_view(name->get_string())) != kind.builtin_names.end();
+}
+
+}  // namespace
+
+// --- /api/transaction ---------------------------------------------------------------------
+
+Response Router::transaction(Context& ctx) {
+  const Session& session = *ctx.session;
+  const std::string& method = ctx.request.method;
+  auto lock_error = [&](std::string_view message) {
+    return error_response(m_store.options().lock_error_status, m_store.options().lock_error_type,
+                          message, {{"path", ctx.path}, {"locked_by", m_store.lock_holder()}},
+                          ctx.path);
+  };
+  auto document = [&] {
+    const bool open = m_store.holds_transaction(session.id);
+    json::object meta{{"href", kTransaction}, {"parent", "/api"}};
+    json::value message = nullptr;
+    if (open) {
+      meta["remaining_seconds"] = m_store.remaining_seconds();
+      meta["changes"] = "/api/transaction/changes";
+    } else if (!m_store.last_commit_message().empty()) {
+      message = json::value(m_store.last_commit_message());
+    }
+    return json::object{
+        {"key", "transaction"},
+        {"body", json::object{{"status", open ? "open" : "closed"}, {"commit_message", message}}},
+        {"meta", std::move(meta)}};
+  };
+
+  if (method == "GET") return ok(200, document());
+  if (method == "POST") {
+    // SPS refuses to open a transaction without a Content-Length (sps-api.md §3.1).
+    if (!ctx.request.has_content_length) {
+      return error_response(411, "LengthRequired",
+                            "POST /api/transaction needs a Content-Length (send an empty body)",
+                            {{"path", ctx.path}}, ctx.path);
+    }
+    auto opened = m_store.open(session);
+    if (!opened) return lock_error(opened.error().message);
+    return ok(*opened ? 201 : 200, document());
+  }
+  if (method == "PUT") {
+    auto body = parse_json(ctx.request.body);
+    if (!body) return invalid_body(ctx.path, body.error().message);
+    const auto* obj = body->if_object();
+    const auto* status = obj != nullptr ? obj->if_contains("status") : nullptr;
+    if (status == nullptr || !status->is_string() || status->get_string() != "commit") {
+      return error_response(400, "InvalidRequestBody",
+                            "Send {\"status\": \"commit\", \"commit_message\": \"...\"} to commit",
+                            {{"path", ctx.path}}, ctx.path);
+    }
+    if (!m_store.holds_transaction(session.id)) {
+      if (!m_store.lock_holder().empty()) {
+        return lock_error("The configuration is locked by another administrator (" +
+                          m_store.lock_holder() + ")");
+      }
+      return error_response(400, "SemanticError", "There is no open transaction to commit",
+                            {{"path", ctx.path}, {"errors", json::array{}}}, ctx.path);
+    }
+    std::string message;
+    if (const auto* m = obj->if_contains("commit_message"); m && m->is_string()) {
+      message = std::string(m->get_string());
+    }
+    const auto problems = m_store.commit(message);
+    if (!problems.empty()) {
+      return semantic_error(ctx.path,
+                            "The configuration has " + std::to_string(problems.size()) +
+                                " problem(s); nothing was committed and the transaction is "
+                                "still open",
+                            problems);
+    }
+    return ok(200, document());
+  }
+  if (method == "DELETE") {
+    if (m_store.holds_transaction(session.id)) {
+      m_store.rollback();
+    } else if (!m_store.lock_holder().empty()) {
+      return lock_error("The transaction belongs to another administrator (" +
+                        m_store.lock_holder() + ")");
+    }
+    return ok(200, json::object{{"meta", json::object{{"href", kTransaction}, {"parent", "/api"}}}});
+  }
+  return method_not_allowed(method, ctx.path);
+}
+
+Response Router::transaction_changes(Context& ctx) {
+  if (ctx.request.method != "GET") return method_not_allowed(ctx.request.method, ctx.path);
+  const bool open = m_store.holds_transaction(ctx.session->id);
+  json::object meta{{"href", ctx.path}, {"parent", kTransaction}};
+  if (open) meta["remaining_seconds"] = m_store.remaining_seconds();
+  return ok(200, json::object{{"changes", open ? m_store.changes() : json::array{}},
+                              {"meta", std::move(meta)}});
+}
+
+// --- /api/configuration/... -----------------------------------------------------------------
+
+Response Router::configuration(Context& ctx) {
+  const Session& session = *ctx.session;
+  const std::string& method = ctx.request.method;
+  const std::string& path = ctx.path;
+  const catalog::Catalog& catalog = m_store.catalog();
+
+  // Which node is this: a kind, an item of a collection kind, or a directory?
+  const catalog::Kind* kind = nullptr;
+  std::string key;
+  for (const auto& k : catalog.kinds()) {
+    if (k.rest_path == path) kind = &k;
+  }
+  if (kind == nullptr) {
+    const std::string parent = parent_path(path);
+    for (const auto& k : catalog.kinds()) {
+      if (k.rest_path == parent && k.is_collection()) {
+        kind = &k;
+        key = path.substr(parent.size() + 1);
+      }
+    }
+  }
+  if (kind == nullptr) {
+    std::set<std::string> children;
+    const std::string prefix = path + "/";
+    for (const auto& k : catalog.kinds()) {
+      if (!k.rest_path.starts_with(prefix)) continue;
+      const std::string rest = k.rest_path.substr(prefix.size());
+      children.insert(rest.substr(0, rest.find('/')));
+    }
+    if (children.empty()) return not_found(path);
+    if (method != "GET") return method_not_allowed(method, path);
+    json::array items;
+    for (const auto& child : children) {
+      items.push_back(json::object{{"key", child}, {"meta", json::object{{"href", prefix + child}}}});
+    }
+    return ok(200, json::object{{"items", std::move(items)},
+                                {"meta", node_meta(m_store, session, path, parent_path(path))}});
+  }
+
+  // Writes work on the pending state; the first write opens the transaction (SPS 6.9+).
+  auto begin_write = [&]() -> std::optional<Response> {
+    if (m_store.holds_transaction(session.id)) return std::nullopt;
+    auto opened = m_store.open(session);
+    if (!opened) {
+      return error_response(m_store.options().lock_error_status,
+                            m_store.options().lock_error_type, opened.error().message,
+                            {{"path", path}, {"locked_by", m_store.lock_holder()}}, path);
+    }
+    return std::nullopt;
+  };
+  const Config& view = m_store.view_for(session.id);
+  const KindState& state = view.at(kind->path);
+
+  if (!kind->is_collection() || !key.empty()) {
+    // A singleton or one item of a collection.
+    const bool item = kind->is_collection();
+    const std::string parent = item ? kind->rest_path : parent_path(kind->rest_path);
+    const std::string object_key = item ? key : state.items.at(0).key;
+    if (method == "GET") {
+      const StoredObject* object = state.find(object_key);
+      if (object == nullptr) return not_found(path);
+      return ok(200, json::object{{"key", object->key},
+                                  {"body", render(m_store, *kind, object->body)},
+                                  {"meta", node_meta(m_store, session, path, parent)}});
+    }
+    if (method == "PUT") {
+      if (kind->write_once) return method_not_allowed(method, path);
+      auto body = parse_json(ctx.request.body);
+      if (!body) return invalid_body(path, body.error().message);
+      if (auto locked = begin_write()) return *locked;
+      if (m_store.pending().at(kind->path).find(object_key) == nullptr) return not_found(path);
+      m_store.replace(m_store.pending(), *kind, object_key,
+                      m_store.normalize_body(*kind, std::move(*body)));
+      return ok(200, json::object{{"key", object_key},
+                                  {"meta", node_meta(m_store, session, path, parent)}});
+    }
+    if (method == "DELETE" && item && !kind->write_once) {
+      if (auto locked = begin_write()) return *locked;
+      const StoredObject* object = m_store.pending().at(kind->path).find(object_key);
+      if (object == nullptr) return not_found(path);
+      if (is_builtin(*kind, *object)) {
+        return error_response(400, "SemanticError",
+                              "Built-in object " + path + " cannot be deleted",
+                              {{"path", path},
+                               {"errors", json::array{json::object{
+                                              {"path", path},
+                                              {"pointer", ""},
+                                              {"message", "built-in objects cannot be deleted"}}}}},
+                              path);
+      }
+      m_store.remove(m_store.pending(), *kind, object_key);
+      return ok(200, json::object{{"meta", node_meta(m_store, session, path, parent)}});
+    }
+    return method_not_allowed(method, path);
+  }
+
+  // A collection node.
+  const std::string parent = parent_path(path);
+  if (method == "GET") {
+    // Write-once collections cannot be listed (sps-api.md §2.8).
+    if (kind->write_once) return method_not_allowed(method, path);
+    json::array items;
+    for (const auto& object : state.items) {
+      json::object entry{{"key", object.key}};
+      if (m_store.options().listings_include_bodies) {
+        entry["body"] = render(m_store, *kind, object.body);
+      }
+      entry["meta"] = json::object{{"href", path + "/" + object.key}};
+      items.push_back(std::move(entry));
+    }
+    return ok(200, json::object{{"items", std::move(items)},
+                                {"meta", node_meta(m_store, session, path, parent)}});
+  }
+  if (method == "POST") {
+    auto body = parse_json(ctx.request.body);
+    if (!body) return invalid_body(path, body.error().message);
+    json::value normalized = m_store.normalize_body(*kind, std::move(*body));
+    if (kind->write_once) {
+      // Write-once bodies are never stored, so they are checked now rather than at commit.
+      std::vector<Problem> problems;
+      for (const auto& e : m_store.validate_one(*kind, normalized)) {
+        problems.push_back({path, e.pointer, e.message});
+      }
+      if (!problems.empty()) return semantic_error(path, "The object is invalid", problems);
+    }
+    if (auto locked = begin_write()) return *locked;
+    const std::string new_key = m_store.create(m_store.pending(), *kind, std::move(normalized));
+    return ok(201, json::object{{"key", new_key},
+                                {"meta", node_meta(m_store, session, path + "/" + new_key, path)}});
+  }
+  return method_not_allowed(method, path);
+}
+
+}  // namespace sps::sim
