@@ -3,3 +3,5 @@
 // commands/<name>.cpp (add that file to src/cli/CMakeLists.txt as well).
 // No include guard: cli.cpp includes this file twice with different SPS_CLI_COMMAND definitions.
 SPS_CLI_COMMAND(validate)
+SPS_CLI_COMMAND(plan)
+SPS_CLI_COMMAND(apply)

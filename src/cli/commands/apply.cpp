@@ -1,0 +1,317 @@
+// `sps-apply apply [PATH | PLANFILE] [--auto-approve]`: performs a plan inside one SPS
+// transaction and commits it, or rolls it back on any failure (apply/executor.h).
+#include "apply/executor.h"
+#include "apply/live_reader.h"
+#include "apply/planner.h"
+#include "catalog/catalog.h"
+#include "cli/cli.h"
+#include "cli/commands/plan_support.h"
+#include "cli/connection.h"
+#include "cli/desired_input.h"
+#include "cli/exit_codes.h"
+#include "cli/views/diagnostics_view.h"
+#include "desired/loader.h"
+#include "model/normalize.h"
+#include "render/render.h"
+
+#include <CLI/CLI.hpp>
+#include <boost/json.hpp>
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <ctime>
+#include <fstream>
+#include <iostream>
+#include <memory>
+
+#include <unistd.h>
+
+namespace sps::cli {
+namespace json = boost::json;
+
+namespace {
+
+/// Parsed options of `apply`.
+struct ApplyOptions {
+  std::string path = "desired-state/";
+  bool auto_approve = false;
+  std::string format = "text";
+  std::string record_file;
+  std::string commit_message;
+  bool rotate_secrets = false;
+  ConnectionOptions connection;
+};
+
+std::atomic<bool> g_interrupted{false};
+
+extern "C" void on_signal(int) { g_interrupted.store(true); }
+
+/// Installs SIGINT/SIGTERM handlers for the lifetime of an apply, restoring the old ones.
+class SignalGuard {
+ public:
+  SignalGuard() {
+    g_interrupted.store(false);
+    struct sigaction sa {};
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    ::sigaction(SIGINT, &sa, &m_old_int);
+    ::sigaction(SIGTERM, &sa, &m_old_term);
+  }
+  ~SignalGuard() {
+    ::sigaction(SIGINT, &m_old_int, nullptr);
+    ::sigaction(SIGTERM, &m_old_term, nullptr);
+  }
+  SignalGuard(const SignalGuard&) = delete;
+  SignalGuard& operator=(const SignalGuard&) = delete;
+
+ private:
+  struct sigaction m_old_int {};
+  struct sigaction m_old_term {};
+};
+
+/// Progress: one line per request on stderr.
+class ProgressView final : public apply::ApplyObserver {
+ public:
+  ProgressView(std::ostream& err, std::size_t steps) : m_err(err), m_steps(steps) {}
+  void on_phase(std::string_view what) override { m_err << "sps-apply: " << what << '\n'; }
+  void on_record(const apply::StepRecord& r) override {
+    m_err << "  ";
+    if (r.index > 0) m_err << '[' << r.index << '/' << m_steps << "] ";
+    m_err << r.what;
+    if (!r.address.empty()) m_err << " (" << r.address << ')';
+    m_err << ": " << (r.ok ? "ok" : "FAILED") << " in " << r.duration.count() << " ms";
+    if (!r.key.empty()) m_err << ", key " << r.key;
+    if (!r.ok) m_err << ": " << r.error;
+    m_err << '\n';
+  }
+
+ private:
+  std::ostream& m_err;
+  std::size_t m_steps;
+};
+
+std::string git_revision(const std::string& path) {
+  const std::string dir = std::filesystem::is_directory(path) ? path : std::filesystem::path(path).parent_path().string();
+  const std::string cmd = "git -C '" + (dir.empty() ? std::string(".") : dir) + "' rev-parse --short=12 HEAD 2>/dev/null";
+  std::string out;
+  if (FILE* p = ::popen(cmd.c_str(), "r")) {
+    char buf[64];
+    while (std::fgets(buf, sizeof buf, p) != nullptr) out += buf;
+    ::pclose(p);
+  }
+  while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
+  return out;
+}
+
+std::string commit_message(const ApplyOptions& options, const plan::Plan& plan) {
+  if (!options.commit_message.empty()) return options.commit_message;
+  std::string msg = "sps-apply: " + std::to_string(plan.count(diff::Action::kCreate)) + " created, " +
+                    std::to_string(plan.count(diff::Action::kUpdate)) + " updated, " +
+                    std::to_string(plan.count(diff::Action::kDelete)) + " deleted; desired state " +
+                    plan.desired_digest.substr(0, 12);
+  if (const std::string rev = git_revision(options.path); !rev.empty()) msg += "; git " + rev;
+  return msg;
+}
+
+json::value result_to_json(const apply::ApplyResult& result, const plan::Plan& plan) {
+  json::object o;
+  o["format_version"] = render::kFormatVersion;
+  o["outcome"] = apply::to_string(result.outcome);
+  o["desired_digest"] = plan.desired_digest;
+  o["summary"] = {{"create", plan.count(diff::Action::kCreate)},
+                  {"update", plan.count(diff::Action::kUpdate)},
+                  {"delete", plan.count(diff::Action::kDelete)}};
+  json::array records;
+  for (const auto& r : result.records) {
+    json::object jr{{"step", r.index}, {"request", r.what}, {"ok", r.ok}, {"ms", r.duration.count()}};
+    if (!r.address.empty()) jr["address"] = r.address;
+    if (!r.key.empty()) jr["key"] = r.key;
+    if (!r.ok) jr["error"] = r.error;
+    records.push_back(std::move(jr));
+  }
+  o["requests"] = std::move(records);
+  if (result.error) o["error"] = {{"message", result.error->message}, {"detail", result.error->detail}};
+  if (result.failed_step != 0) o["failed_step"] = result.failed_step;
+  if (!result.stale.empty()) o["stale"] = json::value_from(result.stale);
+  o["verified"] = result.verified;
+  if (!result.rollback_error.empty()) o["rollback_error"] = result.rollback_error;
+  return o;
+}
+
+void append_record(const std::string& file, const std::string& url, const apply::ApplyResult& result,
+                   const plan::Plan& plan, Io& io) {
+  json::value line = result_to_json(result, plan);
+  line.as_object()["appliance"] = url;
+  line.as_object()["time"] = static_cast<std::int64_t>(std::time(nullptr));
+  std::ofstream out(file, std::ios::app);
+  if (!(out << json::serialize(line) << '\n')) io.err << "warning: cannot append the apply record to " << file << '\n';
+}
+
+bool confirm(const ApplyOptions& options, Io& io) {
+  if (options.auto_approve) return true;
+  if (::isatty(STDIN_FILENO) != 1) {
+    io.err << "error: apply needs confirmation, and standard input is not a terminal; review the plan and pass "
+              "--auto-approve (or apply a saved plan file with --auto-approve)\n";
+    return false;
+  }
+  io.err << "\nDo you want to perform these actions on the appliance? Only 'yes' will be accepted: ";
+  std::string answer;
+  std::getline(std::cin, answer);
+  if (answer == "yes") return true;
+  io.err << "Apply cancelled; nothing was changed.\n";
+  return false;
+}
+
+void report(const apply::ApplyResult& result, const plan::Plan& plan, Io& io) {
+  using apply::Outcome;
+  switch (result.outcome) {
+    case Outcome::kApplied:
+      io.err << "Apply complete! " << plan.count(diff::Action::kCreate) << " created, "
+             << plan.count(diff::Action::kUpdate) << " updated, " << plan.count(diff::Action::kDelete)
+             << " deleted; committed" << (result.verified ? " and verified: a new plan is empty.\n" : ".\n");
+      break;
+    case Outcome::kNothingToDo:
+      io.err << "No changes. Nothing to apply.\n";
+      break;
+    case Outcome::kRefused:
+      io.err << "Apply refused; the appliance was not changed.\n";
+      break;
+    case Outcome::kRolledBack:
+      io.err << "Apply failed"
+             << (result.failed_step ? " at step " + std::to_string(result.failed_step) : std::string())
+             << "; the transaction was rolled back and the appliance is unchanged.\n";
+      break;
+    case Outcome::kRollbackFailed:
+      io.err << "Apply failed, and the rollback request failed too (" << result.rollback_error
+             << "). Nothing was committed: the appliance cancels the uncommitted transaction by itself when "
+                "it expires (remaining_seconds, 10 minutes at most by default).\n";
+      break;
+    case Outcome::kCommitUnknown:
+      io.err << "The commit's outcome is unknown.\n";
+      break;
+  }
+  if (result.error) print_error(*result.error, io);
+}
+
+int run_apply(const ApplyOptions& options, Io& io) {
+  const catalog::Catalog& catalog = catalog::Catalog::builtin();
+  const bool from_file = is_plan_file(options.path);
+  std::optional<CheckedDesired> checked;
+  plan::Plan plan;
+  std::string planned_url;
+  if (from_file) {
+    auto loaded = load_plan_file(options.path);
+    if (!loaded) {
+      print_error(loaded.error(), io);
+      return kExitError;
+    }
+    plan = std::move(loaded->first);
+    planned_url = loaded->second.appliance_url;
+    const desired::SystemSecretResolver secrets;
+    auto resolved = plan::resolve_secrets(plan, [&](const std::string& source) -> core::Result<std::string> {
+      if (source.rfind("env:", 0) == 0) {
+        if (auto v = secrets.env(source.substr(4))) return *v;
+        return core::Error(core::ErrorCode::kInvalidConfig, "environment variable is not set");
+      }
+      if (source.rfind("file:", 0) == 0) return secrets.read_file(source.substr(5));
+      return core::Error(core::ErrorCode::kInvalidConfig, "unknown secret source");
+    });
+    if (!resolved) {
+      print_error(resolved.error(), io);
+      return kExitError;
+    }
+  } else {
+    checked = load_checked_desired(options.path);
+    if (checked->diagnostics.has_errors()) {
+      render_diagnostics_text(checked->diagnostics, io.err, false);
+      io.err << "error: the desired state in " << options.path << " is invalid; nothing was changed\n";
+      return kExitError;
+    }
+  }
+  auto conn = connect(options.connection, io);
+  if (!conn) {
+    print_error(conn.error(), io);
+    return kExitError;
+  }
+  if (from_file && planned_url != conn->url) {
+    io.err << "error: the plan was made for " << planned_url << ", not " << conn->url
+           << "; plan again against this appliance\n";
+    return kExitError;
+  }
+  const diff::DiffOptions diff_options{.rotate_secrets = options.rotate_secrets};
+  core::Diagnostics diags;
+  if (!from_file) {
+    auto planned = apply::plan_against(checked->state, *conn->api, catalog, diff_options, diags);
+    render_diagnostics_text(diags, io.err, false);
+    if (!planned) {
+      print_error(planned.error(), io);
+      return kExitError;
+    }
+    plan = std::move(planned->plan);
+  }
+  if (options.format == "text") io.out << render::render_plan_text(plan, {.color = io.color});
+  if (plan.empty()) {
+    if (options.format == "json") io.out << render::pretty_json(result_to_json({}, plan));
+    return kExitOk;
+  }
+  if (!confirm(options, io)) return kExitError;
+
+  SignalGuard signals;
+  apply::ApplyOptions apply_options;
+  apply_options.commit_message = commit_message(options, plan);
+  apply_options.cancelled = [] { return g_interrupted.load(); };
+  apply_options.read_live = [&](const std::vector<std::string>& kinds) {
+    core::Diagnostics ignored;
+    return apply::read_live(*conn->api, catalog, kinds, ignored);
+  };
+  apply_options.verify = [&]() -> core::Result<bool> {
+    core::Diagnostics ignored;
+    if (checked) {
+      auto again = apply::plan_against(checked->state, *conn->api, catalog, {}, ignored);
+      if (!again) return again.error();
+      return again->plan.empty();
+    }
+    std::set<std::string> kinds;
+    for (const auto& s : plan.steps) kinds.insert(s.address.kind);
+    auto live = apply::read_live(*conn->api, catalog, model::kinds_to_fetch(catalog, kinds), ignored);
+    if (!live) return live.error();
+    const auto problems = apply::verify_applied(plan, *live);
+    for (const auto& p : problems) io.err << "  not as planned: " << p << '\n';
+    return problems.empty();
+  };
+  ProgressView progress(io.err, plan.steps.size());
+  const apply::ApplyResult result = apply::apply_plan(plan, *conn->api, catalog, apply_options, progress);
+  if (!options.record_file.empty()) append_record(options.record_file, conn->url, result, plan, io);
+  report(result, plan, io);
+  if (options.format == "json") io.out << render::pretty_json(result_to_json(result, plan));
+  const bool ok = result.outcome == apply::Outcome::kApplied && !result.error;
+  return ok ? kExitOk : kExitError;
+}
+
+}  // namespace
+
+Command setup_apply(CLI::App& app) {
+  auto options = std::make_shared<ApplyOptions>();
+  CLI::App* sub = app.add_subcommand("apply", "Apply the desired state (or a saved plan) in one transaction");
+  sub->add_option("PATH", options->path, "Desired state (directory or file), or a plan file saved by `plan --out`")
+      ->capture_default_str();
+  sub->add_flag("--auto-approve", options->auto_approve, "Do not ask for confirmation");
+  sub->add_option("--format", options->format, "Output format of the result")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  sub->add_option("--record", options->record_file, "Append a JSON line describing this apply to FILE");
+  sub->add_option("--commit-message", options->commit_message,
+                  "Commit message (default: change counts, desired-state digest and Git revision)");
+  sub->add_flag("--rotate-secrets", options->rotate_secrets, "Re-send write-only secrets even when set");
+  add_connection_options(*sub, options->connection);
+  sub->footer(
+      "Examples:\n"
+      "  sps-apply apply desired-state/                  # plan, confirm, apply\n"
+      "  sps-apply plan --out plan.json && sps-apply apply plan.json --auto-approve\n"
+      "Any failure before the commit rolls the transaction back: the appliance ends up exactly as\n"
+      "planned, or exactly as it was.");
+  return {sub, [options](Io& io) { return run_apply(*options, io); }};
+}
+
+}  // namespace sps::cli

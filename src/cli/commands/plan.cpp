@@ -1,0 +1,100 @@
+// `sps-apply plan [PATH] [--out FILE] [--format text|json|markdown] [--detailed-exitcode]`:
+// reads the live appliance, diffs it against the desired state and prints the ordered plan.
+// Read-only: never opens a transaction.
+#include "apply/planner.h"
+#include "catalog/catalog.h"
+#include "cli/cli.h"
+#include "cli/commands/plan_support.h"
+#include "cli/connection.h"
+#include "cli/desired_input.h"
+#include "cli/exit_codes.h"
+#include "cli/views/diagnostics_view.h"
+#include "plan/plan_file.h"
+#include "render/render.h"
+
+#include <CLI/CLI.hpp>
+#include <boost/json.hpp>
+
+#include <memory>
+#include <ostream>
+
+namespace sps::cli {
+
+namespace {
+
+/// Parsed options of `plan`.
+struct PlanOptions {
+  std::string path = "desired-state/";
+  std::string out_file;
+  std::string format = "text";
+  bool detailed_exitcode = false;
+  bool rotate_secrets = false;
+  ConnectionOptions connection;
+};
+
+int run_plan(const PlanOptions& options, Io& io) {
+  const CheckedDesired checked = load_checked_desired(options.path);
+  if (checked.diagnostics.has_errors()) {
+    render_diagnostics_text(checked.diagnostics, io.err, false);
+    io.err << "error: the desired state in " << options.path << " is invalid; nothing was read from the appliance\n";
+    return kExitError;
+  }
+  auto conn = connect(options.connection, io);
+  if (!conn) {
+    print_error(conn.error(), io);
+    return kExitError;
+  }
+  core::Diagnostics diags;
+  auto planned = apply::plan_against(checked.state, *conn->api, catalog::Catalog::builtin(),
+                                     {.rotate_secrets = options.rotate_secrets}, diags);
+  render_diagnostics_text(diags, io.err, false);
+  if (!planned) {
+    print_error(planned.error(), io);
+    return kExitError;
+  }
+  if (!options.out_file.empty()) {
+    auto saved = save_plan_file(options.out_file, planned->plan, conn->url, planned->kinds);
+    if (!saved) {
+      print_error(saved.error(), io);
+      return kExitError;
+    }
+  }
+  if (options.format == "json") {
+    io.out << render::render_plan_json(planned->plan);
+  } else if (options.format == "markdown") {
+    io.out << render::render_plan_markdown(planned->plan);
+  } else {
+    io.out << render::render_plan_text(planned->plan, {.color = io.color});
+    if (!options.out_file.empty()) {
+      io.out << "\nSaved the plan to " << options.out_file << ". Apply exactly these steps with:\n"
+             << "  sps-apply apply " << options.out_file << "\n";
+    }
+  }
+  return options.detailed_exitcode && !planned->plan.empty() ? kExitChanges : kExitOk;
+}
+
+}  // namespace
+
+Command setup_plan(CLI::App& app) {
+  auto options = std::make_shared<PlanOptions>();
+  CLI::App* sub = app.add_subcommand("plan", "Show what apply would change on the appliance (read-only)");
+  sub->add_option("PATH", options->path, "Directory of *.yaml files, or one file")->capture_default_str();
+  sub->add_option("--out", options->out_file, "Save the plan to FILE for `sps-apply apply FILE` (no secret values)");
+  sub->add_option("--format", options->format, "Output format")
+      ->check(CLI::IsMember({"text", "json", "markdown"}))
+      ->capture_default_str();
+  sub->add_flag("--detailed-exitcode", options->detailed_exitcode,
+                "Exit 0 when there are no changes, 2 when there are changes, 1 on error");
+  sub->add_flag("--rotate-secrets", options->rotate_secrets,
+                "Re-send write-only secrets (password objects) even when one is already set");
+  add_connection_options(*sub, options->connection);
+  sub->footer(
+      "Examples:\n"
+      "  SPS_PASSWORD=... sps-apply plan desired-state/ --url https://sps.example.com --username admin \\\n"
+      "      --ca-file sps-ca.pem --out plan.json\n"
+      "  sps-apply plan --format markdown > plan.md     # for a merge-request comment\n"
+      "  sps-apply plan --detailed-exitcode             # 0 in sync, 2 changes, 1 error");
+  return {sub, [options](Io& io) { return run_plan(*options, io); }};
+}
+
+}  // namespace sps::cli

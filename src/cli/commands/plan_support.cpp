@@ -1,0 +1,65 @@
+#include "cli/commands/plan_support.h"
+
+#include <boost/json.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <sys/stat.h>
+
+namespace sps::cli {
+namespace json = boost::json;
+
+core::Result<void> save_plan_file(const std::string& path, const plan::Plan& plan, const std::string& url,
+                                  const std::vector<std::string>& kinds) {
+  const plan::PlanOrigin origin{url, std::string("sps-apply ") + SPS_APPLY_VERSION, kinds};
+  const std::string text = json::serialize(plan::plan_to_file(plan, origin)) + "\n";
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) return core::Error(core::ErrorCode::kInvalidArgument, "cannot write the plan to " + path);
+    ::chmod(tmp.c_str(), S_IRUSR | S_IWUSR);
+    out << text;
+    if (!out.flush()) return core::Error(core::ErrorCode::kInvalidArgument, "cannot write the plan to " + path);
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) return core::Error(core::ErrorCode::kInvalidArgument, "cannot write the plan to " + path + ": " + ec.message());
+  return {};
+}
+
+namespace {
+core::Result<json::value> read_json(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return core::Error(core::ErrorCode::kInvalidArgument, "cannot read " + path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  boost::system::error_code ec;
+  json::value v = json::parse(text.str(), ec);
+  if (ec) return core::Error(core::ErrorCode::kInvalidArgument, path + " is not JSON: " + ec.message());
+  return v;
+}
+}  // namespace
+
+core::Result<std::pair<plan::Plan, plan::PlanOrigin>> load_plan_file(const std::string& path) {
+  auto doc = read_json(path);
+  if (!doc) return doc.error();
+  auto loaded = plan::plan_from_file(*doc);
+  if (!loaded) {
+    core::Error e = loaded.error();
+    e.message = path + ": " + e.message;
+    return e;
+  }
+  return loaded;
+}
+
+bool is_plan_file(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) return false;
+  auto doc = read_json(path);
+  return doc && doc->is_object() && doc->get_object().contains("kind") &&
+         doc->at("kind") == json::value(plan::kPlanFileKind);
+}
+
+}  // namespace sps::cli

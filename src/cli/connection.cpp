@@ -1,0 +1,100 @@
+#include "cli/connection.h"
+
+#include "transport/https_appliance_api.h"
+
+#include <CLI/CLI.hpp>
+
+#include <cstdlib>
+#include <fstream>
+#include <ostream>
+#include <sstream>
+
+namespace sps::cli {
+
+namespace {
+
+std::string env_or(const std::string& flag, const char* variable) {
+  if (!flag.empty()) return flag;
+  const char* v = std::getenv(variable);
+  return v != nullptr ? std::string(v) : std::string();
+}
+
+core::Result<std::string> read_password(const ConnectionOptions& options) {
+  if (!options.password_file.empty()) {
+    std::ifstream in(options.password_file, std::ios::binary);
+    if (!in) {
+      return core::Error(core::ErrorCode::kInvalidArgument, "cannot read --password-file " + options.password_file,
+                         "give a readable file that holds the password (a trailing newline is ignored)");
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    std::string password = text.str();
+    while (!password.empty() && (password.back() == '\n' || password.back() == '\r')) password.pop_back();
+    return password;
+  }
+  if (const char* v = std::getenv("SPS_PASSWORD"); v != nullptr) return std::string(v);
+  return core::Error(core::ErrorCode::kInvalidArgument, "no password given",
+                     "set SPS_PASSWORD or pass --password-file FILE (passwords are never taken as arguments)");
+}
+
+}  // namespace
+
+void add_connection_options(CLI::App& app, ConnectionOptions& options) {
+  app.add_option("--url", options.url, "Appliance URL, https://HOST[:PORT] (env SPS_URL)")->group("Connection");
+  app.add_option("--username", options.username, "REST user (env SPS_USERNAME)")->group("Connection");
+  app.add_option("--password-file", options.password_file, "File holding the password (else env SPS_PASSWORD)")
+      ->group("Connection");
+  app.add_option("--ca-file", options.ca_file, "PEM file of the CA that signed the appliance's certificate (env SPS_CA_FILE)")
+      ->group("Connection");
+  app.add_flag("--insecure", options.insecure, "Do not verify the appliance's certificate (testing only)")
+      ->group("Connection");
+  app.add_option("--timeout", options.timeout_seconds, "Seconds to wait for each request")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str()
+      ->group("Connection");
+  app.add_flag("--verbose", options.verbose, "Log each request (method, path, status, duration) to stderr")
+      ->group("Connection");
+}
+
+core::Result<Connection> connect(const ConnectionOptions& options, Io& io) {
+  transport::ConnectionSettings settings;
+  settings.url = env_or(options.url, "SPS_URL");
+  settings.username = env_or(options.username, "SPS_USERNAME");
+  settings.ca_file = env_or(options.ca_file, "SPS_CA_FILE");
+  settings.insecure = options.insecure;
+  if (settings.url.empty()) {
+    return core::Error(core::ErrorCode::kInvalidArgument, "no appliance URL given",
+                       "pass --url https://HOST[:PORT] or set SPS_URL");
+  }
+  if (settings.username.empty()) {
+    return core::Error(core::ErrorCode::kInvalidArgument, "no user name given", "pass --username NAME or set SPS_USERNAME");
+  }
+  auto password = read_password(options);
+  if (!password) return password.error();
+  settings.password = std::move(*password);
+  const auto timeout = std::chrono::milliseconds(static_cast<std::int64_t>(options.timeout_seconds * 1000));
+  settings.timeouts.request = timeout;
+  if (settings.insecure) {
+    io.err << "warning: --insecure: the appliance's certificate is not verified; anyone on the network path "
+              "can impersonate it and read the credentials. Use --ca-file instead outside of tests.\n";
+  }
+  if (options.verbose) {
+    std::ostream* err = &io.err;
+    settings.log = [err](std::string_view line) { *err << line << '\n'; };
+  }
+  const std::string url = settings.url;
+  auto api = transport::HttpsApplianceApi::create(std::move(settings));
+  if (!api) return api.error();
+  if (auto ok = (*api)->login(); !ok) return ok.error();
+  return Connection{std::move(*api), url};
+}
+
+void print_error(const core::Error& error, Io& io) {
+  io.err << "error: " << error.message << '\n';
+  if (!error.detail.empty()) {
+    std::istringstream lines(error.detail);
+    for (std::string line; std::getline(lines, line);) io.err << "  " << line << '\n';
+  }
+}
+
+}  // namespace sps::cli
