@@ -78,9 +78,10 @@ TEST_F(TransportRetryTest, InjectedServiceUnavailableOnGetIsRetried) {
   const auto email = api->get(kEmailPath);
   ASSERT_TRUE(email) << email.error().message;
   EXPECT_EQ(email->status, 200);
-  const std::vector<std::string> expected = {"GET /api/configuration/management/email 503",
-                                             "GET /api/configuration/management/email 503",
-                                             "GET /api/configuration/management/email 200"};
+  const std::vector<std::string> expected = {
+      "GET /api/configuration/management/email 503 [status]",
+      "GET /api/configuration/management/email 503 [status]",
+      "GET /api/configuration/management/email 200"};
   EXPECT_EQ(sim().journal_lines(), expected);
   EXPECT_EQ(m_sleeps.size(), 2u);
 }
@@ -122,7 +123,7 @@ TEST_F(TransportRetryTest, WriteIsNotRetriedOnServiceUnavailable) {
   const auto opened = api->post(appliance::kTransactionPath, boost::json::value());
   ASSERT_FALSE(opened);
   EXPECT_EQ(opened.error().code, ErrorCode::kUnavailable);
-  EXPECT_EQ(sim().journal_lines(), std::vector<std::string>{"POST /api/transaction 503"});
+  EXPECT_EQ(sim().journal_lines(), std::vector<std::string>{"POST /api/transaction 503 [status]"});
   EXPECT_TRUE(m_sleeps.empty());
 }
 
