@@ -2,6 +2,7 @@
 
 #include "cli/commands/validate.h"
 #include "cli/exit_codes.h"
+#include "cli/views/diagnostics_view.h"
 
 #include <CLI/CLI.hpp>
 #include <gtest/gtest.h>
@@ -88,6 +89,22 @@ TEST(CliTest, ColourOnlyOnTerminalWithoutNoColor) {
   EXPECT_FALSE(use_color(true, "", "xterm"));
   EXPECT_FALSE(use_color(true, "1", "xterm"));
   EXPECT_FALSE(use_color(true, nullptr, "dumb"));
+}
+
+TEST(CliTest, DiagnosticsTextIsColouredOnlyWhenAsked) {
+  core::Diagnostics diagnostics;
+  diagnostics.error({"a.yaml", 3, 5}, "unknown field \"prot\"", "did you mean \"port\"?");
+  diagnostics.warning({"b.yaml"}, "provisional schema");
+  std::ostringstream plain;
+  render_diagnostics_text(diagnostics, plain, false);
+  EXPECT_EQ(plain.str(),
+            "a.yaml:3:5: error: unknown field \"prot\"\n"
+            "  hint: did you mean \"port\"?\n"
+            "b.yaml: warning: provisional schema\n");
+  std::ostringstream coloured;
+  render_diagnostics_text(diagnostics, coloured, true);
+  EXPECT_NE(coloured.str().find("\x1b[1;31merror:"), std::string::npos);
+  EXPECT_NE(coloured.str().find("\x1b[1;33mwarning:"), std::string::npos);
 }
 
 TEST(CliTest, ValidateReportsMissingPath) {

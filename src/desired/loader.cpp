@@ -163,9 +163,9 @@ class FileLoader {
 
   void load() {
     if (report_tabs()) return;  // yaml-cpp's own message for a tab is misleading; ours suffices
-    YAML::Node root;
+    std::vector<YAML::Node> documents;
     try {
-      root = YAML::Load(m_source.text);
+      documents = YAML::LoadAll(m_source.text);
     } catch (const YAML::Exception& e) {
       error(location(m_source.name, e.mark), e.msg, parser_hint(e.msg));
       return;
@@ -173,14 +173,17 @@ class FileLoader {
       error({m_source.name}, e.what());
       return;
     }
-    if (report_unterminated_quotes(root)) return;  // the rest of the file was swallowed by the string
-    if (root.IsNull()) return;  // an empty file (or only comments) declares nothing
-    if (!root.IsMap()) {
-      error(at(root), "the top level must be a mapping from kind paths to bodies",
-            "start with a kind path such as \"policies/backup_policies:\" at column 1");
-      return;
+    // Several documents ("---") in one file are merged like several files.
+    for (const auto& root : documents) {
+      if (report_unterminated_quotes(root)) return;  // the rest of the file was swallowed by the string
+      if (root.IsNull()) continue;  // an empty document (or only comments) declares nothing
+      if (!root.IsMap()) {
+        error(at(root), "the top level must be a mapping from kind paths to bodies",
+              "start with a kind path such as \"policies/backup_policies:\" at column 1");
+        continue;
+      }
+      for (auto it = root.begin(); it != root.end(); ++it) load_top_level(it->first, it->second);
     }
-    for (auto it = root.begin(); it != root.end(); ++it) load_top_level(it->first, it->second);
   }
 
  private:

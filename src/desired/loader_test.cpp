@@ -233,6 +233,20 @@ TEST(LoaderTest, ReadsSettingsWithLocations) {
   EXPECT_EQ(r.state.settings.ignore_locations.at(0).to_string(), "conf/a.yaml:4:7");
 }
 
+TEST(LoaderTest, MergesSeveralDocumentsOfOneFile) {
+  const auto r = load_text("policies/backup_policies:\n  - name: a\n---\npolicies/backup_policies:\n  - name: a\n");
+  EXPECT_EQ(render(r.diagnostics),
+            "conf/a.yaml:5:5: duplicate policies/backup_policies[a]: already defined at conf/a.yaml:2:5\n"
+            "  hint: define each resource once; remove or rename one of the two\n");
+  EXPECT_EQ(r.state.resources.size(), 1u);
+}
+
+TEST(LoaderTest, RejectsTopLevelThatIsNotAMapping) {
+  const auto r = load_text("- management/email\n");
+  EXPECT_NE(render(r.diagnostics).find("conf/a.yaml:1:1: the top level must be a mapping"), std::string::npos)
+      << render(r.diagnostics);
+}
+
 TEST(LoaderTest, EmptyFileDeclaresNothing) {
   const auto r = load_text("# only a comment\n");
   EXPECT_TRUE(r.diagnostics.empty());
