@@ -111,6 +111,13 @@ struct CompiledSchema {
 /// Compiles a schema document (see Validator::compile for the failure cases).
 core::Result<std::shared_ptr<const CompiledSchema>> compile_schema(const boost::json::value& doc);
 
+/// Fails (kInvalidArgument) when "$ref"/allOf/anyOf/... form a cycle that never descends
+/// into the instance; validation would recurse forever on such a schema.
+core::Result<void> check_in_place_cycles(const CompiledSchema& schema);
+
+/// Fills Alternatives::selections of every anyOf/oneOf (run once refs are resolved).
+void record_selections(CompiledSchema& schema);
+
 /// The embedded draft-07 meta-schema text, so "$ref": "http://json-schema.org/draft-07/schema#"
 /// resolves without a network.
 std::string_view draft7_metaschema_text();

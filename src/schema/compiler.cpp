@@ -86,8 +86,8 @@ class Compiler {
     if (!root) return root.error();
     m_out->root = *root;
     if (auto r = resolve_refs(); !r) return r.error();
-    if (auto r = check_cycles(); !r) return r.error();
-    record_selections();
+    if (auto r = check_in_place_cycles(*m_out); !r) return r.error();
+    record_selections(*m_out);
     return std::shared_ptr<const CompiledSchema>(std::move(m_out));
   }
 
@@ -244,86 +244,6 @@ class Compiler {
     auto n = compile_at(doc, m_metaschema, "", std::string(kMetaschemaUri));
     if (!n) return n.error();
     return {};
-  }
-
-  // Edges along which a schema applies to the same instance value ("in place").
-  static std::vector<const Node*> in_place(const Node& n) {
-    std::vector<const Node*> out;
-    if (n.ref != nullptr) out.push_back(n.ref);
-    out.insert(out.end(), n.all_of.begin(), n.all_of.end());
-    if (n.any_of) out.insert(out.end(), n.any_of->branches.begin(), n.any_of->branches.end());
-    if (n.one_of) out.insert(out.end(), n.one_of->branches.begin(), n.one_of->branches.end());
-    for (const Node* p : {n.not_schema, n.if_schema, n.then_schema, n.else_schema}) {
-      if (p != nullptr) out.push_back(p);
-    }
-    for (const Dependency& d : n.dependencies) {
-      if (d.schema != nullptr) out.push_back(d.schema);
-    }
-    return out;
-  }
-
-  // A cycle of in-place edges ({"$ref": "#"} at the root, or a -> b -> a) would make
-  // validation recurse forever on the same value, so it is a compile error. Iterative DFS:
-  // schemas can be deep and recursion here would be unbounded.
-  core::Result<void> check_cycles() const {
-    enum class Mark { kNew, kActive, kDone };
-    std::map<const Node*, Mark> marks;
-    for (const auto& start : m_out->nodes) {
-      if (marks[start.get()] != Mark::kNew) continue;
-      std::vector<std::pair<const Node*, std::vector<const Node*>>> stack;
-      stack.emplace_back(start.get(), in_place(*start));
-      marks[start.get()] = Mark::kActive;
-      while (!stack.empty()) {
-        auto& [node, next] = stack.back();
-        if (next.empty()) {
-          marks[node] = Mark::kDone;
-          stack.pop_back();
-          continue;
-        }
-        const Node* succ = next.back();
-        next.pop_back();
-        Mark& m = marks[succ];
-        if (m == Mark::kActive) {
-          return invalid(node->pointer,
-                         "circular reference: the schema refers back to itself without "
-                         "descending into the value");
-        }
-        if (m == Mark::kNew) {
-          m = Mark::kActive;
-          stack.emplace_back(succ, in_place(*succ));
-        }
-      }
-    }
-    return {};
-  }
-
-  static const Node* deref(const Node* n) {
-    while (n != nullptr && n->ref != nullptr) n = n->ref;  // cycles were rejected above
-    return n;
-  }
-
-  // Tagged unions: a branch whose properties.selection is a const (or a one-value enum)
-  // tells which "selection" it is for, so errors can name the branch the user meant.
-  static void fill_selections(Alternatives& alt) {
-    alt.selections.clear();
-    for (const Node* branch : alt.branches) {
-      const json::value* selection = nullptr;
-      const Node* b = deref(branch);
-      const Node* s = b != nullptr ? deref(b->property("selection")) : nullptr;
-      if (s != nullptr && s->const_value) {
-        selection = &*s->const_value;
-      } else if (s != nullptr && s->enum_values && s->enum_values->size() == 1) {
-        selection = &s->enum_values->front();
-      }
-      alt.selections.push_back(selection);
-    }
-  }
-
-  void record_selections() {
-    for (auto& n : m_out->nodes) {
-      if (n->any_of) fill_selections(*n->any_of);
-      if (n->one_of) fill_selections(*n->one_of);
-    }
   }
 
   std::vector<const json::value*> m_docs;

@@ -12,6 +12,7 @@
 #include <boost/json/parse.hpp>
 
 #include <algorithm>
+#include <exception>
 #include <array>
 #include <filesystem>
 #include <fstream>
@@ -161,7 +162,14 @@ int main(int argc, char** argv) {
     const fs::path sub_dir = sub.empty() ? dir : dir / sub;
     for (const fs::path& file : json_files(sub_dir)) {
       const std::string name = (sub.empty() ? "" : std::string(sub) + "/") + file.filename().string();
-      run_file(file, name, totals);
+      // A malformed suite file (missing "tests", wrong types) makes Boost.JSON's at() and
+      // as_bool() throw; count it as a failure of that file instead of aborting the run.
+      try {
+        run_file(file, name, totals);
+      } catch (const std::exception& e) {
+        std::cout << name << ": FAILED, malformed test file (" << e.what() << ")\n";
+        ++totals.failed;
+      }
     }
   }
   for (const std::string& s : totals.skipped) std::cout << "skipped " << s << "\n";

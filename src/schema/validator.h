@@ -3,10 +3,32 @@
 // required, additionalProperties, patternProperties, propertyNames, dependencies,
 // items/additionalItems, contains, min/max (Length, Items, Properties), minimum/maximum,
 // exclusiveMinimum/exclusiveMaximum, multipleOf, uniqueItems, pattern, format (ipv4, ipv6,
-// hostname, uri, date, time, date-time, email, ...), allOf/anyOf/oneOf/not,
-// if/then/else, $ref with local JSON pointers and definitions, boolean schemas.
-// Unknown keywords (x-sps, description, ...) are ignored, as the spec requires.
+// hostname, uri, uri-reference, date, time, date-time, email, regex, json-pointer,
+// relative-json-pointer; see formats.h), allOf/anyOf/oneOf/not, if/then/else, $ref with
+// local JSON pointers, definitions and "$id" (base URIs and "#name" anchors) inside the
+// document, boolean schemas. The draft-07 meta-schema is embedded, so a "$ref" to
+// http://json-schema.org/draft-07/schema# works offline.
+// Unknown keywords (x-sps, description, ...) and unknown formats are ignored, as the spec
+// requires. Integers are numbers with a zero fraction (1.0 is an integer); minLength and
+// maxLength count Unicode code points; "pattern" is ECMA-262 via std::regex, which matches
+// bytes, so non-ASCII character classes do not work.
 // No I/O: remote $refs are not fetched (compile fails on them).
+//
+// Example:
+//   auto v = Validator::compile(schema_json);           // once, at startup
+//   if (!v) return v.error();                           // kInvalidArgument, says where
+//   for (const ValidationError& e : v->validate(body))  // per body; fast, thread-safe
+//     diagnostics.error(location_of(e.instance_pointer), e.message);
+// Messages are one line, lower case, no trailing period, and name the value or field:
+//   expected integer, got string
+//   value "weekly" is not one of "all", "errors-only", "none"
+//   unknown field "prot" (not allowed here; did you mean "port"?)
+//   missing required field "name"              (instance_pointer = the object)
+//   "300.1.1.1" is not a valid ipv4 address
+//   must be at least 10
+//   "selection" must be one of "ip", "fqdn", got "dns"
+// Values are quoted in messages unless ValidateOptions::is_secret (or "writeOnly": true
+// in the schema) marks them secret; then they read <secret>.
 #include "core/error.h"
 
 #include <boost/json/value.hpp>
