@@ -296,6 +296,48 @@ TEST(ValidatorTest, RecursesThroughRootReference) {
   EXPECT_EQ(errors[0].instance_pointer, "/child/child/x");
 }
 
+TEST(ValidatorTest, HandlesEdgeCasesOfLaterSuiteVersions) {
+  // Cases from newer JSON Schema Test Suite releases than the packaged one.
+  struct Case {
+    std::string_view name;
+    std::string_view schema;
+    std::string_view instance;
+    bool valid;
+  };
+  const std::vector<Case> cases = {
+      {"ref prevents sibling id changing the base",
+       R"({"$id": "http://localhost:1234/sibling_id/base/", "definitions": {
+            "foo": {"$id": "http://localhost:1234/sibling_id/foo.json", "type": "string"},
+            "base_foo": {"$comment": "canonical uri: http://localhost:1234/sibling_id/base/foo.json",
+                         "$id": "foo.json", "type": "number"}},
+           "allOf": [{"$comment": "$ref resolves to base_foo, not foo",
+                      "$id": "http://localhost:1234/sibling_id/", "$ref": "foo.json"}]})",
+       R"("a")", false},
+      {"anchor in a subschema with its own base",
+       R"({"$id": "http://localhost:1234/root", "allOf": [{"$ref": "http://localhost:1234/nested.json#foo"}],
+           "definitions": {"A": {"$id": "nested.json", "definitions": {
+             "B": {"$id": "#foo", "type": "integer"}}}}})",
+       "1.5", false},
+      {"$ref inside enum is data", R"({"definitions": {"s": {"type": "string"}},
+                                       "enum": [{"$ref": "#/definitions/s"}]})",
+       R"("x")", false},
+      {"uniqueItems distinguishes 1 and true", R"({"uniqueItems": true})", "[1, true]", true},
+      {"const -0.0 equals 0", R"({"const": -0.0})", "0", true},
+      {"huge quotient is not a multiple", R"({"type": "integer", "multipleOf": 0.123456789})",
+       "1e308", false},
+      {"supplementary plane counts once", R"({"maxLength": 1})", "\"\xF0\x9F\x92\xA9\"", true},
+      {"ipv6 zone id is not part of the address", R"({"format": "ipv6"})", R"("fe80::a%eth1")",
+       false},
+      {"leap second with offset", R"({"format": "time"})", R"("01:29:60+01:30")", true},
+      {"escaped member names", R"({"properties": {"foo\nbar": {"type": "number"}}})",
+       R"({"foo\nbar": "1"})", false},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    EXPECT_EQ(errors_for(c.schema, c.instance).empty(), c.valid);
+  }
+}
+
 TEST(ValidatorTest, RejectsInvalidRegexAtCompileTime) {
   const std::string message = compile_error(R"({"properties": {"x": {"pattern": "(unclosed"}}})");
   EXPECT_NE(message.find("/properties/x/pattern"), std::string::npos) << message;
