@@ -50,7 +50,7 @@ class Executor {
     if (!check_changelog()) return std::move(m_result);
     if (!commit()) return std::move(m_result);
     m_result.outcome = Outcome::kApplied;
-    if (m_options.verify) {
+    if (m_options.verify && !m_result.verified) {
       m_observer.on_phase("verifying: re-reading the appliance and planning again");
       auto converged = m_options.verify();
       if (!converged) {
@@ -86,7 +86,7 @@ class Executor {
     if (r) {
       track_remaining(r->body);
       if (const json::value* key = r->body.is_object() ? r->body.get_object().if_contains("key") : nullptr;
-          key && key->is_string() && method == "POST") {
+          key && key->is_string() && method == "POST" && index > 0) {
         rec.key = key->get_string();
       }
     } else {
@@ -299,6 +299,16 @@ class Executor {
     }
     if (st && st->is_string() && st->get_string() == "open") return fail(r.error());
     m_open = false;
+    // The transaction is closed: the commit went through and only its answer was lost, or
+    // the appliance dropped the transaction. Commits are atomic, so re-reading tells which.
+    if (m_options.verify) {
+      m_observer.on_phase("the commit got no answer; re-reading the appliance to find out whether it was committed");
+      auto converged = m_options.verify();
+      if (converged && *converged) {
+        m_result.verified = true;
+        return true;
+      }
+    }
     m_result.outcome = Outcome::kCommitUnknown;
     m_result.error = core::Error(code, "the commit request got no answer (" + r.error().message +
                                            "); the configuration may or may not have been committed. Run "

@@ -1,0 +1,210 @@
+// `sps-apply apply` against an in-process sps-sim over TLS: all or nothing, whatever fails.
+#include "cli/exit_codes.h"
+#include "support/cli_runner.h"
+
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+namespace sps::testing {
+namespace {
+namespace json = boost::json;
+
+bool is_write(const sim::JournalEntry& e) {
+  return e.method == "POST" || e.method == "PUT" || e.method == "DELETE";
+}
+
+std::size_t count_writes(const std::vector<sim::JournalEntry>& journal) {
+  return static_cast<std::size_t>(std::count_if(journal.begin(), journal.end(), is_write));
+}
+
+class ApplyTest : public CliFixture {
+ protected:
+  void SetUp() override {
+    CliFixture::SetUp();
+    // An archive policy someone made by hand: the demo prunes that collection, so the plan
+    // deletes it, next to the creates (with references) and updates of the demo.
+    auto key = sim().out_of_band_create("policies/archive_cleanup_policies",
+                                        json::parse(R"({"name": "hand-made", "include_node_id_in_path": false,
+        "notification_event": {"type": "none"}, "target": {"type": "none"},
+        "start_times": ["5:00"], "template": "PROTOCOL/CONNECTION/ARCHIVEDATE/", "retention_days": 7})"));
+    ASSERT_TRUE(key.has_value()) << key.error().message;
+    m_initial = sim().committed_snapshot();
+    m_initial_text = sim().committed_snapshot_text();
+  }
+
+  /// Back to the state before the test's apply, with no faults and an empty journal.
+  void restore() {
+    sim().clear_faults();
+    ASSERT_TRUE(sim().load_state(m_initial).has_value());
+    sim().clear_journal();
+  }
+
+  CliRun apply(std::vector<std::string> extra = {}) {
+    std::vector<std::string> args{"apply", demo_state(), "--auto-approve"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return run_with_sim(args);
+  }
+
+  json::value m_initial;
+  std::string m_initial_text;
+};
+
+// Given the demo desired state, expect a committed apply that a new plan finds complete.
+TEST_F(ApplyTest, AppliesTheDemoStateAndANewPlanIsEmpty) {
+  const CliRun r = apply();
+  ASSERT_EQ(r.code, cli::kExitOk) << r.all();
+  EXPECT_NE(r.err.find("committed and verified"), std::string::npos) << r.err;
+  expect_no_secrets(r.all());
+  EXPECT_NE(sim().committed_snapshot_text(), m_initial_text);
+  EXPECT_FALSE(sim().transaction_open());
+
+  const CliRun again = run_with_sim({"plan", demo_state(), "--detailed-exitcode"});
+  EXPECT_EQ(again.code, cli::kExitOk) << again.all();
+  EXPECT_NE(again.out.find("No changes."), std::string::npos) << again.out;
+}
+
+TEST_F(ApplyTest, SecondApplySendsNoWrite) {
+  ASSERT_EQ(apply().code, cli::kExitOk);
+  sim().clear_journal();
+  const CliRun r = apply();
+  EXPECT_EQ(r.code, cli::kExitOk) << r.all();
+  for (const auto& e : sim().journal()) {
+    EXPECT_FALSE(is_write(e)) << e.to_string();
+  }
+}
+
+// The core promise, over every request of the apply: a fault at any write, of any kind,
+// leaves the committed configuration byte-identical and ends with the rollback.
+TEST_F(ApplyTest, AnyFaultAtAnyWriteLeavesTheApplianceUnchanged) {
+  ASSERT_EQ(apply().code, cli::kExitOk);
+  const std::size_t writes = count_writes(sim().journal());
+  ASSERT_GE(writes, 12u);  // POST transaction, >= 10 steps (creates, updates, delete), commit
+  restore();
+
+  struct Kind {
+    const char* name;
+    sim::FaultAction action;
+    int status;
+    const char* type;
+  };
+  const std::vector<Kind> kinds{{"http-500", sim::FaultAction::kStatus, 500, "InternalError"},
+                                {"semantic-error", sim::FaultAction::kStatus, 400, "SemanticError"},
+                                {"drop-before", sim::FaultAction::kDropBefore, 0, ""},
+                                {"drop-after", sim::FaultAction::kDropAfter, 0, ""},
+                                {"stall", sim::FaultAction::kStall, 0, ""}};
+  for (const auto& kind : kinds) {
+    for (unsigned nth = 1; nth <= writes; ++nth) {
+      SCOPED_TRACE(std::string(kind.name) + " at write " + std::to_string(nth));
+      restore();
+      sim::Fault fault;
+      fault.action = kind.action;
+      fault.method = "WRITE";
+      fault.nth = nth;
+      fault.status = kind.status;
+      fault.error_type = kind.type;
+      sim().add_fault(fault);
+      const CliRun r = apply({"--timeout", "1"});
+      const bool commit_applied = nth == writes && kind.action == sim::FaultAction::kDropAfter;
+      if (commit_applied) {
+        // The commit went through and only its answer was lost: apply must find out and
+        // report success, not a rollback that did not happen.
+        EXPECT_EQ(r.code, cli::kExitOk) << r.all();
+        continue;
+      }
+      EXPECT_EQ(r.code, cli::kExitError) << r.all();
+      EXPECT_EQ(sim().committed_snapshot_text(), m_initial_text) << r.all();
+      EXPECT_FALSE(sim().transaction_open());
+      expect_no_secrets(r.all());
+      const auto journal = sim().journal();
+      ASSERT_FALSE(journal.empty());
+      if (nth > 1) {
+        // The transaction was opened: the last request is its rollback.
+        EXPECT_EQ(journal.back().method + " " + journal.back().path, "DELETE /api/transaction") << r.err;
+      }
+    }
+  }
+}
+
+TEST_F(ApplyTest, RejectedCommitIsRolledBackWithTheAppliancesDetails) {
+  sim().reject_next_commit("backup policy nightly-nfs: target unreachable");
+  const CliRun r = apply();
+  EXPECT_EQ(r.code, cli::kExitError);
+  EXPECT_NE(r.err.find("SemanticError"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("rolled back"), std::string::npos) << r.err;
+  EXPECT_EQ(sim().committed_snapshot_text(), m_initial_text);
+  EXPECT_FALSE(sim().transaction_open());
+}
+
+TEST_F(ApplyTest, LockHeldByAnotherAdminStopsBeforeAnyWrite) {
+  ASSERT_TRUE(sim().hold_lock("alice").has_value());
+  sim().clear_journal();
+  const CliRun r = apply();
+  EXPECT_EQ(r.code, cli::kExitError);
+  EXPECT_NE(r.err.find("locked by another administrator"), std::string::npos) << r.err;
+  for (const auto& e : sim().journal()) {
+    if (e.method != "GET") EXPECT_EQ(e.method + " " + e.path, "POST /api/transaction") << "only the open is tried";
+  }
+  sim().release_lock();
+  EXPECT_EQ(sim().committed_snapshot_text(), m_initial_text);
+}
+
+TEST_F(ApplyTest, StalePlanIsRefusedNamingWhatChanged) {
+  const std::string plan_file = (temp_dir() / "plan.json").string();
+  ASSERT_EQ(run_with_sim({"plan", demo_state(), "--out", plan_file}).code, cli::kExitOk);
+  // Someone changes the e-mail settings by hand between plan and apply.
+  auto email = sim().committed_body("management/email");
+  ASSERT_TRUE(email.has_value());
+  json::value changed = *email;
+  changed.as_object()["admin_address"] = "someone-else@example.com";
+  ASSERT_TRUE(sim().out_of_band_replace("management/email", changed).has_value());
+  const std::string before = sim().committed_snapshot_text();
+  sim().clear_journal();
+
+  const CliRun r = run_with_sim({"apply", plan_file, "--auto-approve"});
+  EXPECT_EQ(r.code, cli::kExitError);
+  EXPECT_NE(r.err.find("stale"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("management/email"), std::string::npos) << r.err;
+  for (const auto& e : sim().journal()) {
+    const std::string line = e.method + " " + e.path;
+    if (is_write(e)) EXPECT_TRUE(line == "POST /api/transaction" || line == "DELETE /api/transaction") << line;
+  }
+  EXPECT_EQ(sim().committed_snapshot_text(), before);
+}
+
+TEST_F(ApplyTest, SavedPlanIsAppliedExactly) {
+  const std::string plan_file = (temp_dir() / "plan.json").string();
+  const CliRun planned = run_with_sim({"plan", demo_state(), "--out", plan_file});
+  ASSERT_EQ(planned.code, cli::kExitOk) << planned.all();
+  std::ifstream in(plan_file);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  expect_no_secrets(text);
+  const CliRun r = run_with_sim({"apply", plan_file, "--auto-approve", "--format", "json"});
+  ASSERT_EQ(r.code, cli::kExitOk) << r.all();
+  const json::value result = json::parse(r.out.substr(r.out.find("{\n  \"format_version\"")));
+  EXPECT_EQ(result.at("outcome"), "applied");
+  EXPECT_EQ(result.at("verified"), true);
+  EXPECT_EQ(run_with_sim({"plan", demo_state(), "--detailed-exitcode"}).code, cli::kExitOk);
+}
+
+TEST_F(ApplyTest, RefusesWithoutConfirmationWhenStdinIsNotATerminal) {
+  const CliRun r = run_with_sim({"apply", demo_state()});
+  EXPECT_EQ(r.code, cli::kExitError);
+  EXPECT_NE(r.err.find("--auto-approve"), std::string::npos) << r.err;
+  EXPECT_EQ(sim().committed_snapshot_text(), m_initial_text);
+}
+
+TEST_F(ApplyTest, ApplyRecordIsAppendedWithoutSecrets) {
+  const std::string record = (temp_dir() / "apply.jsonl").string();
+  ASSERT_EQ(apply({"--record", record}).code, cli::kExitOk);
+  std::ifstream in(record);
+  std::string line;
+  ASSERT_TRUE(std::getline(in, line));
+  const json::value v = json::parse(line);
+  EXPECT_EQ(v.at("outcome"), "applied");
+  expect_no_secrets(line);
+}
+
+}  // namespace
+}  // namespace sps::testing

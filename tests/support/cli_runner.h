@@ -1,0 +1,76 @@
+#pragma once
+// Runs sps-apply in-process (sps::cli::run) against an in-process sps-sim, the way a user
+// would from a shell: flags for the connection, environment variables for secrets.
+#include "cli/cli.h"
+#include "support/sim_fixture.h"
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace sps::testing {
+
+/// One in-process run of sps-apply.
+struct CliRun {
+  int code = -1;
+  std::string out;
+  std::string err;
+  std::string all() const { return out + err; }
+};
+
+inline CliRun run_cli(const std::vector<std::string>& args) {
+  std::vector<std::string> full{"sps-apply"};
+  full.insert(full.end(), args.begin(), args.end());
+  std::vector<const char*> argv;
+  for (const auto& a : full) argv.push_back(a.c_str());
+  std::ostringstream out;
+  std::ostringstream err;
+  CliRun r;
+  r.code = cli::run(static_cast<int>(argv.size()), argv.data(), out, err);
+  r.out = out.str();
+  r.err = err.str();
+  return r;
+}
+
+/// SimFixture plus the connection flags and the demo secrets in the environment.
+class CliFixture : public SimFixture {
+ protected:
+  static constexpr const char* kSplunkToken = "splunk-token-7d41c0ffee";
+  static constexpr const char* kSmbPassword = "smb-password-19a3feed";
+
+  void SetUp() override {
+    SimFixture::SetUp();
+    ::setenv("SPS_SPLUNK_TOKEN", kSplunkToken, 1);
+    ::setenv("SPS_ARCHIVE_SMB_PASSWORD", kSmbPassword, 1);
+    for (const char* v : {"SPS_URL", "SPS_USERNAME", "SPS_PASSWORD", "SPS_CA_FILE"}) ::unsetenv(v);
+    m_password_file = (temp_dir() / "password").string();
+    std::ofstream(m_password_file) << "admin\n";
+  }
+
+  /// The connection flags for the running simulator.
+  std::vector<std::string> connection() const {
+    return {"--url", url(), "--username", "admin", "--password-file", m_password_file, "--ca-file", ca_file()};
+  }
+
+  /// args + connection flags.
+  CliRun run_with_sim(std::vector<std::string> args) const {
+    for (auto& a : connection()) args.push_back(a);
+    return run_cli(args);
+  }
+
+  /// Fails the test if a secret value appears in the text.
+  static void expect_no_secrets(const std::string& text) {
+    EXPECT_EQ(text.find(kSplunkToken), std::string::npos) << text;
+    EXPECT_EQ(text.find(kSmbPassword), std::string::npos) << text;
+  }
+
+  std::string demo_state() const { return std::string(SPS_SOURCE_DIR) + "/desired-state"; }
+
+ private:
+  std::string m_password_file;
+};
+
+}  // namespace sps::testing
