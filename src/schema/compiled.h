@@ -13,6 +13,7 @@
 #include <optional>
 #include <regex>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -81,7 +82,7 @@ struct Node {
   std::optional<std::size_t> min_items, max_items;
   bool unique_items = false;
 
-  // Objects. properties is sorted by name for binary search.
+  // Objects. properties is sorted by property_order for binary search.
   std::vector<std::pair<std::string, const Node*>> properties;
   std::vector<std::string> required;
   std::vector<std::pair<Regex, const Node*>> pattern_properties;
@@ -90,7 +91,8 @@ struct Node {
   std::vector<Dependency> dependencies;
   std::optional<std::size_t> min_properties, max_properties;
 
-  // Combinators.
+  // Combinators. has_applicators is false when all of them are absent (a fast path).
+  bool has_applicators = false;
   std::vector<const Node*> all_of;
   std::optional<Alternatives> any_of, one_of;
   const Node* not_schema = nullptr;
@@ -101,6 +103,9 @@ struct Node {
   /// The schema of member `name` from "properties", or nullptr.
   const Node* property(std::string_view name) const;
 };
+
+/// The order of Node::properties: by length, then bytes.
+bool property_order(std::string_view a, std::string_view b);
 
 /// Owns every node of one compiled schema; root is the document's top-level schema.
 struct CompiledSchema {

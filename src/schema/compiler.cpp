@@ -360,6 +360,8 @@ core::Result<void> Compiler::compile_keywords(Node& n, std::size_t doc, const js
     }
   }
 
+  n.has_applicators = obj.contains("allOf") || obj.contains("anyOf") || obj.contains("oneOf") ||
+                      obj.contains("not") || obj.contains("if");
   if (const json::value* v = obj.if_contains("allOf")) {
     auto r = compile_schema_array(doc, *v, core::append_pointer(pointer, "allOf"), base, &n.all_of);
     if (!r) return r;
@@ -399,7 +401,7 @@ core::Result<void> Compiler::compile_object_keywords(Node& n, std::size_t doc,
     }
   }
   std::sort(n.properties.begin(), n.properties.end(),
-            [](const auto& a, const auto& b) { return a.first < b.first; });
+            [](const auto& a, const auto& b) { return property_order(a.first, b.first); });
 
   if (const json::value* v = obj.if_contains("patternProperties")) {
     if (!v->is_object()) return invalid(at("patternProperties"), "must be an object of schemas");
@@ -447,9 +449,16 @@ core::Result<void> Compiler::compile_object_keywords(Node& n, std::size_t doc,
 
 }  // namespace
 
+bool property_order(std::string_view a, std::string_view b) {
+  // Length first: most comparisons then stop at an integer compare instead of a memcmp
+  // over field names that often share long prefixes ("target_...").
+  return a.size() != b.size() ? a.size() < b.size() : a < b;
+}
+
 const Node* Node::property(std::string_view name) const {
-  auto it = std::lower_bound(properties.begin(), properties.end(), name,
-                             [](const auto& p, std::string_view n) { return p.first < n; });
+  auto it = std::lower_bound(
+      properties.begin(), properties.end(), name,
+      [](const auto& p, std::string_view n) { return property_order(p.first, n); });
   return it != properties.end() && it->first == name ? it->second : nullptr;
 }
 

@@ -154,6 +154,7 @@ bool Evaluator::validate(const Node& n, const json::value& v, const Path* path,
     default: break;
   }
   if (!ok && out == nullptr) return false;
+  if (!n.has_applicators) return ok;
   return check_combinators(n, v, path, out) && ok;
 }
 
