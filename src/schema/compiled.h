@@ -2,7 +2,7 @@
 // Internal to schema/: the compiled form of a JSON Schema document. compile() turns the
 // document into a graph of Nodes once (keywords parsed, regexes built, $refs resolved to
 // node pointers), so validation never re-reads the schema JSON. Not a public interface:
-// only validator.cpp, compiler.cpp and their tests include it.
+// only the schema module's own sources include it.
 #include "core/error.h"
 #include "schema/formats.h"
 

@@ -58,6 +58,7 @@ const Skip* find_skip(std::string_view file, std::string_view group, std::string
   return nullptr;
 }
 
+/// Counts over all files, and the skip notes to print before the summary line.
 struct Totals {
   int passed = 0;
   int failed = 0;

@@ -5,6 +5,7 @@
 
 namespace sps::schema {
 
+/// The shared, immutable compiled schema behind every copy of a Validator.
 struct Validator::Impl {
   std::shared_ptr<const detail::CompiledSchema> schema;
 };
