@@ -7,6 +7,11 @@
 
 #include <gtest/gtest.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <fstream>
 #include <string>
@@ -188,6 +193,35 @@ TEST_F(TransportClientTest, ConnectionRefusedNamesHostAndPort) {
   EXPECT_EQ(result.error().code, ErrorCode::kUnavailable);
   EXPECT_EQ(result.error().message,
             "cannot connect to 127.0.0.1:" + std::to_string(port) + ": connection refused");
+}
+
+TEST_F(TransportClientTest, SilentServerHitsHandshakeTimeout) {
+  // Given a socket that listens but never speaks TLS (the kernel completes the TCP
+  // handshake from the backlog), expect the TLS phase to time out and be named.
+  const int listener = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(listener, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  address.sin_port = 0;
+  ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof(address)), 0);
+  ASSERT_EQ(::listen(listener, 4), 0);
+  socklen_t length = sizeof(address);
+  ASSERT_EQ(::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length), 0);
+  const int port = ntohs(address.sin_port);
+
+  ConnectionSettings s = settings();
+  s.url = "https://127.0.0.1:" + std::to_string(port);
+  s.timeouts.handshake = std::chrono::milliseconds(200);
+  s.max_retries = 0;
+  auto api = make_api(std::move(s));
+  ASSERT_NE(api, nullptr);
+  const auto result = api->login();
+  ::close(listener);
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error().code, ErrorCode::kTimeout);
+  EXPECT_EQ(result.error().message, "timed out after 200 ms during the TLS handshake with "
+                                    "127.0.0.1:" + std::to_string(port));
 }
 
 TEST_F(TransportClientTest, ExpiredSessionLogsInAgainOnce) {
