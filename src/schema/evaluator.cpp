@@ -114,7 +114,16 @@ bool Evaluator::validate(const Node& n, const json::value& v, const Path* path,
     if (!*n.boolean_schema) report(out, path, n, "false", "no value is allowed here");
     return *n.boolean_schema;
   }
-  if (n.ref != nullptr) return validate(*n.ref, v, path, out);
+  if (n.ref != nullptr) {
+    if (m_depth >= kMaxEvaluationDepth) {
+      report(out, path, n, "$ref", "value is nested too deeply to validate");
+      return false;
+    }
+    ++m_depth;
+    const bool ok = validate(*n.ref, v, path, out);
+    --m_depth;
+    return ok;
+  }
 
   // A wrong type makes every other keyword's complaint noise; report only the type.
   if (n.types != 0 && !type_matches(n.types, v)) {

@@ -64,6 +64,13 @@ class Evaluator {
   std::string quote(const Node& n, const boost::json::value& v, const Path* path) const;
 
   const ValidateOptions* m_options;
+  // Nesting of validate() calls. A recursive schema ("$ref": "#" under "properties") follows
+  // the instance as deep as it goes; the limit turns absurd nesting into an error instead
+  // of a stack overflow. An Evaluator lives for one validate() call on one thread.
+  mutable std::size_t m_depth = 0;
 };
+
+/// Deepest nesting of schema evaluations before a value is rejected as too deeply nested.
+inline constexpr std::size_t kMaxEvaluationDepth = 512;
 
 }  // namespace sps::schema::detail

@@ -338,6 +338,20 @@ TEST(ValidatorTest, HandlesEdgeCasesOfLaterSuiteVersions) {
   }
 }
 
+TEST(ValidatorTest, RejectsAbsurdlyDeepValuesInsteadOfOverflowingTheStack) {
+  const Validator v = compile_or_fail(R"({"properties": {"a": {"$ref": "#"}}})");
+  const auto nested = [](int depth) {
+    json::value doc = json::object();
+    for (int i = 0; i < depth; ++i) doc = json::object{{"a", std::move(doc)}};
+    return doc;
+  };
+  EXPECT_TRUE(v.validate(nested(100)).empty());
+  const auto errors = v.validate(nested(5000));
+  ASSERT_EQ(errors.size(), 1U);
+  EXPECT_EQ(errors[0].message, "value is nested too deeply to validate");
+  EXPECT_FALSE(v.is_valid(nested(5000)));
+}
+
 TEST(ValidatorTest, RejectsInvalidRegexAtCompileTime) {
   const std::string message = compile_error(R"({"properties": {"x": {"pattern": "(unclosed"}}})");
   EXPECT_NE(message.find("/properties/x/pattern"), std::string::npos) << message;
