@@ -44,10 +44,13 @@ std::string base64(std::string_view in) {
 }
 }  // namespace
 
-boost::json::value TestResponse::json() const {
-  boost::system::error_code ec;
-  auto v = boost::json::parse(body, ec);
-  return ec ? boost::json::value() : v;
+const boost::json::value& TestResponse::json() const {
+  if (!m_json) {
+    boost::system::error_code ec;
+    auto v = boost::json::parse(body, ec);
+    m_json = ec ? boost::json::value() : std::move(v);
+  }
+  return *m_json;
 }
 
 std::string TestResponse::header(const std::string& name) const {

@@ -19,9 +19,13 @@ struct TestResponse {
   int status = 0;
   std::multimap<std::string, std::string> headers;  // lower-case names
   std::string body;
-  /// The body parsed as JSON (null when it is not JSON).
-  boost::json::value json() const;
+  /// The body parsed as JSON (null when it is not JSON); parsed once, the reference lives
+  /// as long as the response.
+  const boost::json::value& json() const;
   std::string header(const std::string& name) const;  // first value or ""
+
+ private:
+  mutable std::optional<boost::json::value> m_json;
 };
 
 /// How a request ended at the transport level.
