@@ -197,5 +197,24 @@ TEST_F(SimConfigTest, QueryStringsAndTrailingSlashesAreIgnored) {
             "webinterface");
 }
 
+/// SPS 6.0 emulation: listings carry key and href only.
+class SimConfigWithoutListingBodiesTest : public SimFixture {
+ protected:
+  sim::Options sim_options() const override {
+    sim::Options options = SimFixture::sim_options();
+    options.listings_include_bodies = false;
+    return options;
+  }
+};
+
+TEST_F(SimConfigWithoutListingBodiesTest, ListingsOmitBodies) {
+  TestClient c(sim().port(), sim().ca_pem());
+  ASSERT_EQ(c.login().status, 200);
+  const TestResponse r = c.get("/api/configuration/policies/audit_policies");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.json().at("items").at(0),
+            json::parse(R"({"key":"-1","meta":{"href":"/api/configuration/policies/audit_policies/-1"}})"));
+}
+
 }  // namespace
 }  // namespace sps::testing

@@ -14,6 +14,17 @@ cleanup() {
 trap cleanup EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
+help=$("$sim" --help)
+for option in --listen --ca-out --seed --user --latency-ms --fault --transaction-timeout \
+  --session-timeout --journal; do
+  grep -q -- "$option" <<<"$help" || fail "--help does not document $option"
+done
+set +e
+"$sim" --fault colour=red 2>"$work/bad"
+bad_status=$?
+set -e
+[[ $bad_status == 2 ]] && grep -q "invalid --fault" "$work/bad" || fail "bad --fault: exit $bad_status, $(cat "$work/bad")"
+
 "$sim" --listen 127.0.0.1:0 --ca-out "$work/ca.pem" >"$work/out" 2>"$work/err" &
 sim_pid=$!
 for _ in $(seq 100); do
