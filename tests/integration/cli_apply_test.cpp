@@ -144,7 +144,9 @@ TEST_F(ApplyTest, LockHeldByAnotherAdminStopsBeforeAnyWrite) {
   EXPECT_EQ(r.code, cli::kExitError);
   EXPECT_NE(r.err.find("locked by another administrator"), std::string::npos) << r.err;
   for (const auto& e : sim().journal()) {
-    if (e.method != "GET") EXPECT_EQ(e.method + " " + e.path, "POST /api/transaction") << "only the open is tried";
+    if (e.method != "GET") {
+      EXPECT_EQ(e.method + " " + e.path, "POST /api/transaction") << "only the open is tried";
+    }
   }
   sim().release_lock();
   EXPECT_EQ(sim().committed_snapshot_text(), m_initial_text);
@@ -168,7 +170,9 @@ TEST_F(ApplyTest, StalePlanIsRefusedNamingWhatChanged) {
   EXPECT_NE(r.err.find("management/email"), std::string::npos) << r.err;
   for (const auto& e : sim().journal()) {
     const std::string line = e.method + " " + e.path;
-    if (is_write(e)) EXPECT_TRUE(line == "POST /api/transaction" || line == "DELETE /api/transaction") << line;
+    if (is_write(e)) {
+      EXPECT_TRUE(line == "POST /api/transaction" || line == "DELETE /api/transaction") << line;
+    }
   }
   EXPECT_EQ(sim().committed_snapshot_text(), before);
 }
