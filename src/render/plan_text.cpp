@@ -52,8 +52,11 @@ void write_field(std::ostringstream& out, const Painter& paint, const plan::Step
   if (s.action == Action::kCreate) sym = '+';
   if (s.action == Action::kDelete) sym = '-';
   out << "      " << paint(colour(sym), std::string(1, sym)) << ' ' << display_path(f.pointer) << ": ";
-  if (f.reorder) out << "(reordered) ";
-  if (sym == '+') {
+  // A reorder has the same elements before and after: printing both doubles a long line
+  // and hides what changed, so only the new order is shown.
+  if (f.reorder && sym == '~') {
+    out << "reordered to " << display_value(f, true, s.action);
+  } else if (sym == '+') {
     out << display_value(f, true, s.action);
   } else if (sym == '-') {
     out << display_value(f, false, s.action);
@@ -70,7 +73,7 @@ std::string render_plan_text(const plan::Plan& plan, const TextOptions& options)
   std::ostringstream out;
   if (plan.steps.empty()) {
     out << paint(kGreen, "No changes.") << " The appliance matches the desired state ("
-        << plan.no_change.size() << " resources checked).\n";
+        << plan.no_change.size() << (plan.no_change.size() == 1 ? " resource" : " resources") << " checked).\n";
   } else {
     out << "sps-apply will perform the following actions, in this order, in one transaction:\n";
     for (const auto& s : plan.steps) {
