@@ -42,6 +42,12 @@ CLI::App* add_validate_options(CLI::App& app, ValidateOptions& options) {
   sub->add_option("--format", options.format, "Output format")
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
+  sub->footer(
+      "Offline: needs no appliance, only the variables named by `!secret env:NAME`.\n"
+      "Reports every problem with file:line:column and a hint, all in one run.\n"
+      "Examples:\n"
+      "  sps-apply validate desired-state/\n"
+      "  sps-apply validate policies.yaml --format json   # machine-readable diagnostics");
   return sub;
 }
 

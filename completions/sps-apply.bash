@@ -1,0 +1,84 @@
+# bash completion for sps-apply                                    -*- shell-script -*-
+# Installed to share/bash-completion/completions/sps-apply; or source it from ~/.bashrc.
+# Completes subcommands, their flags, the values of --format, and file/directory arguments.
+# Keep in sync with `sps-apply <command> --help` (the completions test checks every flag).
+
+_sps_apply() {
+  local cur prev words cword
+  if declare -F _init_completion >/dev/null 2>&1; then
+    _init_completion || return
+  else
+    cur=${COMP_WORDS[COMP_CWORD]}
+    prev=${COMP_WORDS[COMP_CWORD - 1]}
+    words=("${COMP_WORDS[@]}")
+    cword=$COMP_CWORD
+  fi
+
+  local commands="validate plan apply drift export"
+  local connection="--url --username --password-file --ca-file --insecure --timeout --verbose"
+
+  # The subcommand is the first word that is not a flag.
+  local command="" i
+  for ((i = 1; i < cword; i++)); do
+    case ${words[i]} in
+      -*) ;;
+      *) command=${words[i]}; break ;;
+    esac
+  done
+
+  # Values of options that take one.
+  case $prev in
+    --format)
+      case $command in
+        validate | apply) COMPREPLY=($(compgen -W "text json" -- "$cur")) ;;
+        plan) COMPREPLY=($(compgen -W "text json markdown" -- "$cur")) ;;
+        drift) COMPREPLY=($(compgen -W "text json markdown junit" -- "$cur")) ;;
+        *) COMPREPLY=() ;;
+      esac
+      return ;;
+    --password-file | --ca-file | --record | --output)
+      COMPREPLY=($(compgen -f -- "$cur")); compopt -o filenames 2>/dev/null
+      return ;;
+    --out)
+      if [[ $command == export ]]; then
+        COMPREPLY=($(compgen -d -- "$cur"))
+      else
+        COMPREPLY=($(compgen -f -- "$cur"))
+      fi
+      compopt -o filenames 2>/dev/null
+      return ;;
+    --url) COMPREPLY=($(compgen -W "https://" -- "$cur")); compopt -o nospace 2>/dev/null; return ;;
+    --username | --timeout | --commit-message | --ignore) COMPREPLY=(); return ;;
+    --only)
+      # The kind paths of schemas/ (the writable ones).
+      local kinds="policies/backup_policies policies/audit_policies policies/archive_cleanup_policies
+        management/email management/webinterface management/soap management/support_info
+        management/system_backup management/exported_configuration_encryption
+        management/splunk_forwarder management/universal_siem_forwarder management/syslog
+        local_services/admin_web local_services/user_web local_services/cluster"
+      COMPREPLY=($(compgen -W "$kinds" -- "$cur"))
+      return ;;
+  esac
+
+  if [[ -z $command ]]; then
+    COMPREPLY=($(compgen -W "$commands --help --version" -- "$cur"))
+    return
+  fi
+
+  local flags
+  case $command in
+    validate) flags="--format --help" ;;
+    plan) flags="--out --format --detailed-exitcode --rotate-secrets $connection --help" ;;
+    apply) flags="--auto-approve --format --record --commit-message --rotate-secrets $connection --help" ;;
+    drift) flags="--format --output --ignore $connection --help" ;;
+    export) flags="--out --only $connection --help" ;;
+    *) flags="--help" ;;
+  esac
+  if [[ $cur == -* ]]; then
+    COMPREPLY=($(compgen -W "$flags" -- "$cur"))
+  else
+    # PATH: a desired-state directory or YAML file (apply also takes a saved plan file).
+    COMPREPLY=($(compgen -f -- "$cur")); compopt -o filenames 2>/dev/null
+  fi
+}
+complete -F _sps_apply sps-apply
