@@ -287,7 +287,8 @@ class FileLoader {
         error(at(it->first), "unknown setting \"" + name + "\" in \"sps-apply\"", std::move(hint));
         continue;
       }
-      const YAML::Node& list = it->second;
+      // A copy: it->second lives in a proxy that dies at the end of this statement.
+      const YAML::Node list = it->second;
       if (list.IsNull()) continue;
       if (!list.IsSequence()) {
         error(at(list), "\"sps-apply/" + name + "\" must be a list of strings");
