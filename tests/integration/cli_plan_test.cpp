@@ -1,0 +1,297 @@
+// `sps-apply plan` against an in-process sps-sim over TLS: what it shows, how it exits, and
+// how it fails (TLS, credentials, faults, timeouts, missing endpoints, bad input).
+#include "cli/exit_codes.h"
+#include "support/cli_runner.h"
+
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
+
+namespace sps::testing {
+namespace {
+namespace json = boost::json;
+
+class PlanTest : public CliFixture {
+ protected:
+  void TearDown() override {
+    for (const char* v : {"SPS_URL", "SPS_USERNAME", "SPS_PASSWORD", "SPS_CA_FILE"}) ::unsetenv(v);
+    CliFixture::TearDown();
+  }
+
+  /// `plan <demo desired state> extra...` with the connection flags; checks no secret leaked.
+  CliRun plan(std::vector<std::string> extra = {}) {
+    std::vector<std::string> args{"plan", demo_state()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    CliRun r = run_with_sim(args);
+    expect_no_secrets(r.all());
+    return r;
+  }
+
+  /// `plan` with explicit flags only (no defaults added); checks no secret leaked.
+  static CliRun plan_with(std::vector<std::string> args) {
+    args.insert(args.begin(), "plan");
+    CliRun r = run_cli(args);
+    expect_no_secrets(r.all());
+    return r;
+  }
+
+  std::string write_file(const std::string& name, const std::string& text) const {
+    const std::string path = (temp_dir() / name).string();
+    std::ofstream(path) << text;
+    return path;
+  }
+
+  std::size_t count_requests(const std::string& method, const std::string& path) {
+    const auto journal = sim().journal();
+    return static_cast<std::size_t>(std::count_if(journal.begin(), journal.end(), [&](const sim::JournalEntry& e) {
+      return e.method == method && e.path == path;
+    }));
+  }
+
+  /// Fails the test when plan sent anything but reads (and the login).
+  void expect_read_only() {
+    for (const auto& e : sim().journal()) {
+      const bool read = e.method == "GET" || (e.method == "POST" && e.path == "/api/authentication");
+      EXPECT_TRUE(read) << e.to_string();
+    }
+  }
+
+  /// A URL where nothing listens: the port of a simulator that has been stopped.
+  static std::string closed_url() {
+    sim::Options options;
+    options.rng_seed = 7;
+    sim::Simulator other{options};
+    EXPECT_TRUE(other.start().has_value());
+    const std::string url = other.url();
+    other.stop();
+    return url;
+  }
+};
+
+std::size_t position(const std::string& text, const std::string& needle) {
+  const std::size_t at = text.find(needle);
+  EXPECT_NE(at, std::string::npos) << "missing: " << needle << "\n" << text;
+  return at;
+}
+
+// Given a fresh appliance and the demo desired state, expect the demo's creates and updates
+// in dependency order, the built-in audit policy reported as unmanaged, exit 2.
+TEST_F(PlanTest, DefaultSeedShowsTheDemoChangesInOrder) {
+  const CliRun r = plan({"--detailed-exitcode"});
+  ASSERT_EQ(r.code, cli::kExitChanges) << r.all();
+  for (const char* created : {"policies/backup_policies[nightly-nfs] will be created",
+                              "policies/backup_policies[weekly-dr] will be created",
+                              "policies/audit_policies[tsa-timestamped] will be created",
+                              "policies/archive_cleanup_policies[compliance-archive] will be created",
+                              "policies/archive_cleanup_policies[lab-cleanup] will be created"}) {
+    position(r.out, created);
+  }
+  for (const char* updated : {"management/email will be updated in place",
+                              "management/system_backup will be updated in place",
+                              "management/splunk_forwarder will be updated in place",
+                              "management/webinterface will be updated in place"}) {
+    position(r.out, updated);
+  }
+  // The policy is POSTed before the system backup that refers to it.
+  EXPECT_LT(position(r.out, "# policies/backup_policies[nightly-nfs] will be created"),
+            position(r.out, "# management/system_backup will be updated in place"));
+  position(r.out, "(backup_policy refers to policies/backup_policies[nightly-nfs], created by an earlier step)");
+  position(r.out, "Unmanaged (on the appliance, not in the desired state; left untouched):\n"
+                  "  policies/audit_policies[default]\n");
+  position(r.out, "+ token: (sensitive)");
+  position(r.out, "password: (write-only: set on create)");
+  position(r.out, " to delete.\n");
+  expect_read_only();
+}
+
+TEST_F(PlanTest, PlanAfterApplyIsEmpty) {
+  const CliRun applied = run_with_sim({"apply", demo_state(), "--auto-approve"});
+  ASSERT_EQ(applied.code, cli::kExitOk) << applied.all();
+  expect_no_secrets(applied.all());
+  sim().clear_journal();
+  const CliRun r = plan({"--detailed-exitcode"});
+  EXPECT_EQ(r.code, cli::kExitOk) << r.all();
+  position(r.out, "No changes.");
+  position(r.out, "Plan: 0 to create, 0 to update, 0 to delete.");
+  expect_read_only();
+}
+
+TEST_F(PlanTest, WithoutDetailedExitcodeChangesExitZero) {
+  EXPECT_EQ(plan().code, cli::kExitOk);
+}
+
+TEST_F(PlanTest, JsonFormatParsesAndIsVersioned) {
+  const CliRun r = plan({"--format", "json"});
+  ASSERT_EQ(r.code, cli::kExitOk) << r.all();
+  boost::system::error_code ec;
+  const json::value doc = json::parse(r.out, ec);
+  ASSERT_FALSE(ec) << r.out;
+  EXPECT_EQ(doc.at("format_version"), "1.0");
+  EXPECT_GE(doc.at("summary").at("create").as_int64(), 5);
+  EXPECT_EQ(doc.at("summary").at("delete").as_int64(), 0);
+  const auto& steps = doc.at("steps").as_array();
+  ASSERT_FALSE(steps.empty());
+  EXPECT_EQ(steps.front().at("index").as_int64(), 1);
+  EXPECT_EQ(doc.at("unmanaged").as_array(), (json::array{"policies/audit_policies[default]"}));
+}
+
+TEST_F(PlanTest, MarkdownFormatHasTheSummary) {
+  const CliRun r = plan({"--format", "markdown"});
+  ASSERT_EQ(r.code, cli::kExitOk) << r.all();
+  EXPECT_EQ(r.out.rfind("## sps-apply plan: ", 0), 0U) << r.out;
+  position(r.out, " to create, ");
+  position(r.out, "### Create");
+  position(r.out, "### Unmanaged (left untouched)");
+}
+
+TEST_F(PlanTest, OutWritesAnOwnerOnlyPlanFileWithoutSecrets) {
+  const std::string file = (temp_dir() / "plan.json").string();
+  const CliRun r = plan({"--out", file});
+  ASSERT_EQ(r.code, cli::kExitOk) << r.all();
+  position(r.out, "Saved the plan to " + file);
+  struct stat st {};
+  ASSERT_EQ(::stat(file.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600U);
+  std::ifstream in(file);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  expect_no_secrets(text);
+  // The secrets are there as their sources, to be resolved again by apply.
+  EXPECT_NE(text.find("env:SPS_SPLUNK_TOKEN"), std::string::npos);
+  EXPECT_NE(text.find("env:SPS_ARCHIVE_SMB_PASSWORD"), std::string::npos);
+  boost::system::error_code ec;
+  json::parse(text, ec);
+  EXPECT_FALSE(ec);
+}
+
+TEST_F(PlanTest, WrongCaFailsAndSaysHowToPassOne) {
+  sim::Options options;
+  options.rng_seed = 9;
+  sim::Simulator other{options};
+  ASSERT_TRUE(other.start().has_value());
+  const std::string wrong_ca = write_file("other-ca.pem", other.ca_pem());
+  other.stop();
+  const std::string password_file = write_file("pw", "admin\n");
+  const CliRun r = plan_with({demo_state(), "--url", url(), "--username", "admin", "--password-file",
+                              password_file, "--ca-file", wrong_ca});
+  EXPECT_EQ(r.code, cli::kExitError) << r.all();
+  position(r.err, "certificate");
+  position(r.err, "--ca-file");
+  position(r.err, "SPS_CA_FILE");
+  EXPECT_TRUE(r.out.empty()) << r.out;
+}
+
+TEST_F(PlanTest, WrongPasswordFailsAfterExactlyOneLoginAttempt) {
+  const std::string password_file = write_file("wrong", "not-the-password\n");
+  const CliRun r = plan_with({demo_state(), "--url", url(), "--username", "admin", "--password-file",
+                              password_file, "--ca-file", ca_file()});
+  EXPECT_EQ(r.code, cli::kExitError) << r.all();
+  EXPECT_EQ(count_requests("POST", "/api/authentication") + count_requests("GET", "/api/authentication"), 1U)
+      << ::testing::PrintToString(sim().journal_lines());
+  EXPECT_EQ(r.err.find("not-the-password"), std::string::npos) << r.err;
+  position(r.err, "admin");
+}
+
+TEST_F(PlanTest, InjectedServiceUnavailableOnReadsIsRetried) {
+  for (unsigned nth : {1U, 2U, 4U}) {
+    sim::Fault fault;
+    fault.method = "GET";
+    fault.path = "/api/configuration/**";
+    fault.nth = nth;
+    fault.status = 503;
+    fault.error_type = "ServiceUnavailable";
+    sim().add_fault(fault);
+  }
+  const CliRun r = plan({"--detailed-exitcode"});
+  EXPECT_EQ(r.code, cli::kExitChanges) << r.all();
+  const auto journal = sim().journal();
+  EXPECT_EQ(std::count_if(journal.begin(), journal.end(), [](const sim::JournalEntry& e) { return e.status == 503; }), 3)
+      << ::testing::PrintToString(sim().journal_lines());
+  position(r.out, "policies/backup_policies[nightly-nfs] will be created");
+}
+
+TEST_F(PlanTest, StalledReadHitsTheTimeoutInsteadOfHanging) {
+  sim::Fault fault;
+  fault.action = sim::FaultAction::kStall;
+  fault.method = "GET";
+  fault.path = "/api/configuration/management/email";
+  sim().add_fault(fault);
+  const CliRun r = plan({"--timeout", "1"});
+  EXPECT_EQ(r.code, cli::kExitError) << r.all();
+  position(r.err, "timed out after 1");
+  position(r.err, "/api/configuration/management/email");
+}
+
+TEST_F(PlanTest, ReadOnlyUserCanPlan) {
+  sim::Options options = sim_options();
+  options.users.push_back({"auditor", "auditor-pass", true});
+  restart_sim(options);
+  const std::string password_file = write_file("auditor", "auditor-pass\n");
+  const CliRun r = plan_with({demo_state(), "--detailed-exitcode", "--url", url(), "--username", "auditor",
+                              "--password-file", password_file, "--ca-file", ca_file()});
+  EXPECT_EQ(r.code, cli::kExitChanges) << r.all();
+  position(r.out, "Plan: ");
+}
+
+TEST_F(PlanTest, UnreachableHostGivesAClearError) {
+  const std::string target = closed_url();
+  const std::string password_file = write_file("pw", "admin\n");
+  const CliRun r = plan_with({demo_state(), "--url", target, "--username", "admin", "--password-file",
+                              password_file, "--ca-file", ca_file(), "--timeout", "2"});
+  EXPECT_EQ(r.code, cli::kExitError) << r.all();
+  position(r.err, "error: ");
+  position(r.err, "cannot connect to 127.0.0.1");
+}
+
+TEST_F(PlanTest, MissingEndpointIsNamedWithTheFirmwareHint) {
+  sim::Fault fault;
+  fault.method = "GET";
+  fault.path = "/api/configuration/management/soap";
+  fault.status = 404;
+  fault.error_type = "NotFound";
+  sim().add_fault(fault);
+  const CliRun r = plan();
+  EXPECT_EQ(r.code, cli::kExitError) << r.all();
+  position(r.err, "this appliance has no /api/configuration/management/soap endpoint");
+  position(r.err, "remove management/soap from the desired state");
+}
+
+TEST_F(PlanTest, DesiredStateErrorsAreLocatedAndNothingIsRead) {
+  const auto dir = temp_dir() / "broken";
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "mail.yaml") << "management/email:\n"
+                                      "  admin_adress: ops@example.com\n";
+  sim().clear_journal();
+  const CliRun r = run_with_sim({"plan", dir.string()});
+  EXPECT_EQ(r.code, cli::kExitError) << r.all();
+  position(r.err, "mail.yaml:2:3");
+  position(r.err, "admin_address");  // did you mean
+  position(r.err, "nothing was read from the appliance");
+  EXPECT_TRUE(sim().journal().empty()) << ::testing::PrintToString(sim().journal_lines());
+}
+
+TEST_F(PlanTest, ConnectionSettingsComeFromTheEnvironment) {
+  ::setenv("SPS_URL", url().c_str(), 1);
+  ::setenv("SPS_USERNAME", "admin", 1);
+  ::setenv("SPS_PASSWORD", "admin", 1);
+  ::setenv("SPS_CA_FILE", ca_file().c_str(), 1);
+  const CliRun r = plan_with({demo_state(), "--detailed-exitcode"});
+  EXPECT_EQ(r.code, cli::kExitChanges) << r.all();
+}
+
+TEST_F(PlanTest, FlagsWinOverTheEnvironment) {
+  ::setenv("SPS_URL", closed_url().c_str(), 1);
+  ::setenv("SPS_USERNAME", "nobody", 1);
+  ::setenv("SPS_PASSWORD", "wrong-env-password", 1);
+  ::setenv("SPS_CA_FILE", write_file("garbage.pem", "not a certificate\n").c_str(), 1);
+  const CliRun r = plan({"--detailed-exitcode"});  // --url, --username, --password-file, --ca-file
+  EXPECT_EQ(r.code, cli::kExitChanges) << r.all();
+  EXPECT_EQ(r.all().find("wrong-env-password"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace sps::testing
