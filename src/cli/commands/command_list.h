@@ -5,3 +5,5 @@
 SPS_CLI_COMMAND(validate)
 SPS_CLI_COMMAND(plan)
 SPS_CLI_COMMAND(apply)
+SPS_CLI_COMMAND(drift)
+SPS_CLI_COMMAND(export)

@@ -1,0 +1,137 @@
+// `sps-apply drift [PATH] [--format text|json|markdown|junit] [--output FILE] [--ignore RULE...]`:
+// compares the live appliance with the desired state and reports what differs, for people
+// and pipelines. Read-only: it plans (apply::plan_against, GETs only) and never opens a
+// transaction, so a nightly job cannot disturb an administrator working in the web UI.
+#include "apply/planner.h"
+#include "catalog/catalog.h"
+#include "cli/cli.h"
+#include "cli/connection.h"
+#include "cli/desired_input.h"
+#include "cli/exit_codes.h"
+#include "cli/views/diagnostics_view.h"
+#include "drift/drift.h"
+
+#include <CLI/CLI.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <ostream>
+
+namespace sps::cli {
+
+namespace {
+
+/// Parsed options of `drift`.
+struct DriftOptions {
+  std::string path = "desired-state/";
+  std::string format = "text";
+  std::string output;
+  std::vector<std::string> ignore;
+  ConnectionOptions connection;
+};
+
+/// Writes the report next to its final name and renames it, so a CI job never uploads half a
+/// report as an artifact.
+core::Result<void> write_report(const std::string& path, const std::string& text) {
+  const std::string temp = path + ".tmp";
+  {
+    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+    out << text;
+    if (!out.flush()) {
+      return core::Error(core::ErrorCode::kInvalidArgument, "cannot write the drift report to " + path,
+                         "check that the directory exists and is writable");
+    }
+  }
+  std::error_code ec;
+  std::filesystem::rename(temp, path, ec);
+  if (ec) {
+    return core::Error(core::ErrorCode::kInvalidArgument, "cannot write the drift report to " + path, ec.message());
+  }
+  return {};
+}
+
+std::string render(const drift::DriftReport& report, const std::string& format) {
+  if (format == "json") return drift::render_drift_json(report);
+  if (format == "markdown") return drift::render_drift_markdown(report);
+  if (format == "junit") return drift::render_drift_junit(report);
+  return drift::render_drift_text(report);
+}
+
+int run_drift(const DriftOptions& options, Io& io) {
+  const catalog::Catalog& catalog = catalog::Catalog::builtin();
+  const CheckedDesired checked = load_checked_desired(options.path);
+  if (checked.diagnostics.has_errors()) {
+    render_diagnostics_text(checked.diagnostics, io.err, false);
+    io.err << "error: the desired state in " << options.path << " is invalid; nothing was read from the appliance\n";
+    return kExitError;
+  }
+  // Rules from the desired state first (validate checked them), then the command line's.
+  std::vector<drift::IgnoreRule> rules;
+  std::vector<std::string> texts = checked.state.settings.ignore;
+  texts.insert(texts.end(), options.ignore.begin(), options.ignore.end());
+  for (const auto& text : texts) {
+    auto rule = drift::parse_ignore_rule(text, catalog);
+    if (!rule) {
+      print_error(rule.error(), io);
+      return kExitError;
+    }
+    rules.push_back(std::move(*rule));
+  }
+  auto conn = connect(options.connection, io);
+  if (!conn) {
+    print_error(conn.error(), io);
+    return kExitError;
+  }
+  core::Diagnostics diags;
+  auto planned = apply::plan_against(checked.state, *conn->api, catalog, {}, diags);
+  render_diagnostics_text(diags, io.err, false);
+  if (!planned) {
+    print_error(planned.error(), io);
+    return kExitError;
+  }
+  drift::DriftReport report = drift::build_report(planned->changes, checked.state, planned->live, catalog, rules);
+  report.appliance = conn->url;
+  const std::string text = render(report, options.format);
+  if (options.output.empty()) {
+    io.out << text;
+  } else {
+    if (auto written = write_report(options.output, text); !written) {
+      print_error(written.error(), io);
+      return kExitError;
+    }
+    // The summary still goes to the terminal, so a CI log says what the artifact holds.
+    io.err << "Wrote the " << options.format << " drift report to " << options.output << ".\n"
+           << drift::render_drift_summary(report) << "\n";
+  }
+  return report.has_drift() ? kExitChanges : kExitOk;
+}
+
+}  // namespace
+
+Command setup_drift(CLI::App& app) {
+  auto options = std::make_shared<DriftOptions>();
+  CLI::App* sub = app.add_subcommand("drift", "Report changes made on the appliance outside Git (read-only)");
+  sub->add_option("PATH", options->path, "Directory of *.yaml files, or one file")->capture_default_str();
+  sub->add_option("--format", options->format, "Report format")
+      ->check(CLI::IsMember({"text", "json", "markdown", "junit"}))
+      ->capture_default_str();
+  sub->add_option("--output", options->output, "Write the report to FILE instead of standard output");
+  sub->add_option("--ignore", options->ignore,
+                  "Ignore differences matching RULE: kind[name]/json/pointer, kind/json/pointer or kind[name] "
+                  "(repeatable; adds to the desired state's `sps-apply: ignore:`)")
+      ->type_name("RULE");
+  add_connection_options(*sub, options->connection);
+  sub->footer(
+      "Exit codes: 0 in sync, 2 drift found, 1 error.\n"
+      "Findings: changed, missing (in Git only), unmanaged (on the appliance only; drift when its\n"
+      "collection is pruned, since apply would delete it), ignored (by a rule), unknowable\n"
+      "(write-only secrets cannot be compared). Secrets are masked in every format.\n"
+      "Examples:\n"
+      "  sps-apply drift desired-state/ --format junit --output drift.xml   # CI test report\n"
+      "  sps-apply drift --format markdown > drift.md                       # for a ticket\n"
+      "  sps-apply drift --ignore 'management/webinterface/timeout'");
+  return {sub, [options](Io& io) { return run_drift(*options, io); }};
+}
+
+}  // namespace sps::cli
