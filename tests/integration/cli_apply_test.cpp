@@ -6,6 +6,13 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
+#include <csignal>
+#include <thread>
+
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 namespace sps::testing {
 namespace {
@@ -137,6 +144,21 @@ TEST_F(ApplyTest, RejectedCommitIsRolledBackWithTheAppliancesDetails) {
   EXPECT_FALSE(sim().transaction_open());
 }
 
+// A problem only the appliance can see (a NIC address that does not exist) is reported at
+// the YAML line that caused it.
+TEST_F(ApplyTest, CommitTimeSemanticErrorPointsAtTheYamlLine) {
+  const auto dir = temp_dir() / "state";
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "cluster.yaml") << "local_services/cluster:\n"
+                                         "  enabled: true\n"
+                                         "  listen_address: nic1.interfaces.0bad.addresses.0bad\n";
+  const CliRun r = run_with_sim({"apply", dir.string(), "--auto-approve"});
+  EXPECT_EQ(r.code, cli::kExitError) << r.all();
+  EXPECT_NE(r.err.find("cluster.yaml:3:3: error:"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("rolled back"), std::string::npos) << r.err;
+  EXPECT_EQ(sim().committed_snapshot_text(), m_initial_text);
+}
+
 TEST_F(ApplyTest, LockHeldByAnotherAdminStopsBeforeAnyWrite) {
   ASSERT_TRUE(sim().hold_lock("alice").has_value());
   sim().clear_journal();
@@ -208,6 +230,64 @@ TEST_F(ApplyTest, ApplyRecordIsAppendedWithoutSecrets) {
   const json::value v = json::parse(line);
   EXPECT_EQ(v.at("outcome"), "applied");
   expect_no_secrets(line);
+}
+
+TEST_F(ApplyTest, LowRemainingSecondsRollsBackInsteadOfRacingTheExpiry) {
+  sim::Options options = sim_options();
+  options.transaction_timeout = std::chrono::seconds(20);  // below apply's 30 s safety margin
+  restart_sim(options);
+  const std::string initial = sim().committed_snapshot_text();
+  const CliRun r = apply();
+  EXPECT_EQ(r.code, cli::kExitError);
+  EXPECT_NE(r.err.find("s left before the appliance cancels it"), std::string::npos) << r.err;
+  EXPECT_EQ(sim().committed_snapshot_text(), initial);
+  EXPECT_FALSE(sim().transaction_open());
+}
+
+// The real binary, interrupted by SIGINT in the middle of its writes, rolls back.
+TEST_F(ApplyTest, SigintDuringApplyRollsBack) {
+  sim().set_latency(std::chrono::milliseconds(150));
+  const std::string password_file = (temp_dir() / "pw").string();
+  std::ofstream(password_file) << "admin";
+  const std::string log = (temp_dir() / "apply.log").string();
+  const pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    ::dup2(fd, STDOUT_FILENO);
+    ::dup2(fd, STDERR_FILENO);
+    const std::string state = demo_state();
+    const std::string u = url();
+    const std::string ca = ca_file();
+    ::execl(SPS_APPLY_BINARY, "sps-apply", "apply", state.c_str(), "--auto-approve", "--url", u.c_str(),
+            "--username", "admin", "--password-file", password_file.c_str(), "--ca-file", ca.c_str(),
+            static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  // Wait until the apply is inside its transaction and has written at least one step.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (std::chrono::steady_clock::now() < deadline) {
+    const auto journal = sim().journal();
+    const auto puts = std::count_if(journal.begin(), journal.end(), [](const sim::JournalEntry& e) {
+      return e.method == "PUT" && e.path != "/api/transaction";
+    });
+    if (puts >= 2) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_EQ(::kill(pid, SIGINT), 0);
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  std::ifstream in(log);
+  const std::string output((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  ASSERT_TRUE(WIFEXITED(status)) << output;
+  EXPECT_EQ(WEXITSTATUS(status), cli::kExitError) << output;
+  EXPECT_NE(output.find("interrupted by a signal"), std::string::npos) << output;
+  EXPECT_EQ(sim().committed_snapshot_text(), m_initial_text);
+  EXPECT_FALSE(sim().transaction_open());
+  const auto journal = sim().journal();
+  ASSERT_FALSE(journal.empty());
+  EXPECT_EQ(journal.back().method + " " + journal.back().path, "DELETE /api/transaction");
+  expect_no_secrets(output);
 }
 
 }  // namespace

@@ -23,6 +23,7 @@
 #include <ctime>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <memory>
 
 #include <unistd.h>
@@ -163,6 +164,39 @@ bool confirm(const ApplyOptions& options, Io& io) {
   return false;
 }
 
+/// The appliance's problem list (SemanticError details {"errors": [{path, pointer, message}]})
+/// mapped back to the YAML: object path -> resource address -> file:line:col of the pointer.
+void print_located_problems(const apply::ApplyResult& result, const plan::Plan& plan,
+                            const model::DesiredState* desired, Io& io) {
+  if (!result.error || result.error->detail.empty() || desired == nullptr) return;
+  boost::system::error_code ec;
+  const json::value detail = json::parse(result.error->detail, ec);
+  const json::value* errors = !ec && detail.is_object() ? detail.get_object().if_contains("errors") : nullptr;
+  if (errors == nullptr || !errors->is_array()) return;
+  std::map<std::string, model::Address> by_path;
+  for (const auto& s : plan.steps) by_path[s.path] = s.address;
+  for (const auto& r : result.records) {
+    if (r.key.empty() || r.index == 0) continue;
+    const std::string collection = r.what.substr(r.what.find(' ') + 1);
+    for (const auto& s : plan.steps) {
+      if (s.index == r.index && s.method == "POST" && s.path == collection) by_path[collection + "/" + r.key] = s.address;
+    }
+  }
+  for (const auto& e : errors->get_array()) {
+    if (!e.is_object()) continue;
+    const auto text = [&](const char* k) {
+      const json::value* v = e.get_object().if_contains(k);
+      return v && v->is_string() ? std::string(v->get_string()) : std::string();
+    };
+    auto it = by_path.find(text("path"));
+    const model::Resource* r = it != by_path.end() ? desired->find(it->second) : nullptr;
+    if (r == nullptr) continue;
+    const core::SourceLocation where = r->location_of(text("pointer"));
+    io.err << (where.file.empty() ? r->address.to_string() : where.to_string()) << ": error: " << text("message")
+           << " (rejected by the appliance: " << r->address.to_string() << text("pointer") << ")\n";
+  }
+}
+
 void report(const apply::ApplyResult& result, const plan::Plan& plan, Io& io) {
   using apply::Outcome;
   switch (result.outcome) {
@@ -284,6 +318,7 @@ int run_apply(const ApplyOptions& options, Io& io) {
   const apply::ApplyResult result = apply::apply_plan(plan, *conn->api, catalog, apply_options, progress);
   if (!options.record_file.empty()) append_record(options.record_file, conn->url, result, plan, io);
   report(result, plan, io);
+  print_located_problems(result, plan, checked ? &checked->state : nullptr, io);
   if (options.format == "json") io.out << render::pretty_json(result_to_json(result, plan));
   const bool ok = result.outcome == apply::Outcome::kApplied && !result.error;
   return ok ? kExitOk : kExitError;
