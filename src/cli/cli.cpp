@@ -30,7 +30,15 @@ bool use_color(bool is_terminal, const char* no_color, const char* term) {
 namespace {
 
 std::string exit_code_footer() {
-  std::string text = "Exit codes:\n";
+  std::string text =
+      "Examples:\n"
+      "  sps-apply validate desired-state/\n"
+      "  export SPS_URL=https://sps.example.com SPS_USERNAME=admin SPS_CA_FILE=sps-ca.pem\n"
+      "  sps-apply plan desired-state/ --out plan.json     # needs SPS_PASSWORD or --password-file\n"
+      "  sps-apply apply plan.json --auto-approve\n"
+      "  sps-apply drift desired-state/ --format junit --output drift.xml\n"
+      "Run `sps-apply COMMAND --help` for a command's options.\n\n"
+      "Exit codes:\n";
   for (const auto& doc : kExitCodeTable) {
     text += "  " + std::to_string(doc.code) + "  " + std::string(doc.meaning) + "\n";
   }

@@ -335,9 +335,10 @@ Command setup_apply(CLI::App& app) {
   sub->add_option("--format", options->format, "Output format of the result")
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
-  sub->add_option("--record", options->record_file, "Append a JSON line describing this apply to FILE");
+  sub->add_option("--record", options->record_file, "Append a JSON line describing this apply to FILE")->type_name("FILE");
   sub->add_option("--commit-message", options->commit_message,
-                  "Commit message (default: change counts, desired-state digest and Git revision)");
+                  "Commit message (default: change counts, desired-state digest and Git revision)")
+      ->type_name("TEXT");
   sub->add_flag("--rotate-secrets", options->rotate_secrets, "Re-send write-only secrets even when set");
   add_connection_options(*sub, options->connection);
   sub->footer(
