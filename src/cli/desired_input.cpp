@@ -3,6 +3,9 @@
 #include "catalog/catalog.h"
 #include "desired/loader.h"
 #include "desired/validate.h"
+#include "cli/views/diagnostics_view.h"
+
+#include <ostream>
 
 namespace sps::cli {
 
@@ -16,6 +19,14 @@ CheckedDesired load_checked_desired(const std::filesystem::path& path) {
   result.diagnostics.append(desired::validate_desired(result.state, catalog));
   result.diagnostics.sort();
   return result;
+}
+
+std::optional<CheckedDesired> load_desired_or_report(const std::string& path, Io& io) {
+  CheckedDesired checked = load_checked_desired(path);
+  if (!checked.diagnostics.has_errors()) return checked;
+  render_diagnostics_text(checked.diagnostics, io.err, false);
+  io.err << "error: the desired state in " << path << " is invalid; nothing was sent to the appliance\n";
+  return std::nullopt;
 }
 
 }  // namespace sps::cli

@@ -2,10 +2,13 @@
 // Loading the desired state for any command (validate, plan, apply, drift): load the YAML,
 // then validate it offline against the built-in catalog. Shared so every command reports
 // exactly the same problems as `validate`.
+#include "cli/cli.h"
 #include "core/diagnostics.h"
 #include "model/model.h"
 
 #include <filesystem>
+#include <optional>
+#include <string>
 
 namespace sps::cli {
 
@@ -18,5 +21,10 @@ struct CheckedDesired {
 
 /// Loads `path` with secrets from the process environment and files, and validates it.
 CheckedDesired load_checked_desired(const std::filesystem::path& path);
+
+/// For commands that go on to talk to an appliance: the checked desired state, or nullopt
+/// after printing every problem to io.err with a last line saying the command stopped
+/// before contacting the appliance.
+std::optional<CheckedDesired> load_desired_or_report(const std::string& path, Io& io);
 
 }  // namespace sps::cli

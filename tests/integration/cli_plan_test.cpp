@@ -270,7 +270,7 @@ TEST_F(PlanTest, DesiredStateErrorsAreLocatedAndNothingIsRead) {
   EXPECT_EQ(r.code, cli::kExitError) << r.all();
   position(r.err, "mail.yaml:2:3");
   position(r.err, "admin_address");  // did you mean
-  position(r.err, "nothing was read from the appliance");
+  position(r.err, "nothing was sent to the appliance");
   EXPECT_TRUE(sim().journal().empty()) << ::testing::PrintToString(sim().journal_lines());
 }
 

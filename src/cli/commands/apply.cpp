@@ -256,12 +256,8 @@ int run_apply(const ApplyOptions& options, Io& io) {
       return kExitError;
     }
   } else {
-    checked = load_checked_desired(options.path);
-    if (checked->diagnostics.has_errors()) {
-      render_diagnostics_text(checked->diagnostics, io.err, false);
-      io.err << "error: the desired state in " << options.path << " is invalid; nothing was changed\n";
-      return kExitError;
-    }
+    checked = load_desired_or_report(options.path, io);
+    if (!checked) return kExitError;
   }
   auto conn = connect(options.connection, io);
   if (!conn) {

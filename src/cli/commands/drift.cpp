@@ -8,6 +8,7 @@
 #include "cli/connection.h"
 #include "cli/desired_input.h"
 #include "cli/exit_codes.h"
+#include "cli/files.h"
 #include "cli/views/diagnostics_view.h"
 #include "drift/drift.h"
 
@@ -31,26 +32,6 @@ struct DriftOptions {
   ConnectionOptions connection;
 };
 
-/// Writes the report next to its final name and renames it, so a CI job never uploads half a
-/// report as an artifact.
-core::Result<void> write_report(const std::string& path, const std::string& text) {
-  const std::string temp = path + ".tmp";
-  {
-    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-    out << text;
-    if (!out.flush()) {
-      return core::Error(core::ErrorCode::kInvalidArgument, "cannot write the drift report to " + path,
-                         "check that the directory exists and is writable");
-    }
-  }
-  std::error_code ec;
-  std::filesystem::rename(temp, path, ec);
-  if (ec) {
-    return core::Error(core::ErrorCode::kInvalidArgument, "cannot write the drift report to " + path, ec.message());
-  }
-  return {};
-}
-
 std::string render(const drift::DriftReport& report, const std::string& format) {
   if (format == "json") return drift::render_drift_json(report);
   if (format == "markdown") return drift::render_drift_markdown(report);
@@ -60,15 +41,11 @@ std::string render(const drift::DriftReport& report, const std::string& format) 
 
 int run_drift(const DriftOptions& options, Io& io) {
   const catalog::Catalog& catalog = catalog::Catalog::builtin();
-  const CheckedDesired checked = load_checked_desired(options.path);
-  if (checked.diagnostics.has_errors()) {
-    render_diagnostics_text(checked.diagnostics, io.err, false);
-    io.err << "error: the desired state in " << options.path << " is invalid; nothing was read from the appliance\n";
-    return kExitError;
-  }
+  const auto checked = load_desired_or_report(options.path, io);
+  if (!checked) return kExitError;
   // Rules from the desired state first (validate checked them), then the command line's.
   std::vector<drift::IgnoreRule> rules;
-  std::vector<std::string> texts = checked.state.settings.ignore;
+  std::vector<std::string> texts = checked->state.settings.ignore;
   texts.insert(texts.end(), options.ignore.begin(), options.ignore.end());
   for (const auto& text : texts) {
     auto rule = drift::parse_ignore_rule(text, catalog);
@@ -84,19 +61,19 @@ int run_drift(const DriftOptions& options, Io& io) {
     return kExitError;
   }
   core::Diagnostics diags;
-  auto planned = apply::plan_against(checked.state, *conn->api, catalog, {}, diags);
+  auto planned = apply::plan_against(checked->state, *conn->api, catalog, {}, diags);
   render_diagnostics_text(diags, io.err, false);
   if (!planned) {
     print_error(planned.error(), io);
     return kExitError;
   }
-  drift::DriftReport report = drift::build_report(planned->changes, checked.state, planned->live, catalog, rules);
+  drift::DriftReport report = drift::build_report(planned->changes, checked->state, planned->live, catalog, rules);
   report.appliance = conn->url;
   const std::string text = render(report, options.format);
   if (options.output.empty()) {
     io.out << text;
   } else {
-    if (auto written = write_report(options.output, text); !written) {
+    if (auto written = write_file_atomic(options.output, text); !written) {
       print_error(written.error(), io);
       return kExitError;
     }

@@ -6,6 +6,7 @@
 #include "cli/cli.h"
 #include "cli/connection.h"
 #include "cli/exit_codes.h"
+#include "cli/files.h"
 #include "cli/views/diagnostics_view.h"
 #include "export/export.h"
 #include "model/normalize.h"
@@ -36,20 +37,9 @@ core::Result<void> write_files(const std::filesystem::path& dir, const exporter:
     return core::Error(core::ErrorCode::kInvalidArgument, "cannot create the directory " + dir.string(), ec.message());
   }
   for (const auto& f : e.files) {
-    // Via a temporary file and a rename, so an interrupted export never leaves half a file
-    // that a later `git add` would pick up.
-    const std::filesystem::path target = dir / f.name;
-    const std::filesystem::path temp = dir / (f.name + ".tmp");
-    {
-      std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-      out << f.text;
-      if (!out.flush()) {
-        return core::Error(core::ErrorCode::kInvalidArgument, "cannot write " + target.string(),
-                           "check that the directory is writable");
-      }
-    }
-    std::filesystem::rename(temp, target, ec);
-    if (ec) return core::Error(core::ErrorCode::kInvalidArgument, "cannot write " + target.string(), ec.message());
+    // Atomically, so an interrupted export never leaves half a file that a later `git add`
+    // would pick up.
+    if (auto written = write_file_atomic(dir / f.name, f.text); !written) return written.error();
   }
   return {};
 }

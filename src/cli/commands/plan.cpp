@@ -33,19 +33,15 @@ struct PlanOptions {
 };
 
 int run_plan(const PlanOptions& options, Io& io) {
-  const CheckedDesired checked = load_checked_desired(options.path);
-  if (checked.diagnostics.has_errors()) {
-    render_diagnostics_text(checked.diagnostics, io.err, false);
-    io.err << "error: the desired state in " << options.path << " is invalid; nothing was read from the appliance\n";
-    return kExitError;
-  }
+  const auto checked = load_desired_or_report(options.path, io);
+  if (!checked) return kExitError;
   auto conn = connect(options.connection, io);
   if (!conn) {
     print_error(conn.error(), io);
     return kExitError;
   }
   core::Diagnostics diags;
-  auto planned = apply::plan_against(checked.state, *conn->api, catalog::Catalog::builtin(),
+  auto planned = apply::plan_against(checked->state, *conn->api, catalog::Catalog::builtin(),
                                      {.rotate_secrets = options.rotate_secrets}, diags);
   render_diagnostics_text(diags, io.err, false);
   if (!planned) {

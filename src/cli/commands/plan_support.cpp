@@ -1,12 +1,13 @@
 #include "cli/commands/plan_support.h"
 
+#include "cli/files.h"
+
 #include <boost/json.hpp>
 
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
-#include <sys/stat.h>
 
 namespace sps::cli {
 namespace json = boost::json;
@@ -15,18 +16,7 @@ core::Result<void> save_plan_file(const std::string& path, const plan::Plan& pla
                                   const std::vector<std::string>& kinds) {
   const plan::PlanOrigin origin{url, std::string("sps-apply ") + SPS_APPLY_VERSION, kinds};
   const std::string text = json::serialize(plan::plan_to_file(plan, origin)) + "\n";
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) return core::Error(core::ErrorCode::kInvalidArgument, "cannot write the plan to " + path);
-    ::chmod(tmp.c_str(), S_IRUSR | S_IWUSR);
-    out << text;
-    if (!out.flush()) return core::Error(core::ErrorCode::kInvalidArgument, "cannot write the plan to " + path);
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) return core::Error(core::ErrorCode::kInvalidArgument, "cannot write the plan to " + path + ": " + ec.message());
-  return {};
+  return write_file_atomic(path, text, /*owner_only=*/true);
 }
 
 namespace {
