@@ -4,6 +4,7 @@
 // produce. File names in expected.txt are relative to the case directory.
 #include "cli/cli.h"
 #include "cli/exit_codes.h"
+#include "support/cli_run.h"
 
 #include <gtest/gtest.h>
 
@@ -25,33 +26,14 @@ namespace sps::cli {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::CliRun;
+using testing::run_cli;
 
 // The secret the broken cases read through !secret env:SPS_BROKEN_SECRET; it must never
 // appear in any output.
 constexpr const char* kBrokenSecret = "broken-case-secret-value-4f1d";
 // Plain-text secrets written in the broken cases; the error must not echo them either.
 const std::vector<std::string> kPlainSecrets{"6c3e2f1a-plain-text-token"};
-
-/// One in-process run of sps-apply.
-struct CliRun {
-  int code = -1;
-  std::string out;
-  std::string err;
-};
-
-CliRun run_cli(const std::vector<std::string>& args) {
-  std::vector<std::string> full{"sps-apply"};
-  full.insert(full.end(), args.begin(), args.end());
-  std::vector<const char*> argv;
-  for (const auto& a : full) argv.push_back(a.c_str());
-  std::ostringstream out;
-  std::ostringstream err;
-  CliRun r;
-  r.code = run(static_cast<int>(argv.size()), argv.data(), out, err);
-  r.out = out.str();
-  r.err = err.str();
-  return r;
-}
 
 std::vector<std::string> lines_of(const std::string& text) {
   std::vector<std::string> lines;

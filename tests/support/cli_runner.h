@@ -1,7 +1,7 @@
 #pragma once
 // Runs sps-apply in-process (sps::cli::run) against an in-process sps-sim, the way a user
 // would from a shell: flags for the connection, environment variables for secrets.
-#include "cli/cli.h"
+#include "support/cli_run.h"
 #include "support/sim_fixture.h"
 
 #include <cstdlib>
@@ -12,28 +12,6 @@
 #include <vector>
 
 namespace sps::testing {
-
-/// One in-process run of sps-apply.
-struct CliRun {
-  int code = -1;
-  std::string out;
-  std::string err;
-  std::string all() const { return out + err; }
-};
-
-inline CliRun run_cli(const std::vector<std::string>& args) {
-  std::vector<std::string> full{"sps-apply"};
-  full.insert(full.end(), args.begin(), args.end());
-  std::vector<const char*> argv;
-  for (const auto& a : full) argv.push_back(a.c_str());
-  std::ostringstream out;
-  std::ostringstream err;
-  CliRun r;
-  r.code = cli::run(static_cast<int>(argv.size()), argv.data(), out, err);
-  r.out = out.str();
-  r.err = err.str();
-  return r;
-}
 
 /// SimFixture plus the connection flags and the demo secrets in the environment.
 class CliFixture : public SimFixture {
