@@ -370,7 +370,15 @@ class FileLoader {
     const std::size_t colon = spec.find(':');
     const std::string source = spec.substr(0, colon);
     const std::string argument = colon == std::string::npos ? std::string() : spec.substr(colon + 1);
-    resource.secrets.push_back({pointer, spec});
+    // A file: source is recorded with an absolute path, so a saved plan applied from another
+    // working directory reads the same file.
+    std::string description = spec;
+    if (source == "file" && colon != std::string::npos && !spec.substr(colon + 1).empty()) {
+      std::error_code ec;
+      const auto absolute = std::filesystem::absolute(m_source.directory / spec.substr(colon + 1), ec);
+      if (!ec) description = "file:" + absolute.lexically_normal().generic_string();
+    }
+    resource.secrets.push_back({pointer, description});
     // A secret that cannot be resolved is already an error; a non-empty stand-in keeps the
     // schema check from adding a second, confusing error ("too short") at the same place.
     const json::value unresolved("unresolved-secret");
