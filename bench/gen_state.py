@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
-"""Generates a benchmark state: an sps-sim seed directory with N objects spread over the
-catalog's user-managed collections (backup, audit and archive/cleanup policies), and a
+"""Generates a benchmark state: an sps-sim seed directory (the fresh-appliance seed sim/seed/
+plus N objects spread over the catalog's user-managed collections: backup, audit and
+archive/cleanup policies; the simulator validates the whole configuration on commit, so the
+other kinds must keep their valid defaults), and a
 desired-state YAML file naming the same N objects, of which the first M differ from the
 seed (so plan and apply have M updates to do).
 
@@ -75,11 +77,18 @@ def main():
         seed[kind].append({"key": f"{prefix}{i:06d}", "body": make(i, False)})
         desired[kind].append(make(i, i < args.changes))
 
-    for kind, items in seed.items():
-        path = os.path.join(args.seed_dir, kind + ".json")
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path, "w") as f:
-            json.dump({"items": items}, f)
+    default_seed = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "sim", "seed")
+    for dirpath, _, files in os.walk(default_seed):
+        for name in files:
+            kind = os.path.relpath(os.path.join(dirpath, name), default_seed)[:-len(".json")]
+            with open(os.path.join(dirpath, name)) as f:
+                document = json.load(f)
+            if kind in seed:
+                document["items"] += seed[kind]
+            path = os.path.join(args.seed_dir, kind + ".json")
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, "w") as f:
+                json.dump(document, f)
     with open(args.desired, "w") as f:
         f.write(f"# {args.objects} objects, {args.changes} changed (bench/gen_state.py)\n")
         for kind, bodies in desired.items():

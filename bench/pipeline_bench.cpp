@@ -100,6 +100,29 @@ void bm_normalize_diff_plan(benchmark::State& state, const Workload* w) {
   set_per_object(state, w->objects);
 }
 
+// One stage at a time, to see where normalize + diff + plan spends its time.
+void bm_stage(benchmark::State& state, const Workload* w, int stage) {
+  const Catalog& catalog = Catalog::builtin();
+  const auto checked = sps::cli::load_checked_desired(w->desired_file);
+  sps::core::Diagnostics diags;
+  const auto live = sps::model::normalize_live(catalog, w->kinds, w->raw, diags);
+  const auto changes = sps::diff::compute_changes(checked.state, live, catalog);
+  for (auto _ : state) {
+    if (stage == 0) {
+      sps::core::Diagnostics d;
+      auto l = sps::model::normalize_live(catalog, w->kinds, w->raw, d);
+      benchmark::DoNotOptimize(l);
+    } else if (stage == 1) {
+      auto c = sps::diff::compute_changes(checked.state, live, catalog);
+      benchmark::DoNotOptimize(c);
+    } else {
+      auto p = sps::plan::build_plan(changes, checked.state, live, catalog);
+      benchmark::DoNotOptimize(p);
+    }
+  }
+  set_per_object(state, w->objects);
+}
+
 // The whole CPU pipeline of `plan`: load + validate + normalize + diff + plan.
 void bm_pipeline(benchmark::State& state, const Workload* w) {
   const Catalog& catalog = Catalog::builtin();
@@ -144,6 +167,10 @@ int main(int argc, char** argv) {
     benchmark::RegisterBenchmark(("normalize_diff_plan/" + n).c_str(), bm_normalize_diff_plan, w)
         ->Unit(benchmark::kMillisecond);
     benchmark::RegisterBenchmark(("pipeline/" + n).c_str(), bm_pipeline, w)->Unit(benchmark::kMillisecond);
+    int stage = 0;
+    for (const char* name : {"stage_normalize/", "stage_diff/", "stage_plan/"}) {
+      benchmark::RegisterBenchmark((name + n).c_str(), bm_stage, w, stage++)->Unit(benchmark::kMillisecond);
+    }
   }
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
