@@ -48,7 +48,7 @@ core::Result<model::LiveState> read_live(appliance::ApplianceApi& api, const cat
       raw.items[item_paths[i]] = std::move(items[i]->body);
     }
   }
-  return model::normalize_live(catalog, kinds, raw, diags);
+  return model::normalize_live(catalog, kinds, std::move(raw), diags);
 }
 
 }  // namespace sps::apply

@@ -250,7 +250,6 @@ ChangeSet compute_changes(const model::DesiredState& desired, const model::LiveS
     Change c;
     c.address = r.address;
     c.where = r.location_of("");
-    c.after = r.body;
     json::value want = comparable_desired(catalog, *kind, r, names);
     const json::value* have = current ? &current->body : nullptr;
     std::vector<FieldChange> secret_fields;
@@ -261,7 +260,6 @@ ChangeSet compute_changes(const model::DesiredState& desired, const model::LiveS
       differ.run("", nullptr, &want);
     } else {
       c.key = current->key;
-      c.before = current->body;
       c.builtin = current->builtin;
       differ.run("", have, &want);
       c.unchanged_fields = differ.unchanged();
@@ -270,6 +268,12 @@ ChangeSet compute_changes(const model::DesiredState& desired, const model::LiveS
     std::sort(c.fields.begin(), c.fields.end(),
               [](const FieldChange& a, const FieldChange& b) { return a.pointer < b.pointer; });
     if (current != nullptr) c.action = c.fields.empty() ? Action::kNoOp : Action::kUpdate;
+    // Bodies only where something changes: most resources of a large state are no-ops, and
+    // copying their bodies dominated the diff's cost.
+    if (c.action != Action::kNoOp) {
+      c.after = r.body;
+      if (current != nullptr) c.before = current->body;
+    }
     out.changes.push_back(std::move(c));
   }
 

@@ -52,10 +52,10 @@ struct Change {
   model::Address address;
   Action action = Action::kNoOp;
   std::string key;  // the live server key (update, delete, no-op); empty for create
-  /// Normalized live body (update, delete, no-op). Never rendered directly (secrets).
+  /// Normalized live body (update, delete; empty for no-op). Never rendered directly (secrets).
   std::optional<boost::json::value> before;
-  /// Desired body with references as names and secrets resolved (create, update, no-op).
-  /// Never rendered directly (secrets): renderers use fields.
+  /// Desired body with references as names and secrets resolved (create, update; empty for
+  /// no-op). Never rendered directly (secrets): renderers use fields.
   std::optional<boost::json::value> after;
   std::vector<FieldChange> fields;  // sorted by pointer; empty for no-op
   std::size_t unchanged_fields = 0; // leaves that did not change (update)

@@ -112,7 +112,7 @@ class UnknownFieldFinder {
 };
 
 // The document of one collection item: from the listing, or fetched separately.
-const json::value* item_body(const json::object& item, const RawLive& raw, const std::string& rest_path) {
+json::value* item_body(json::object& item, RawLive& raw, const std::string& rest_path) {
   if (auto b = item.find("body"); b != item.end()) return &b->value();
   auto key = item.find("key");
   if (key == item.end() || !key->value().is_string()) return nullptr;
@@ -157,7 +157,7 @@ std::vector<std::string> kinds_to_fetch(const catalog::Catalog& catalog, const s
 }
 
 LiveState normalize_live(const catalog::Catalog& catalog, const std::vector<std::string>& kinds,
-                         const RawLive& raw, core::Diagnostics& diags) {
+                         RawLive raw, core::Diagnostics& diags) {
   LiveState live;
   // Pass 1: split documents into resources with collapsed references, and index names.
   NameIndex names;
@@ -171,10 +171,10 @@ LiveState normalize_live(const catalog::Catalog& catalog, const std::vector<std:
     auto doc_it = raw.documents.find(path);
     if (doc_it == raw.documents.end()) continue;
     live.kinds.insert(path);
-    const json::value& doc = doc_it->second;
-    const json::object* obj = doc.if_object();
+    json::value& doc = doc_it->second;
+    json::object* obj = doc.if_object();
     if (!kind->is_collection()) {
-      const json::value* body = obj != nullptr && obj->contains("body") ? &obj->at("body") : nullptr;
+      json::value* body = obj != nullptr && obj->contains("body") ? &obj->at("body") : nullptr;
       if (body == nullptr) {
         diags.error({}, "the appliance's answer for " + kind->rest_path + " has no body",
                     "expected {\"key\", \"body\", \"meta\"} as the SPS REST API documents for a singleton");
@@ -182,28 +182,28 @@ LiveState normalize_live(const catalog::Catalog& catalog, const std::vector<std:
       }
       Resource r;
       r.address = {path, ""};
-      r.body = *body;
+      r.body = std::move(*body);
       if (auto k = obj->find("key"); k != obj->end() && k->value().is_string()) r.key = k->value().get_string();
       collapse_references(r.body);
       live.resources.push_back(std::move(r));
       continue;
     }
-    const json::value* items = obj != nullptr && obj->contains("items") ? &obj->at("items") : nullptr;
+    json::value* items = obj != nullptr && obj->contains("items") ? &obj->at("items") : nullptr;
     if (items == nullptr || !items->is_array()) {
       diags.error({}, "the appliance's answer for " + kind->rest_path + " is not a collection listing",
                   "expected {\"items\": [...]} as the SPS REST API documents for a collection");
       continue;
     }
     auto& order = live.order[path];
-    for (const auto& item_value : items->get_array()) {
-      const json::object* item = item_value.if_object();
-      const json::value* body = item != nullptr ? item_body(*item, raw, kind->rest_path) : nullptr;
+    for (auto& item_value : items->get_array()) {
+      json::object* item = item_value.if_object();
+      json::value* body = item != nullptr ? item_body(*item, raw, kind->rest_path) : nullptr;
       if (body == nullptr) {
         diags.error({}, "an item of " + kind->rest_path + " has no body", "");
         continue;
       }
       Resource r;
-      r.body = *body;
+      r.body = std::move(*body);
       if (auto k = item->find("key"); k != item->end() && k->value().is_string()) r.key = k->value().get_string();
       r.builtin = !r.key.empty() && r.key.front() == '-';
       std::string name = r.key;

@@ -41,10 +41,11 @@ struct RawLive {
 std::vector<std::string> kinds_to_fetch(const catalog::Catalog& catalog,
                                         const std::set<std::string>& managed);
 
-/// Normalizes the raw documents of `kinds`. Problems (a document that is not the documented
-/// shape, unknown live fields) go to diags as warnings or errors naming the kind.
+/// Normalizes the raw documents of `kinds`, moving the bodies out of them (pass an rvalue to
+/// avoid a copy). Problems (a document that is not the documented shape, unknown live
+/// fields) go to diags as warnings or errors naming the kind.
 LiveState normalize_live(const catalog::Catalog& catalog, const std::vector<std::string>& kinds,
-                         const RawLive& raw, core::Diagnostics& diags);
+                         RawLive raw, core::Diagnostics& diags);
 
 /// Removes explicit nulls (recursively in objects) and the kind's server-computed fields.
 void normalize_body(const catalog::Kind& kind, boost::json::value& body);

@@ -29,17 +29,25 @@ std::string fingerprint(const model::Resource* live) {
 }
 
 std::string desired_digest(const model::DesiredState& desired) {
-  json::array doc;
+  // Canonical text of each resource, secrets replaced by their sources; a body is copied
+  // only when it holds secrets.
+  std::string text = "{\"resources\":[";
   for (const auto& r : desired.resources) {
-    json::value body = r.body;
-    for (const auto& s : r.secrets) {
-      if (json::value* v = core::find_pointer(body, s.pointer)) *v = json::object{{"$secret", s.description}};
+    if (text.back() != '[') text += ',';
+    text += "{\"address\":" + json::serialize(json::string(r.address.to_string())) + ",\"body\":";
+    if (r.secrets.empty()) {
+      text += core::canonical_json(r.body);
+    } else {
+      json::value body = r.body;
+      for (const auto& sec : r.secrets) {
+        if (json::value* v = core::find_pointer(body, sec.pointer)) *v = json::object{{"$secret", sec.description}};
+      }
+      text += core::canonical_json(body);
     }
-    doc.push_back(json::object{{"address", r.address.to_string()}, {"body", std::move(body)}});
+    text += '}';
   }
-  json::object settings;
-  settings["prune"] = json::value_from(desired.settings.prune);
-  return core::sha256_hex(core::canonical_json(json::object{{"resources", doc}, {"settings", settings}}));
+  text += "],\"settings\":{\"prune\":" + core::canonical_json(json::value_from(desired.settings.prune)) + "}}";
+  return core::sha256_hex(text);
 }
 
 namespace {
@@ -113,7 +121,7 @@ class Builder {
       const catalog::Kind* kind = m_catalog.find(c.address.kind);
       if (kind == nullptr) continue;
       const model::Resource* current = m_live.find(c.address);
-      plan.fingerprints[c.address.to_string()] = fingerprint(current);
+      plan.fingerprints[c.address.to_string()] = fingerprint_of(c.address, current);
       Draft d;
       d.rank = m_rank[kind->path];
       d.step.action = c.action;
@@ -162,7 +170,7 @@ class Builder {
         const Address ta{target->path, std::string(v.get_string())};
         if (const model::Resource* existing = m_live.find(ta)) {
           v = json::string(existing->key);
-          plan.fingerprints[ta.to_string()] = fingerprint(existing);
+          plan.fingerprints[ta.to_string()] = fingerprint_of(ta, existing);
         } else if (m_created.count(ta) != 0) {
           s.references.push_back({ptr, ta});
           d.needs.insert(ta);
@@ -191,42 +199,55 @@ class Builder {
     return {};
   }
 
-  // Kahn's algorithm; among ready steps the lowest (rank, address) goes first, or for
-  // deletes the highest rank (referrers) first.
+  // Kahn's algorithm in O(n log n): among the ready steps the lowest (rank, address) goes
+  // first, or for deletes the highest rank (referrers) first. Writes wait for the creates
+  // they reference; a delete waits for the deletes of the objects that reference it.
   core::Result<std::vector<Step>> order(std::vector<Draft> drafts, bool deletes) {
-    std::vector<Step> out;
-    std::vector<bool> done(drafts.size(), false);
-    std::set<Address> pending;
-    for (const auto& d : drafts) pending.insert(d.step.address);
-    auto before = [&](const Draft& a, const Draft& b) {
-      if (a.rank != b.rank) return deletes ? a.rank > b.rank : a.rank < b.rank;
-      return a.step.address < b.step.address;
+    const std::size_t n = drafts.size();
+    std::map<Address, std::size_t> index;
+    for (std::size_t i = 0; i < n; ++i) index[drafts[i].step.address] = i;
+    std::vector<std::vector<std::size_t>> successors(n);
+    std::vector<std::size_t> waiting(n, 0);
+    for (std::size_t v = 0; v < n; ++v) {
+      for (const auto& need : drafts[v].needs) {
+        auto it = index.find(need);
+        if (it == index.end() || it->second == v) continue;
+        const std::size_t first = deletes ? v : it->second;
+        const std::size_t then = deletes ? it->second : v;
+        successors[first].push_back(then);
+        ++waiting[then];
+      }
+    }
+    auto goes_first = [&](std::size_t a, std::size_t b) {
+      if (drafts[a].rank != drafts[b].rank) return deletes ? drafts[a].rank > drafts[b].rank : drafts[a].rank < drafts[b].rank;
+      return drafts[a].step.address < drafts[b].step.address;
     };
-    for (std::size_t emitted = 0; emitted < drafts.size(); ++emitted) {
-      std::size_t best = drafts.size();
-      for (std::size_t i = 0; i < drafts.size(); ++i) {
-        if (done[i]) continue;
-        // A write waits for the creates it references; a delete waits for the deletes of
-        // the objects that reference it.
-        bool ready = true;
-        if (!deletes) {
-          for (const auto& n : drafts[i].needs) ready = ready && (pending.count(n) == 0 || n == drafts[i].step.address);
-        } else {
-          for (std::size_t j = 0; j < drafts.size() && ready; ++j) {
-            if (!done[j] && j != i && drafts[j].needs.count(drafts[i].step.address) != 0) ready = false;
-          }
-        }
-        if (ready && (best == drafts.size() || before(drafts[i], drafts[best]))) best = i;
+    std::set<std::size_t, decltype(goes_first)> ready(goes_first);
+    for (std::size_t i = 0; i < n; ++i) {
+      if (waiting[i] == 0) ready.insert(i);
+    }
+    std::vector<Step> out;
+    out.reserve(n);
+    while (!ready.empty()) {
+      const std::size_t i = *ready.begin();
+      ready.erase(ready.begin());
+      for (std::size_t next : successors[i]) {
+        if (--waiting[next] == 0) ready.insert(next);
       }
-      if (best == drafts.size()) {
-        return core::Error(core::ErrorCode::kInvalidConfig,
-                           "the objects to create reference each other in a cycle; create one without the reference first");
-      }
-      done[best] = true;
-      pending.erase(drafts[best].step.address);
-      out.push_back(std::move(drafts[best].step));
+      out.push_back(std::move(drafts[i].step));
+    }
+    if (out.size() != n) {
+      return core::Error(core::ErrorCode::kInvalidConfig,
+                         "the objects to create reference each other in a cycle; create one without the reference first");
     }
     return out;
+  }
+
+  /// Fingerprints are hashed once per resource, however many steps depend on it.
+  const std::string& fingerprint_of(const Address& a, const model::Resource* live) {
+    auto it = m_fingerprints.find(a);
+    if (it == m_fingerprints.end()) it = m_fingerprints.emplace(a, fingerprint(live)).first;
+    return it->second;
   }
 
   const diff::ChangeSet& m_changes;
@@ -235,6 +256,7 @@ class Builder {
   const catalog::Catalog& m_catalog;
   std::map<std::string, std::size_t> m_rank;
   std::set<Address> m_created;
+  std::map<Address, std::string> m_fingerprints;
 };
 
 }  // namespace
