@@ -15,6 +15,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
+#include <limits>
 #include <map>
 #include <utility>
 
@@ -66,8 +68,10 @@ std::optional<std::pair<std::string, std::string>> resolve_uri(std::string_view 
 std::optional<std::size_t> as_size(const json::value& v) {
   if (v.is_int64() && v.get_int64() >= 0) return static_cast<std::size_t>(v.get_int64());
   if (v.is_uint64()) return static_cast<std::size_t>(v.get_uint64());
-  if (v.is_double() && v.get_double() >= 0 && v.get_double() == static_cast<double>(
-                                                   static_cast<std::uint64_t>(v.get_double()))) {
+  if (v.is_double() && v.get_double() >= 0 && v.get_double() == std::floor(v.get_double())) {
+    // An integral double of 2^64 or more saturates (nothing is that long); casting it to an
+    // integer type would be undefined behaviour (found by the schema_validator fuzzer).
+    if (v.get_double() >= 18446744073709551616.0) return std::numeric_limits<std::size_t>::max();
     return static_cast<std::size_t>(v.get_double());
   }
   return std::nullopt;
