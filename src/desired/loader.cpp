@@ -9,6 +9,7 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <map>
@@ -87,27 +88,94 @@ struct Merger {
   model::Settings settings;
 };
 
+/// One YAML document of a file: its text, and where it starts (0-based line, byte offset).
+struct DocumentText {
+  std::string_view text;
+  int line = 0;
+  std::size_t pos = 0;
+};
+
+bool is_marker_line(std::string_view line, std::string_view marker) {
+  return line.substr(0, 3) == marker && (line.size() == 3 || line[3] == ' ' || line[3] == '\t' || line[3] == '\r');
+}
+
+/// Splits a file at its document markers: a line starting with "---" begins a document (the
+/// marker stays in it), a line starting with "..." ends one.
+std::vector<DocumentText> split_documents(std::string_view text) {
+  std::vector<DocumentText> out{{{}, 0, 0}};
+  std::size_t start = 0;
+  int line = 0;
+  for (std::size_t pos = 0; pos <= text.size();) {
+    const std::size_t end = std::min(text.find('\n', pos), text.size());
+    const std::string_view current = text.substr(pos, end - pos);
+    if (is_marker_line(current, "---") || is_marker_line(current, "...")) {
+      out.back().text = text.substr(start, pos - start);
+      const bool starts = current.substr(0, 3) == "---";
+      start = starts ? pos : std::min(end + 1, text.size());
+      out.push_back({{}, starts ? line : line + 1, start});
+    }
+    if (end == text.size()) break;
+    pos = end + 1;
+    ++line;
+  }
+  out.back().text = text.substr(start);
+  return out;
+}
+
+/// The 0-based line of the first line that is not blank, a comment or a document marker; -1 if none.
+int first_content_line(std::string_view text) {
+  int line = 0;
+  for (std::size_t pos = 0; pos < text.size(); ++line) {
+    const std::size_t end = std::min(text.find('\n', pos), text.size());
+    std::string_view current = text.substr(pos, end - pos);
+    const std::size_t first = current.find_first_not_of(" \t\r");
+    current = first == std::string_view::npos ? std::string_view() : current.substr(first);
+    if (!current.empty() && current.front() != '#' && !is_marker_line(current, "---") &&
+        !is_marker_line(current, "...")) {
+      return line;
+    }
+    pos = end + 1;
+  }
+  return -1;
+}
+
 /// Converts one file's YAML tree into resources.
 class FileLoader {
  public:
   FileLoader(Merger& merger, const SourceText& source) : m_merger(merger), m_source(source) {}
 
   void load() {
+    // YAML forbids control characters; yaml-cpp 0.7 can loop forever on a NUL (its end-of-stream
+    // marker), so such a file is rejected before it reaches the parser.
+    if (report_control_characters()) return;
     if (report_tabs()) return;  // yaml-cpp's own message for a tab is misleading; ours suffices
-    std::vector<YAML::Node> documents;
-    try {
-      documents = YAML::LoadAll(m_source.text);
-    } catch (const YAML::Exception& e) {
-      error(location(m_source.name, e.mark), e.msg, parser_hint(e.msg));
-      return;
-    } catch (const std::exception& e) {
-      error({m_source.name}, e.what());
-      return;
-    }
-    // Several documents ("---") in one file are merged like several files.
-    for (const auto& root : documents) {
+    // Several documents ("---") in one file are merged like several files. Each document is
+    // parsed on its own with YAML::Load: yaml-cpp 0.7's LoadAll loops forever on a stray flow
+    // indicator (a "," outside [...] or {...}), so it is never called.
+    for (const DocumentText& document : split_documents(m_source.text)) {
+      m_line_offset = document.line;
+      m_pos_offset = document.pos;
+      YAML::Node root;
+      try {
+        root = YAML::Load(std::string(document.text));
+      } catch (const YAML::Exception& e) {
+        error(shifted(e.mark), e.msg, parser_hint(e.msg));
+        return;
+      } catch (const std::exception& e) {
+        error({m_source.name}, e.what());
+        return;
+      }
       if (report_unterminated_quotes(root)) return;  // the rest of the file was swallowed by the string
-      if (root.IsNull()) continue;  // an empty document (or only comments) declares nothing
+      if (root.IsNull()) {
+        // An empty document (or only comments) declares nothing; anything else that parses to
+        // nothing is text yaml-cpp skipped, such as a stray "," or "]".
+        if (const int line = first_content_line(document.text); line >= 0) {
+          error({m_source.name, document.line + line + 1, 1}, "this text is not a YAML mapping and could not be parsed",
+                "a ',', ']' or '}' outside a [...] or {...} is not allowed; start with a kind path such as "
+                "\"policies/backup_policies:\" at column 1");
+        }
+        continue;
+      }
       if (!root.IsMap()) {
         error(at(root), "the top level must be a mapping from kind paths to bodies",
               "start with a kind path such as \"policies/backup_policies:\" at column 1");
@@ -118,10 +186,40 @@ class FileLoader {
   }
 
  private:
-  SourceLocation at(const YAML::Node& node) const { return location(m_source.name, node.Mark()); }
+  SourceLocation at(const YAML::Node& node) const { return shifted(node.Mark()); }
+
+  /// A mark of the document being parsed, as a location in the whole file.
+  SourceLocation shifted(YAML::Mark mark) const {
+    mark.line += m_line_offset;
+    mark.pos += static_cast<int>(m_pos_offset);
+    return location(m_source.name, mark);
+  }
 
   void error(SourceLocation where, std::string message, std::string hint = {}) {
     m_merger.diagnostics.error(std::move(where), std::move(message), std::move(hint));
+  }
+
+  // Reports the first control character other than tab, line feed and carriage return.
+  bool report_control_characters() {
+    int line = 1;
+    int column = 1;
+    for (const char ch : m_source.text) {
+      const auto c = static_cast<unsigned char>(ch);
+      if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f) {
+        char code[8];
+        std::snprintf(code, sizeof code, "U+%04X", c);
+        error({m_source.name, line, column}, std::string("control character ") + code + " is not allowed in YAML",
+              "the file looks binary or corrupted; desired-state files must be UTF-8 text");
+        return true;
+      }
+      if (c == '\n') {
+        ++line;
+        column = 1;
+      } else {
+        ++column;
+      }
+    }
+    return false;
   }
 
   // Tabs are not allowed in YAML indentation; yaml-cpp reports them as an unrelated syntax
@@ -152,7 +250,7 @@ class FileLoader {
   // the syntax error it is, at the opening quote, and skip the file as for other syntax errors.
   bool report_unterminated_quotes(const YAML::Node& node) {
     if (node.IsScalar()) {
-      if (node.Tag() == "!" && !quote_is_closed(m_source.text, node.Mark().pos)) {
+      if (node.Tag() == "!" && !quote_is_closed(m_source.text, node.Mark().pos + static_cast<int>(m_pos_offset))) {
         error(at(node), "unterminated quoted string", "add the closing quote");
         return true;
       }
@@ -413,6 +511,8 @@ class FileLoader {
     return json::value(value);
   }
 
+  int m_line_offset = 0;        // line of the current document in the file (0-based)
+  std::size_t m_pos_offset = 0;  // byte offset of the current document in the file
   Merger& m_merger;
   const SourceText& m_source;
 };

@@ -156,6 +156,26 @@ TEST(LoaderTest, ReportsTabInIndentation) {
             "  hint: YAML indentation must use spaces; replace the tab with spaces\n");
 }
 
+// Given a NUL byte (yaml-cpp 0.7 loops forever on it), expect a located error, no parse.
+TEST(LoaderTest, RejectsControlCharactersBeforeParsing) {
+  const auto r = load_text(std::string("management/webinterface:\n  timeout: 1\0\0,x\n", 42));
+  EXPECT_EQ(render(r.diagnostics),
+            "conf/a.yaml:2:13: control character U+0000 is not allowed in YAML\n"
+            "  hint: the file looks binary or corrupted; desired-state files must be UTF-8 text\n");
+  EXPECT_TRUE(r.state.resources.empty());
+}
+
+// Given a stray "," at the top level (yaml-cpp 0.7's LoadAll never returns on it), expect a
+// located error; documents after a "---" keep their line numbers.
+TEST(LoaderTest, StrayFlowIndicatorIsAnErrorNotAHang) {
+  const auto r = load_text(",management/email:\n  admin_address: a@example.com\n");
+  EXPECT_NE(render(r.diagnostics).find("conf/a.yaml:1:1: this text is not a YAML mapping"), std::string::npos)
+      << render(r.diagnostics);
+  const auto second = load_text("# first\n---\n,x\n");
+  EXPECT_NE(render(second.diagnostics).find("conf/a.yaml:3:1: this text is not a YAML mapping"), std::string::npos)
+      << render(second.diagnostics);
+}
+
 TEST(LoaderTest, ReportsUnterminatedQuote) {
   const auto r = load_text("management/splunk_forwarder:\n  enabled: true\n  token: \"abc\n");
   EXPECT_NE(render(r.diagnostics).find("conf/a.yaml:3:10: unterminated quoted string"), std::string::npos)
