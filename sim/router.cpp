@@ -15,10 +15,6 @@ namespace {
 
 constexpr std::string_view kConfigurationRoot = "/api/configuration";
 
-Response ok(int status, const json::value& body) {
-  return Response{status, json::serialize(body), {}, {}};
-}
-
 std::string decode_base64(std::string_view in) {
   static constexpr std::string_view kAlphabet =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -56,6 +52,12 @@ bool is_write(std::string_view method) {
   return method == "POST" || method == "PUT" || method == "DELETE";
 }
 
+}  // namespace
+
+Response json_response(int status, const json::value& body) {
+  return Response{status, json::serialize(body), {}, {}};
+}
+
 Response method_not_allowed(std::string_view method, std::string_view path) {
   return error_response(405, "MethodNotAllowed",
                         std::string(method) + " is not allowed on " + std::string(path),
@@ -67,14 +69,12 @@ Response not_found(std::string_view path) {
                         {{"path", path}}, path);
 }
 
-}  // namespace
-
 Response error_response(int status, std::string_view type, std::string_view message,
                         json::object details, std::string_view path) {
   json::object doc{
       {"error", json::object{{"type", type}, {"message", message}, {"details", std::move(details)}}},
       {"meta", json::object{{"href", path}, {"parent", parent_path(path)}}}};
-  return ok(status, doc);
+  return json_response(status, doc);
 }
 
 std::string parent_path(std::string_view path) {
@@ -144,7 +144,7 @@ Response Router::info(Context& ctx) {
   if (ctx.request.method != "GET") return method_not_allowed(ctx.request.method, ctx.path);
   const std::string& firmware = m_store.options().firmware_version;
   const std::string version = firmware.substr(0, firmware.find('.', firmware.find('.') + 1));
-  return ok(200, json::object{{"key", "info"},
+  return json_response(200, json::object{{"key", "info"},
                               {"body", json::object{{"firmware_version", firmware},
                                                     {"version", version}}},
                               {"meta", json::object{{"href", "/api/info"}, {"parent", "/api"}}}});
@@ -173,7 +173,7 @@ Response Router::authentication(Context& ctx) {
     r.headers.emplace_back("WWW-Authenticate", "Basic realm=\"SPS\"");
     return r;
   }
-  Response r = ok(200, json::object{{"meta", json::object{{"href", "/api/authentication"},
+  Response r = json_response(200, json::object{{"meta", json::object{{"href", "/api/authentication"},
                                                           {"parent", "/api"}}}});
   r.headers.emplace_back("Set-Cookie", "session_id=" + *id + "; Secure; HttpOnly; Path=/");
   r.user = user;
@@ -183,7 +183,7 @@ Response Router::authentication(Context& ctx) {
 Response Router::login_methods(Context& ctx) {
   if (ctx.request.method != "GET") return method_not_allowed(ctx.request.method, ctx.path);
   json::array methods{json::object{{"name", "local"}, {"type", "password"}}};
-  return ok(200, json::object{{"key", "login_methods"},
+  return json_response(200, json::object{{"key", "login_methods"},
                               {"body", json::object{{"login_methods", std::move(methods)}}},
                               {"meta", json::object{{"href", ctx.path},
                                                     {"parent", "/api/authentication"}}}});
@@ -193,7 +193,7 @@ Response Router::debug_journal(Context& ctx) {
   if (ctx.request.method != "GET") return method_not_allowed(ctx.request.method, ctx.path);
   json::array entries;
   for (const auto& entry : m_store.journal()) entries.push_back(entry.to_json());
-  return ok(200, json::object{{"journal", std::move(entries)},
+  return json_response(200, json::object{{"journal", std::move(entries)},
                               {"meta", json::object{{"href", ctx.path}, {"parent", "/api"}}}});
 }
 
@@ -204,7 +204,7 @@ Response Router::api_root(Context& ctx) {
     items.push_back(json::object{
         {"key", child}, {"meta", json::object{{"href", "/api/" + std::string(child)}}}});
   }
-  return ok(200, json::object{{"items", std::move(items)},
+  return json_response(200, json::object{{"items", std::move(items)},
                               {"meta", json::object{{"href", "/api"}, {"parent", "/"}}}});
 }
 

@@ -70,6 +70,13 @@ class Router {
 Response error_response(int status, std::string_view type, std::string_view message,
                         boost::json::object details, std::string_view path);
 
+/// A 2xx (or any) JSON answer.
+Response json_response(int status, const boost::json::value& body);
+/// 405 MethodNotAllowed naming the method and the path.
+Response method_not_allowed(std::string_view method, std::string_view path);
+/// 404 NotFound for a path.
+Response not_found(std::string_view path);
+
 /// Parent of an API path ("/api/configuration/x" -> "/api/configuration"; "/api" -> "/").
 std::string parent_path(std::string_view path);
 

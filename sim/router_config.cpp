@@ -14,21 +14,6 @@ namespace {
 
 constexpr std::string_view kTransaction = "/api/transaction";
 
-Response ok(int status, const json::value& body) {
-  return Response{status, json::serialize(body), {}, {}};
-}
-
-Response method_not_allowed(std::string_view method, std::string_view path) {
-  return error_response(405, "MethodNotAllowed",
-                        std::string(method) + " is not allowed on " + std::string(path),
-                        {{"path", path}, {"method", method}}, path);
-}
-
-Response not_found(std::string_view path) {
-  return error_response(404, "NotFound", "No such endpoint or object: " + std::string(path),
-                        {{"path", path}}, path);
-}
-
 Response invalid_body(std::string_view path, std::string_view why) {
   return error_response(400, "InvalidRequestBody",
                         "The request body is not valid JSON: " + std::string(why),
@@ -113,7 +98,7 @@ Response Router::transaction(Context& ctx) {
         {"meta", std::move(meta)}};
   };
 
-  if (method == "GET") return ok(200, document());
+  if (method == "GET") return json_response(200, document());
   if (method == "POST") {
     // SPS refuses to open a transaction without a Content-Length (sps-api.md §3.1).
     if (!ctx.request.has_content_length) {
@@ -123,7 +108,7 @@ Response Router::transaction(Context& ctx) {
     }
     auto opened = m_store.open(session);
     if (!opened) return lock_error(opened.error().message);
-    return ok(*opened ? 201 : 200, document());
+    return json_response(*opened ? 201 : 200, document());
   }
   if (method == "PUT") {
     auto body = parse_json(ctx.request.body);
@@ -155,7 +140,7 @@ Response Router::transaction(Context& ctx) {
                                 "still open",
                             problems);
     }
-    return ok(200, document());
+    return json_response(200, document());
   }
   if (method == "DELETE") {
     if (m_store.holds_transaction(session.id)) {
@@ -164,7 +149,7 @@ Response Router::transaction(Context& ctx) {
       return lock_error("The transaction belongs to another administrator (" +
                         m_store.lock_holder() + ")");
     }
-    return ok(200, json::object{{"meta", json::object{{"href", kTransaction}, {"parent", "/api"}}}});
+    return json_response(200, json::object{{"meta", json::object{{"href", kTransaction}, {"parent", "/api"}}}});
   }
   return method_not_allowed(method, ctx.path);
 }
@@ -174,7 +159,7 @@ Response Router::transaction_changes(Context& ctx) {
   const bool open = m_store.holds_transaction(ctx.session->id);
   json::object meta{{"href", ctx.path}, {"parent", kTransaction}};
   if (open) meta["remaining_seconds"] = m_store.remaining_seconds();
-  return ok(200, json::object{{"changes", open ? m_store.changes() : json::array{}},
+  return json_response(200, json::object{{"changes", open ? m_store.changes() : json::array{}},
                               {"meta", std::move(meta)}});
 }
 
@@ -215,7 +200,7 @@ Response Router::configuration(Context& ctx) {
     for (const auto& child : children) {
       items.push_back(json::object{{"key", child}, {"meta", json::object{{"href", prefix + child}}}});
     }
-    return ok(200, json::object{{"items", std::move(items)},
+    return json_response(200, json::object{{"items", std::move(items)},
                                 {"meta", node_meta(m_store, session, path, parent_path(path))}});
   }
 
@@ -241,7 +226,7 @@ Response Router::configuration(Context& ctx) {
     if (method == "GET") {
       const StoredObject* object = state.find(object_key);
       if (object == nullptr) return not_found(path);
-      return ok(200, json::object{{"key", object->key},
+      return json_response(200, json::object{{"key", object->key},
                                   {"body", render(m_store, *kind, object->body)},
                                   {"meta", node_meta(m_store, session, path, parent)}});
     }
@@ -253,7 +238,7 @@ Response Router::configuration(Context& ctx) {
       if (m_store.pending().at(kind->path).find(object_key) == nullptr) return not_found(path);
       m_store.replace(m_store.pending(), *kind, object_key,
                       m_store.normalize_body(*kind, std::move(*body)));
-      return ok(200, json::object{{"key", object_key},
+      return json_response(200, json::object{{"key", object_key},
                                   {"meta", node_meta(m_store, session, path, parent)}});
     }
     if (method == "DELETE" && item && !kind->write_once) {
@@ -271,7 +256,7 @@ Response Router::configuration(Context& ctx) {
                               path);
       }
       m_store.remove(m_store.pending(), *kind, object_key);
-      return ok(200, json::object{{"meta", node_meta(m_store, session, path, parent)}});
+      return json_response(200, json::object{{"meta", node_meta(m_store, session, path, parent)}});
     }
     return method_not_allowed(method, path);
   }
@@ -290,7 +275,7 @@ Response Router::configuration(Context& ctx) {
       entry["meta"] = json::object{{"href", path + "/" + object.key}};
       items.push_back(std::move(entry));
     }
-    return ok(200, json::object{{"items", std::move(items)},
+    return json_response(200, json::object{{"items", std::move(items)},
                                 {"meta", node_meta(m_store, session, path, parent)}});
   }
   if (method == "POST") {
@@ -307,7 +292,7 @@ Response Router::configuration(Context& ctx) {
     }
     if (auto locked = begin_write()) return *locked;
     const std::string new_key = m_store.create(m_store.pending(), *kind, std::move(normalized));
-    return ok(201, json::object{{"key", new_key},
+    return json_response(201, json::object{{"key", new_key},
                                 {"meta", node_meta(m_store, session, path + "/" + new_key, path)}});
   }
   return method_not_allowed(method, path);
