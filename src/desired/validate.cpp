@@ -2,6 +2,7 @@
 
 #include "core/json_pointer.h"
 #include "desired/suggest.h"
+#include "model/ignore_rule.h"
 #include "schema/validator.h"
 
 #include <boost/json.hpp>
@@ -218,49 +219,33 @@ class Checker {
     }
   }
 
-  // Splits "kind[name]/pointer" or "kind/pointer"; the kind is the longest catalog path that
-  // prefixes the rule, since kind paths themselves contain "/".
+  // Parsed by model::parse_ignore_rule, as drift parses them; an unknown kind gets a
+  // "did you mean" hint, which only the offline check can afford to compute.
   void check_ignore() {
     const auto& rules = m_state.settings.ignore;
     for (std::size_t i = 0; i < rules.size(); ++i) {
       const std::string& rule = rules[i];
+      auto parsed = model::parse_ignore_rule(rule, m_catalog);
+      if (parsed) continue;
       const SourceLocation where = i < m_state.settings.ignore_locations.size() ? m_state.settings.ignore_locations[i] : SourceLocation{};
-      const std::string pointer = "/ignore/" + std::to_string(i);
-      std::string kind_path;
-      std::string rest;
-      if (const auto bracket = rule.find('['); bracket != std::string::npos) {
-        const auto close = rule.find(']', bracket);
-        kind_path = rule.substr(0, bracket);
-        if (close == std::string::npos || close == bracket + 1) {
-          settings_error(where, "malformed ignore rule \"" + rule + "\"", "write kind[name]/json/pointer or kind/json/pointer", pointer);
-          continue;
-        }
-        rest = rule.substr(close + 1);
-      } else {
-        for (const auto& k : m_catalog.kinds()) {
-          if ((rule == k.path || rule.starts_with(k.path + "/")) && k.path.size() > kind_path.size()) kind_path = k.path;
-        }
-        rest = kind_path.empty() ? std::string() : rule.substr(kind_path.size());
-        if (kind_path.empty()) {
-          // Guess which part was meant as the kind: the first one or two segments.
-          std::string hint;
-          const auto candidates = user_kinds(false);
-          for (std::size_t end = rule.find('/'); hint.empty(); end = rule.find('/', end + 1)) {
-            hint = did_you_mean(rule.substr(0, end), candidates);
-            if (end == std::string::npos) break;
-          }
-          settings_error(where, "unknown kind in ignore rule \"" + rule + "\"", std::move(hint), pointer);
-          continue;
-        }
-      }
-      const catalog::Kind* kind = m_catalog.find(kind_path);
-      if (kind == nullptr) {
-        settings_error(where, "unknown kind \"" + kind_path + "\" in ignore rule \"" + rule + "\"",
-                       did_you_mean(kind_path, user_kinds(true)), pointer);
-      } else if (!rest.empty() && rest.front() != '/') {
-        settings_error(where, "malformed ignore rule \"" + rule + "\": the JSON pointer must start with \"/\"", {}, pointer);
-      }
+      std::string hint = parsed.error().code == core::ErrorCode::kNotFound ? unknown_kind_hint(rule) : parsed.error().detail;
+      settings_error(where, parsed.error().message, std::move(hint), "/ignore/" + std::to_string(i));
     }
+  }
+
+  // The kind the rule most likely meant: the part before "[", else the first one or two
+  // path segments.
+  std::string unknown_kind_hint(const std::string& rule) const {
+    if (const auto bracket = rule.find('['); bracket != std::string::npos) {
+      return did_you_mean(rule.substr(0, bracket), user_kinds(true));
+    }
+    std::string hint;
+    const auto candidates = user_kinds(false);
+    for (std::size_t end = rule.find('/'); hint.empty(); end = rule.find('/', end + 1)) {
+      hint = did_you_mean(rule.substr(0, end), candidates);
+      if (end == std::string::npos) break;
+    }
+    return hint;
   }
 
   const model::DesiredState& m_state;

@@ -26,6 +26,7 @@
 #include "catalog/catalog.h"
 #include "core/diagnostics.h"
 #include "diff/diff.h"
+#include "model/ignore_rule.h"
 #include "model/model.h"
 
 #include <boost/json/value.hpp>
@@ -38,22 +39,9 @@
 
 namespace sps::drift {
 
-/// A parsed ignore rule. An empty name matches every item; an empty pointer the whole body.
-struct IgnoreRule {
-  std::string text;  // as written, for reports
-  std::string kind;
-  std::string name;
-  std::string pointer;
-
-  /// Whether the rule covers the field at `pointer` of the resource at `address` ("" = the
-  /// resource itself: only rules without a pointer cover it).
-  bool matches(const model::Address& address, std::string_view pointer) const;
-};
-
-/// Parses "kind[name]/pointer", "kind/pointer", "kind[name]" or "kind". The kind is the
-/// longest catalog path that prefixes the rule (kind paths contain "/"). Fails with
-/// kInvalidArgument naming the rule and saying how to write it.
-core::Result<IgnoreRule> parse_ignore_rule(std::string_view text, const catalog::Catalog& catalog);
+/// Ignore rules are parsed by the model (the desired state's settings hold them too).
+using model::IgnoreRule;
+using model::parse_ignore_rule;
 
 enum class Status { kInSync, kChanged, kMissing, kUnmanaged, kIgnored };
 
