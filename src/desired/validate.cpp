@@ -39,8 +39,8 @@ class Checker {
 
  private:
   void add(const model::Resource& resource, const std::string& pointer, std::string message,
-           std::string hint = {}, std::optional<SourceLocation> where = std::nullopt) {
-    m_diagnostics.add(Diagnostic{Severity::kError, where ? *where : resource.location_of(pointer), std::move(message),
+           std::string hint = {}) {
+    m_diagnostics.add(Diagnostic{Severity::kError, resource.location_of(pointer), std::move(message),
                                  std::move(hint), resource.address.to_string(), pointer});
   }
 
