@@ -1,54 +1,154 @@
 #include "apply/live_reader.h"
 
+#include "catalog/discover.h"
 #include "model/normalize.h"
 
 #include <boost/json.hpp>
 
+#include <map>
+
 namespace sps::apply {
 namespace json = boost::json;
 
-core::Result<model::LiveState> read_live(appliance::ApplianceApi& api, const catalog::Catalog& catalog,
-                                         const std::vector<std::string>& kinds, core::Diagnostics& diags) {
-  std::vector<std::string> paths;
-  for (const auto& k : kinds) {
-    const catalog::Kind* kind = catalog.find(k);
-    if (kind == nullptr) return core::Error(core::ErrorCode::kInternal, "unknown kind " + k);
-    paths.push_back(kind->rest_path);
-  }
-  auto responses = api.get_many(paths);
-  model::RawLive raw;
-  std::vector<std::string> item_paths;
-  for (std::size_t i = 0; i < kinds.size(); ++i) {
-    auto& r = responses[i];
-    if (!r) {
-      if (r.error().code == core::ErrorCode::kNotFound) {
-        raw.missing.insert(kinds[i]);
-        continue;
+namespace {
+
+/// One read: the raw documents of every wave and the kinds derived from them.
+class Reader {
+ public:
+  Reader(appliance::ApplianceApi& api, const catalog::Catalog& catalog, core::Diagnostics& diags)
+      : m_api(api), m_catalog(catalog), m_diags(diags) {}
+
+  /// GETs `kinds` in parallel. Discovered kinds are derived from their answers; when
+  /// `strict`, a kind that cannot be derived is an error diagnostic, otherwise (reference
+  /// targets) it is left out. Fails on a transport or HTTP error other than 404.
+  core::Result<void> wave(const std::vector<std::string>& kinds, bool strict) {
+    std::vector<std::string> paths;
+    for (const auto& k : kinds) {
+      const catalog::Kind* kind = m_catalog.find(k);
+      if (kind == nullptr && !catalog::is_configuration_path(k)) {
+        return core::Error(core::ErrorCode::kInternal, "unknown kind " + k);
       }
-      core::Error e = r.error();
-      e.message = "reading " + paths[i] + ": " + e.message;
-      return e;
+      paths.push_back(kind != nullptr ? kind->rest_path : "/api/configuration/" + k);
+      m_kinds.push_back(k);
     }
-    // Firmware before 6.1 lists collection items without bodies: fetch each item.
-    if (const json::value* items = r->body.is_object() ? r->body.get_object().if_contains("items") : nullptr;
-        items && items->is_array() && catalog.find(kinds[i])->is_collection()) {
-      for (const auto& item : items->get_array()) {
-        if (item.is_object() && !item.get_object().contains("body") && item.get_object().contains("key") &&
-            item.at("key").is_string()) {
-          item_paths.push_back(paths[i] + "/" + std::string(item.at("key").get_string()));
+    auto responses = m_api.get_many(paths);
+    std::vector<std::string> item_paths;
+    for (std::size_t i = 0; i < kinds.size(); ++i) {
+      auto& r = responses[i];
+      if (!r) {
+        if (r.error().code == core::ErrorCode::kNotFound) {
+          m_raw.missing.insert(kinds[i]);
+          continue;
+        }
+        core::Error e = r.error();
+        e.message = "reading " + paths[i] + ": " + e.message;
+        return e;
+      }
+      const catalog::Kind* curated = m_catalog.find(kinds[i]);
+      if (curated == nullptr) {
+        auto derived = catalog::derive_kind(kinds[i], r->body);
+        if (!derived) {
+          if (strict) {
+            core::Diagnostic d;
+            d.message = derived.error().message;
+            d.hint = derived.error().detail;
+            d.resource = kinds[i];
+            m_diags.add(std::move(d));
+            m_failed = true;
+          } else {
+            std::erase(m_kinds, kinds[i]);  // not a kind: a saved plan must not read it again
+          }
+          continue;
+        }
+        m_derived.emplace(kinds[i], std::move(*derived));
+      } else if (const json::value* items = r->body.is_object() ? r->body.get_object().if_contains("items") : nullptr;
+                 items && items->is_array() && curated->is_collection()) {
+        // Firmware before 6.1 lists collection items without bodies: fetch each item.
+        for (const auto& item : items->get_array()) {
+          if (item.is_object() && !item.get_object().contains("body") && item.get_object().contains("key") &&
+              item.at("key").is_string()) {
+            item_paths.push_back(paths[i] + "/" + std::string(item.at("key").get_string()));
+          }
         }
       }
+      m_raw.documents[kinds[i]] = std::move(r->body);
     }
-    raw.documents[kinds[i]] = std::move(r->body);
-  }
-  if (!item_paths.empty()) {
-    auto items = api.get_many(item_paths);
-    for (std::size_t i = 0; i < items.size(); ++i) {
-      if (!items[i]) return items[i].error();
-      raw.items[item_paths[i]] = std::move(items[i]->body);
+    if (!item_paths.empty()) {
+      auto items = m_api.get_many(item_paths);
+      for (std::size_t i = 0; i < items.size(); ++i) {
+        if (!items[i]) return items[i].error();
+        m_raw.items[item_paths[i]] = std::move(items[i]->body);
+      }
     }
+    return {};
   }
-  return model::normalize_live(catalog, kinds, std::move(raw), diags);
+
+  /// Kinds the derived kinds refer to that were not read yet and can be listed.
+  std::vector<std::string> unread_targets() const {
+    std::set<std::string> out;
+    const std::set<std::string> read(m_kinds.begin(), m_kinds.end());
+    for (const auto& [path, kind] : m_derived) {
+      for (const auto& ref : kind.references) {
+        const catalog::Kind* curated = m_catalog.find(ref.target);
+        if (read.count(ref.target) != 0 || (curated != nullptr && curated->write_once)) continue;
+        if (curated != nullptr || catalog::is_configuration_path(ref.target)) out.insert(ref.target);
+      }
+    }
+    return {out.begin(), out.end()};
+  }
+
+  core::Result<LiveRead> finish(const RefineKind& refine) {
+    std::vector<catalog::Kind> derived;
+    for (auto& [path, kind] : m_derived) {
+      // A reference whose target could not be read stays a key: drop its spec (secrets are
+      // references into the curated passwords / private_keys, which always stay).
+      std::erase_if(kind.references, [&](const catalog::ReferenceSpec& ref) {
+        return m_catalog.find(ref.target) == nullptr && m_derived.count(ref.target) == 0;
+      });
+      if (refine) refine(kind);
+      derived.push_back(std::move(kind));
+    }
+    auto joined = m_catalog.with_kinds(std::move(derived));
+    if (!joined) return joined.error();
+    LiveRead out{std::move(*joined), {}, m_kinds};
+    out.live = model::normalize_live(out.catalog, m_kinds, std::move(m_raw), m_diags);
+    return out;
+  }
+
+  bool failed() const { return m_failed; }
+
+ private:
+  appliance::ApplianceApi& m_api;
+  const catalog::Catalog& m_catalog;
+  core::Diagnostics& m_diags;
+  model::RawLive m_raw;
+  std::map<std::string, catalog::Kind> m_derived;
+  std::vector<std::string> m_kinds;  // every kind read, in request order
+  bool m_failed = false;
+};
+
+}  // namespace
+
+core::Result<LiveRead> read_live_kinds(appliance::ApplianceApi& api, const catalog::Catalog& catalog,
+                                       const std::vector<std::string>& kinds, core::Diagnostics& diags,
+                                       const RefineKind& refine) {
+  Reader reader(api, catalog, diags);
+  if (auto first = reader.wave(kinds, true); !first) return first.error();
+  if (reader.failed()) {
+    return core::Error(core::ErrorCode::kInvalidConfig, "the desired state names endpoints sps-apply cannot manage");
+  }
+  // Discovered kinds' references are only known now; read their targets so keys map to names.
+  if (const auto targets = reader.unread_targets(); !targets.empty()) {
+    if (auto second = reader.wave(targets, false); !second) return second.error();
+  }
+  return reader.finish(refine);
+}
+
+core::Result<model::LiveState> read_live(appliance::ApplianceApi& api, const catalog::Catalog& catalog,
+                                         const std::vector<std::string>& kinds, core::Diagnostics& diags) {
+  auto read = read_live_kinds(api, catalog, kinds, diags);
+  if (!read) return read.error();
+  return std::move(read->live);
 }
 
 }  // namespace sps::apply

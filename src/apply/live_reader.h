@@ -2,22 +2,46 @@
 // Reads the live state of a set of kinds from an appliance: one GET per kind, in parallel
 // over the API's connection pool, then normalization (model/normalize.h). The only I/O is
 // through appliance::ApplianceApi.
+//
+// Kinds may be curated (in the catalog) or discovered (any other /api/configuration path):
+// a discovered kind's Kind is derived from its own answer (catalog/discover.h), and the
+// kinds its references point to are read in a second parallel wave (only when they were
+// not read in the first), so references can be shown by name.
 #include "appliance/appliance_api.h"
 #include "catalog/catalog.h"
 #include "core/diagnostics.h"
 #include "core/error.h"
 #include "model/model.h"
 
+#include <functional>
 #include <set>
 #include <string>
 #include <vector>
 
 namespace sps::apply {
 
-/// Reads and normalizes `kinds` (as returned by model::kinds_to_fetch). A 404 on a kind
-/// means this firmware does not have the endpoint: it is recorded in
-/// LiveState::missing_kinds, not an error. Any other failure is returned as the error,
-/// naming the endpoint. Warnings from normalization go to diags.
+/// What a read produced: the catalog the live state was normalized with (the curated kinds
+/// plus every discovered kind that was read), the state, and every kind read.
+struct LiveRead {
+  catalog::Catalog catalog;
+  model::LiveState live;
+  std::vector<std::string> kinds;
+};
+
+/// Adjusts a derived kind before it joins the catalog (the planner marks desired secrets).
+using RefineKind = std::function<void(catalog::Kind&)>;
+
+/// Reads and normalizes `kinds` (as returned by model::kinds_to_fetch, plus discovered
+/// paths). A 404 on a kind means this firmware does not have the endpoint: it is recorded in
+/// LiveState::missing_kinds, not an error. A discovered path that is a directory, or whose
+/// answer has no recognizable shape, is an error diagnostic (resource = the path) and the
+/// call fails with kInvalidConfig. Any other failure is returned as the error, naming the
+/// endpoint. Warnings from normalization go to diags.
+core::Result<LiveRead> read_live_kinds(appliance::ApplianceApi& api, const catalog::Catalog& catalog,
+                                       const std::vector<std::string>& kinds, core::Diagnostics& diags,
+                                       const RefineKind& refine = {});
+
+/// read_live_kinds(), keeping only the state.
 core::Result<model::LiveState> read_live(appliance::ApplianceApi& api, const catalog::Catalog& catalog,
                                          const std::vector<std::string>& kinds, core::Diagnostics& diags);
 

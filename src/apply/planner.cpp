@@ -3,9 +3,12 @@
 #include "apply/live_reader.h"
 #include "core/canonical_json.h"
 #include "core/json_pointer.h"
+#include "model/discovered.h"
 #include "model/normalize.h"
 
 #include <boost/json.hpp>
+
+#include <algorithm>
 
 namespace sps::apply {
 namespace json = boost::json;
@@ -17,30 +20,59 @@ std::set<std::string> managed_kinds(const model::DesiredState& desired) {
   return out;
 }
 
+std::vector<std::string> kinds_to_read(const catalog::Catalog& catalog, const std::set<std::string>& managed) {
+  std::vector<std::string> out = model::kinds_to_fetch(catalog, managed);
+  for (const auto& kind : managed) {
+    if (catalog.find(kind) == nullptr) out.push_back(kind);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 core::Result<Planned> plan_against(const model::DesiredState& desired, appliance::ApplianceApi& api,
                                    const catalog::Catalog& catalog, const diff::DiffOptions& options,
                                    core::Diagnostics& diags) {
-  Planned out;
   const std::set<std::string> managed = managed_kinds(desired);
-  out.kinds = model::kinds_to_fetch(catalog, managed);
-  auto live = read_live(api, catalog, out.kinds, diags);
-  if (!live) return live.error();
-  out.live = std::move(*live);
+  core::Diagnostics read_diags;
+  auto read = read_live_kinds(api, catalog, kinds_to_read(catalog, managed), read_diags,
+                              [&](catalog::Kind& kind) { model::mark_desired_secrets(kind, desired); });
+  // A discovered path that is no endpoint is the YAML's problem: point at its key.
+  for (const auto& d : read_diags.items()) {
+    core::Diagnostic located = d;
+    if (auto it = desired.settings.kind_locations.find(d.resource); located.where.file.empty() &&
+                                                                    it != desired.settings.kind_locations.end()) {
+      located.where = it->second;
+    }
+    diags.add(std::move(located));
+  }
+  if (!read) return read.error();
+  Planned out{read->kinds, std::move(read->catalog), desired, std::move(read->live), {}, {}};
   for (const auto& kind : managed) {
     if (out.live.missing_kinds.count(kind) != 0) {
       const catalog::Kind* k = catalog.find(kind);
       std::string detail = "remove " + kind + " from the desired state for this appliance";
       if (k != nullptr && !k->available.empty()) detail += " (the endpoint exists on SPS " + k->available + ")";
+      if (k == nullptr) detail += ", or correct the path (it has no schema, so only the appliance can check it)";
       return core::Error(core::ErrorCode::kNotFound,
-                         "this appliance has no " + (k ? k->rest_path : kind) + " endpoint (firmware version?)", detail);
+                         "this appliance has no /api/configuration/" + kind + " endpoint (firmware version?)", detail);
     }
   }
-  out.changes = diff::compute_changes(desired, out.live, catalog, options);
+  if (!desired.discovered.empty()) {
+    core::Diagnostics fit;
+    model::bind_discovered(out.desired, out.catalog, fit);
+    model::check_discovered_fields(out.desired, out.catalog, fit);
+    diags.append(fit);
+    if (fit.has_errors()) {
+      return core::Error(core::ErrorCode::kInvalidConfig,
+                         "the desired state does not fit what the appliance shows; nothing was changed");
+    }
+  }
+  out.changes = diff::compute_changes(out.desired, out.live, out.catalog, options);
   diags.append(out.changes.diagnostics);
   if (out.changes.diagnostics.has_errors()) {
     return core::Error(core::ErrorCode::kInvalidConfig, "the desired state refers to objects that do not exist");
   }
-  auto plan = plan::build_plan(out.changes, desired, out.live, catalog);
+  auto plan = plan::build_plan(out.changes, out.desired, out.live, out.catalog);
   if (!plan) return plan.error();
   out.plan = std::move(*plan);
   return out;

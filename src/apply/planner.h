@@ -17,7 +17,12 @@ namespace sps::apply {
 
 /// Everything a planning run produced.
 struct Planned {
-  std::vector<std::string> kinds;  // kinds read from the appliance
+  std::vector<std::string> kinds;  // kinds read from the appliance (the first wave)
+  /// The curated catalog plus the kinds discovered on the appliance: pass it on to whatever
+  /// reads these changes (drift, rendering of discovered kinds).
+  catalog::Catalog catalog;
+  /// The desired state with discovered kinds fitted to their live shape (model/discovered.h).
+  model::DesiredState desired;
   model::LiveState live;
   diff::ChangeSet changes;
   plan::Plan plan;
@@ -26,10 +31,16 @@ struct Planned {
 /// The kinds a desired state manages: the kinds it mentions, and pruned kinds.
 std::set<std::string> managed_kinds(const model::DesiredState& desired);
 
+/// The kinds to read for `managed`: model::kinds_to_fetch for the curated ones, plus the
+/// discovered ones (paths the catalog does not have). Sorted.
+std::vector<std::string> kinds_to_read(const catalog::Catalog& catalog, const std::set<std::string>& managed);
+
 /// Reads, diffs and plans. Fails when the appliance cannot be read, when a managed endpoint
-/// does not exist on this firmware (kNotFound, naming it), or when the desired state refers
-/// to objects that exist nowhere (kInvalidConfig; the located problems are added to diags).
-/// Warnings (unknown live fields) are added to diags.
+/// does not exist on this firmware (kNotFound, naming it), when a discovered kind's YAML does
+/// not fit what the appliance shows (a field it does not have, a list for an object body) or
+/// the desired state refers to objects that exist nowhere (kInvalidConfig; the located
+/// problems are added to diags). Nothing is written in any case. Warnings (unknown live
+/// fields) and notes (discovered kinds whose fields are unchecked) are added to diags.
 core::Result<Planned> plan_against(const model::DesiredState& desired, appliance::ApplianceApi& api,
                                    const catalog::Catalog& catalog, const diff::DiffOptions& options,
                                    core::Diagnostics& diags);

@@ -230,28 +230,47 @@ core::Result<Catalog> Catalog::parse(std::span<const std::pair<std::string, std:
     if (!kind) return kind.error();
     catalog.m_kinds.push_back(std::move(*kind));
   }
-  std::sort(catalog.m_kinds.begin(), catalog.m_kinds.end(),
+  auto finished = catalog.finish();
+  if (!finished) return finished.error();
+  return catalog;
+}
+
+core::Result<Catalog> Catalog::with_kinds(std::vector<Kind> extra) const {
+  Catalog catalog = *this;
+  catalog.m_order.clear();
+  for (Kind& k : extra) catalog.m_kinds.push_back(std::move(k));
+  auto finished = catalog.finish();
+  if (!finished) return finished.error();
+  return catalog;
+}
+
+core::Result<void> Catalog::finish() {
+  // Curated kinds are named by their schema file, discovered ones by their path.
+  const auto source_of = [](const Kind& k) {
+    return k.discovered ? "discovered kind " + k.path : "schema " + k.schema_file;
+  };
+  std::sort(m_kinds.begin(), m_kinds.end(),
             [](const Kind& a, const Kind& b) { return a.path < b.path; });
   std::map<std::string_view, std::size_t> index;
-  for (std::size_t i = 0; i < catalog.m_kinds.size(); ++i) {
-    const Kind& k = catalog.m_kinds[i];
+  for (std::size_t i = 0; i < m_kinds.size(); ++i) {
+    const Kind& k = m_kinds[i];
     if (!index.emplace(k.path, i).second)
       return core::Error(core::ErrorCode::kInternal,
-                         "schema " + k.schema_file + ": x-sps: path \"" + k.path + "\" is defined twice");
+                         source_of(k) + ": x-sps: path \"" + k.path + "\" is defined twice");
   }
 
   // Kahn's algorithm. The ready set is ordered by index (= path order), so ties are broken
   // by path and the order never depends on file order or hashing.
-  const std::size_t n = catalog.m_kinds.size();
+  const std::size_t n = m_kinds.size();
   std::vector<std::set<std::size_t>> dependents(n);
   std::vector<std::size_t> pending(n, 0);
   for (std::size_t i = 0; i < n; ++i) {
-    const Kind& k = catalog.m_kinds[i];
+    const Kind& k = m_kinds[i];
     std::set<std::size_t> targets;
     for (const ReferenceSpec& ref : k.references) {
       auto it = index.find(ref.target);
       if (it == index.end())
-        return core::Error(core::ErrorCode::kInternal, "schema " + k.schema_file + ": x-sps: reference " +
+        return core::Error(core::ErrorCode::kInternal, source_of(k) + ": x-sps: reference " +
                                                            ref.pointer + " targets unknown kind \"" +
                                                            ref.target + "\"");
       // A kind that refers to its own objects orders them itself; it is not a kind-level edge.
@@ -266,17 +285,17 @@ core::Result<Catalog> Catalog::parse(std::span<const std::pair<std::string, std:
   while (!ready.empty()) {
     const std::size_t i = *ready.begin();
     ready.erase(ready.begin());
-    catalog.m_order.push_back(i);
+    m_order.push_back(i);
     for (std::size_t d : dependents[i])
       if (--pending[d] == 0) ready.insert(d);
   }
-  if (catalog.m_order.size() != n) {
+  if (m_order.size() != n) {
     std::string members;
     for (std::size_t i = 0; i < n; ++i)
-      if (pending[i] != 0) members += (members.empty() ? "" : ", ") + catalog.m_kinds[i].schema_file;
+      if (pending[i] != 0) members += (members.empty() ? "" : ", ") + (m_kinds[i].discovered ? m_kinds[i].path : m_kinds[i].schema_file);
     return core::Error(core::ErrorCode::kInternal, "schema references form a cycle among: " + members);
   }
-  return catalog;
+  return {};
 }
 
 const Catalog& Catalog::builtin() {

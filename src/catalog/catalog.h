@@ -28,11 +28,18 @@
 // the reference graph between kinds must be acyclic (a kind referring to itself is allowed).
 // A pointer may be both a reference and a secret: password-object and private-key-object
 // secrets are references to "passwords" / "private_keys" as well.
+//
+// Two tiers. *Curated* kinds come from those schema files. Any other path under
+// /api/configuration is a *discovered* kind: its Kind is derived from the appliance's own
+// answer (catalog/discover.h) and joined to the curated ones with Catalog::with_kinds, so
+// diff, plan, drift and export treat both tiers alike.
 // This module does not validate bodies (schema/ does) and does no I/O.
 #include "core/error.h"
 
 #include <boost/json/value.hpp>
 
+#include <map>
+#include <set>
 #include <span>
 #include <string>
 #include <string_view>
@@ -79,7 +86,15 @@ struct Kind {
   std::vector<std::string> set_lists;
   std::vector<std::string> server_computed;
   boost::json::value schema;  // the whole JSON Schema document, x-sps included
-  std::string schema_file;    // "policies/backup_policies.json"
+  std::string schema_file;    // "policies/backup_policies.json"; empty for discovered kinds
+  /// Derived from the appliance's answer, not from a schema file: `schema` accepts any body,
+  /// and `fields` says which members the appliance showed (the typo guard).
+  bool discovered = false;
+  /// Discovered kinds: object pattern -> member names the appliance returned there (nulls
+  /// included). The pattern is a body pointer with "*" for array elements; for a tagged union
+  /// it is suffixed with "|selection=<value>" so each variant has its own field set. Empty
+  /// when nothing could be learned (an empty collection).
+  std::map<std::string, std::set<std::string>> fields;
 
   bool is_collection() const { return shape == Shape::kCollection; }
   /// The secret spec whose pointer pattern matches a concrete pointer, or nullptr.
@@ -98,6 +113,11 @@ class Catalog {
   /// on malformed JSON or a malformed x-sps annotation (so a bad schema fails the tests).
   static core::Result<Catalog> parse(std::span<const std::pair<std::string, std::string>> files);
 
+  /// This catalog plus `extra` kinds (discovered ones), dependency order recomputed. Fails
+  /// like parse() when a path is defined twice, a reference targets a kind that is in
+  /// neither, or the references form a cycle.
+  core::Result<Catalog> with_kinds(std::vector<Kind> extra) const;
+
   const Kind* find(std::string_view path) const;
   const std::vector<Kind>& kinds() const { return m_kinds; }
 
@@ -106,6 +126,9 @@ class Catalog {
   std::vector<const Kind*> dependency_order() const;
 
  private:
+  /// Sorts m_kinds and computes m_order (shared by parse and with_kinds).
+  core::Result<void> finish();
+
   std::vector<Kind> m_kinds;
   std::vector<std::size_t> m_order;  // indices into m_kinds, in dependency order
 };

@@ -23,15 +23,21 @@ void Diagnostics::warning(SourceLocation where, std::string message, std::string
   m_items.push_back({Severity::kWarning, std::move(where), std::move(message), std::move(hint), {}, {}});
 }
 
+void Diagnostics::note(SourceLocation where, std::string message, std::string hint) {
+  m_items.push_back({Severity::kNote, std::move(where), std::move(message), std::move(hint), {}, {}});
+}
+
 void Diagnostics::append(const Diagnostics& other) {
   m_items.insert(m_items.end(), other.m_items.begin(), other.m_items.end());
 }
 
 bool Diagnostics::has_errors() const { return error_count() > 0; }
 
-std::size_t Diagnostics::error_count() const {
-  return static_cast<std::size_t>(std::count_if(m_items.begin(), m_items.end(), [](const Diagnostic& d) {
-    return d.severity == Severity::kError;
+std::size_t Diagnostics::error_count() const { return count(Severity::kError); }
+
+std::size_t Diagnostics::count(Severity severity) const {
+  return static_cast<std::size_t>(std::count_if(m_items.begin(), m_items.end(), [severity](const Diagnostic& d) {
+    return d.severity == severity;
   }));
 }
 

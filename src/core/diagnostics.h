@@ -17,7 +17,8 @@ struct SourceLocation {
   friend bool operator==(const SourceLocation&, const SourceLocation&) = default;
 };
 
-enum class Severity { kError, kWarning };
+/// kNote: information the user should see once (not a problem; never fails a command).
+enum class Severity { kError, kWarning, kNote };
 
 /// One problem. message says what is wrong; hint says how to fix it (may be empty).
 /// pointer is the JSON pointer inside the resource body, when the problem is in one.
@@ -36,10 +37,12 @@ class Diagnostics {
   void add(Diagnostic d) { m_items.push_back(std::move(d)); }
   void error(SourceLocation where, std::string message, std::string hint = {});
   void warning(SourceLocation where, std::string message, std::string hint = {});
+  void note(SourceLocation where, std::string message, std::string hint = {});
   void append(const Diagnostics& other);
 
   bool has_errors() const;
   std::size_t error_count() const;
+  std::size_t count(Severity severity) const;
   bool empty() const { return m_items.empty(); }
   const std::vector<Diagnostic>& items() const { return m_items; }
 

@@ -1,5 +1,6 @@
 #include "desired/loader.h"
 
+#include "catalog/discover.h"
 #include "core/json_pointer.h"
 #include "desired/scalar.h"
 #include "desired/suggest.h"
@@ -13,6 +14,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 #include <system_error>
 
@@ -86,6 +88,7 @@ struct Merger {
   core::Diagnostics diagnostics;
   std::map<model::Address, model::Resource> resources;
   model::Settings settings;
+  std::set<std::string> discovered;
 };
 
 /// One YAML document of a file: its text, and where it starts (0-based line, byte offset).
@@ -286,6 +289,10 @@ class FileLoader {
       }
       paths.emplace_back(kSettingsKey);
       std::string hint = did_you_mean(name, paths);
+      if (catalog::is_configuration_path(name) && !near_miss(name, paths)) {
+        load_discovered(name, key, value);
+        return;
+      }
       if (hint.empty()) hint = "top-level keys are kind paths relative to /api/configuration, e.g. \"management/email\"";
       error(at(key), "unknown top-level key \"" + name + "\"", std::move(hint));
       return;
@@ -358,6 +365,59 @@ class FileLoader {
       resource.locations[""] = at(item);
       add_resource(std::move(resource));
     }
+  }
+
+  // A path without a schema file is a discovered kind: its shape and fields are learned from
+  // the appliance at plan time (model/discovered.h). Offline, the value is kept whole; only
+  // what holds for every shape is checked: a list of named items has unique, non-empty names.
+  // A misspelt curated kind ("managment/email", or its last segment alone) is reported as
+  // the typo it is rather than managed as a discovered kind that fails at plan time. Genuine
+  // neighbours ("rdp/connections" next to "ssh/connections") differ by more.
+  static bool near_miss(const std::string& name, const std::vector<std::string>& paths) {
+    const auto match = closest_match(name, paths);
+    return match && (edit_distance(name, *match) <= 2 || match->ends_with("/" + name));
+  }
+
+  void load_discovered(const std::string& name, const YAML::Node& key, const YAML::Node& value) {
+    m_merger.settings.kind_locations.emplace(name, at(key));
+    if (m_merger.discovered.insert(name).second) {
+      m_merger.diagnostics.note(at(key), "\"" + name + "\" has no schema: its fields are checked against the appliance at plan time",
+                                "a schema file in schemas/ makes it a curated kind, checked offline");
+    }
+    if (value.IsNull()) return;  // "kind:" with nothing: declared, no items
+    if (value.IsSequence() && !check_named_items(name, value)) return;
+    model::Resource resource;
+    resource.address = {name, {}};
+    resource.body = convert(value, "", resource);
+    resource.locations[""] = at(key);
+    add_resource(std::move(resource));
+  }
+
+  // A list whose items carry a "name" is a collection: every item needs a distinct one. A list
+  // without names may be an array body (network/routing); the appliance decides at plan time.
+  bool check_named_items(const std::string& kind, const YAML::Node& list) {
+    bool named = false;
+    for (const auto& item : list) named = named || (item.IsMap() && item["name"]);
+    if (!named) return true;
+    bool ok = true;
+    std::map<std::string, SourceLocation> seen;
+    std::size_t index = 0;
+    for (const auto& item : list) {
+      ++index;
+      const YAML::Node identity = item.IsMap() ? item["name"] : YAML::Node();
+      if (!identity || !identity.IsScalar() || identity.Scalar().empty()) {
+        error(at(item), "item " + std::to_string(index) + " of \"" + kind + "\" has no \"name\"",
+              "the other items have one: in a collection every item needs a \"name\", sps-apply matches items by it");
+        ok = false;
+        continue;
+      }
+      if (auto [previous, fresh] = seen.emplace(identity.Scalar(), at(item)); !fresh) {
+        error(at(item), "duplicate " + kind + "[" + identity.Scalar() + "]: already defined at " + previous->second.to_string(),
+              "define each item once; remove or rename one of the two");
+        ok = false;
+      }
+    }
+    return ok;
   }
 
   void add_resource(model::Resource resource) {
@@ -521,7 +581,7 @@ class FileLoader {
 
 LoadResult load_desired_sources(std::span<const SourceText> sources, const catalog::Catalog& catalog,
                                 const SecretResolver& secrets) {
-  Merger merger{catalog, secrets, {}, {}, {}};
+  Merger merger{catalog, secrets, {}, {}, {}, {}};
   LoadResult result;
   for (const auto& source : sources) {
     FileLoader(merger, source).load();
@@ -529,6 +589,7 @@ LoadResult load_desired_sources(std::span<const SourceText> sources, const catal
   }
   for (auto& [address, resource] : merger.resources) result.state.resources.push_back(std::move(resource));
   result.state.settings = std::move(merger.settings);
+  result.state.discovered = std::move(merger.discovered);
   result.diagnostics = std::move(merger.diagnostics);
   return result;
 }

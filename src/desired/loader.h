@@ -8,6 +8,9 @@
 // value is its body, a collection's value is a list of bodies each with its identity field),
 // duplicate resources across files (naming both places), the "sps-apply" settings block, and
 // !secret tags (source syntax, unset environment variables, unreadable files).
+// A top-level key that is a well-formed path under /api/configuration but has no schema is a
+// discovered kind (catalog/discover.h): its value is kept whole in DesiredState::discovered,
+// with a note that its fields are checked against the appliance at plan time.
 // What it does not check: bodies against their JSON Schemas, references, plain-text secrets
 // and the kinds named in settings; validate_desired() (validate.h) does those, offline.
 //

@@ -183,14 +183,29 @@ TEST(LoaderTest, ReportsUnterminatedQuote) {
 }
 
 TEST(LoaderTest, ReportsUnknownTopLevelKeyWithSuggestion) {
-  const auto r = load_text("managment/splunk_forwarder: {}\nbackup_policies: []\ncompletely/unknown: {}\n");
+  const auto r = load_text("managment/splunk_forwarder: {}\nbackup_policies: []\ncompletely/unknown: {}\nNot A Path: 1\n");
   EXPECT_EQ(render(r.diagnostics),
             "conf/a.yaml:1:1: unknown top-level key \"managment/splunk_forwarder\"\n"
             "  hint: did you mean \"management/splunk_forwarder\"?\n"
             "conf/a.yaml:2:1: unknown top-level key \"backup_policies\"\n"
             "  hint: did you mean \"policies/backup_policies\"?\n"
-            "conf/a.yaml:3:1: unknown top-level key \"completely/unknown\"\n"
+            "conf/a.yaml:3:1: \"completely/unknown\" has no schema: its fields are checked against the appliance at plan time\n"
+            "  hint: a schema file in schemas/ makes it a curated kind, checked offline\n"
+            "conf/a.yaml:4:1: unknown top-level key \"Not A Path\"\n"
             "  hint: top-level keys are kind paths relative to /api/configuration, e.g. \"management/email\"\n");
+  // The discovered kind is kept whole until the appliance tells its shape.
+  EXPECT_EQ(r.state.discovered, (std::set<std::string>{"completely/unknown"}));
+  ASSERT_EQ(r.state.resources.size(), 1u);
+  EXPECT_EQ(r.state.resources[0].address.to_string(), "completely/unknown");
+}
+
+TEST(LoaderTest, DiscoveredListOfNamedItemsNeedsDistinctNames) {
+  // Given a list where some items have a name, expect every item to need a distinct one.
+  const auto r = load_text("ssh/connections:\n  - name: a\n  - active: true\n  - name: a\nnetwork/routing:\n  - gateway: 10.0.0.1\n");
+  const std::string text = render(r.diagnostics);
+  EXPECT_NE(text.find("conf/a.yaml:3:5: item 2 of \"ssh/connections\" has no \"name\""), std::string::npos) << text;
+  EXPECT_NE(text.find("conf/a.yaml:4:5: duplicate ssh/connections[a]"), std::string::npos) << text;
+  EXPECT_EQ(r.diagnostics.error_count(), 2u) << text;  // a list without names (an array body) is fine
 }
 
 TEST(LoaderTest, ReportsWrongShapes) {

@@ -209,6 +209,7 @@ class Checker {
       auto it = m_state.settings.prune_locations.find(kind_path);
       const SourceLocation where = it == m_state.settings.prune_locations.end() ? SourceLocation{} : it->second;
       const catalog::Kind* kind = m_catalog.find(kind_path);
+      if (kind == nullptr && m_state.discovered.count(kind_path) != 0) continue;  // its shape is known at plan time
       if (kind == nullptr) {
         settings_error(where, "unknown kind \"" + kind_path + "\" in sps-apply/prune", did_you_mean(kind_path, user_kinds(true)),
                        "/prune");
@@ -226,11 +227,18 @@ class Checker {
     for (std::size_t i = 0; i < rules.size(); ++i) {
       const std::string& rule = rules[i];
       auto parsed = model::parse_ignore_rule(rule, m_catalog);
-      if (parsed) continue;
+      if (parsed || names_discovered_kind(rule)) continue;
       const SourceLocation where = i < m_state.settings.ignore_locations.size() ? m_state.settings.ignore_locations[i] : SourceLocation{};
       std::string hint = parsed.error().code == core::ErrorCode::kNotFound ? unknown_kind_hint(rule) : parsed.error().detail;
       settings_error(where, parsed.error().message, std::move(hint), "/ignore/" + std::to_string(i));
     }
+  }
+
+  // A rule about a kind the desired state declares without a schema (checked at plan time).
+  bool names_discovered_kind(const std::string& rule) const {
+    return std::any_of(m_state.discovered.begin(), m_state.discovered.end(), [&](const std::string& kind) {
+      return rule == kind || rule.starts_with(kind + "/") || rule.starts_with(kind + "[");
+    });
   }
 
   // The kind the rule most likely meant: the part before "[", else the first one or two

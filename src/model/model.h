@@ -69,6 +69,10 @@ struct DesiredState {
   std::vector<Resource> resources;  // sorted by address
   Settings settings;
   std::vector<std::string> files;   // files read, in order
+  /// Discovered kinds (no schema file; catalog/discover.h) the YAML declares. Until
+  /// bind_discovered() (model/discovered.h) learns their shape from the appliance, each is
+  /// one resource {kind, ""} holding the whole YAML value (a body, or a list of them).
+  std::set<std::string> discovered;
   const Resource* find(const Address& a) const;
 };
 

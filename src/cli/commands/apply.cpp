@@ -304,7 +304,7 @@ int run_apply(const ApplyOptions& options, Io& io) {
     }
     std::set<std::string> kinds;
     for (const auto& s : plan.steps) kinds.insert(s.address.kind);
-    auto live = apply::read_live(*conn->api, catalog, model::kinds_to_fetch(catalog, kinds), ignored);
+    auto live = apply::read_live(*conn->api, catalog, apply::kinds_to_read(catalog, kinds), ignored);
     if (!live) return live.error();
     const auto problems = apply::verify_applied(plan, *live);
     for (const auto& p : problems) io.err << "  not as planned: " << p << '\n';

@@ -16,6 +16,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <algorithm>
 #include <memory>
 #include <ostream>
 
@@ -44,16 +45,20 @@ int run_drift(const DriftOptions& options, Io& io) {
   const auto checked = load_desired_or_report(options.path, io);
   if (!checked) return kExitError;
   // Rules from the desired state first (validate checked them), then the command line's.
-  std::vector<drift::IgnoreRule> rules;
+  // Checked before connecting; rules about discovered kinds only once the appliance has told
+  // their shape.
   std::vector<std::string> texts = checked->state.settings.ignore;
   texts.insert(texts.end(), options.ignore.begin(), options.ignore.end());
+  const auto names_discovered = [&](const std::string& text) {
+    return std::any_of(checked->state.discovered.begin(), checked->state.discovered.end(), [&](const std::string& k) {
+      return text == k || text.starts_with(k + "/") || text.starts_with(k + "[");
+    });
+  };
   for (const auto& text : texts) {
-    auto rule = drift::parse_ignore_rule(text, catalog);
-    if (!rule) {
+    if (auto rule = drift::parse_ignore_rule(text, catalog); !rule && !names_discovered(text)) {
       print_error(rule.error(), io);
       return kExitError;
     }
-    rules.push_back(std::move(*rule));
   }
   auto conn = connect(options.connection, io);
   if (!conn) {
@@ -67,7 +72,17 @@ int run_drift(const DriftOptions& options, Io& io) {
     print_error(planned.error(), io);
     return kExitError;
   }
-  drift::DriftReport report = drift::build_report(planned->changes, checked->state, planned->live, catalog, rules);
+  std::vector<drift::IgnoreRule> rules;
+  for (const auto& text : texts) {
+    auto rule = drift::parse_ignore_rule(text, planned->catalog);
+    if (!rule) {
+      print_error(rule.error(), io);
+      return kExitError;
+    }
+    rules.push_back(std::move(*rule));
+  }
+  drift::DriftReport report =
+      drift::build_report(planned->changes, planned->desired, planned->live, planned->catalog, rules);
   report.appliance = conn->url;
   const std::string text = render(report, options.format);
   if (options.output.empty()) {

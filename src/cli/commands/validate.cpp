@@ -23,7 +23,7 @@ std::string plural(std::size_t n, const char* word) {
 // "desired-state/: 3 errors, 1 warning (17 resources in 6 files)".
 std::string summary_line(const ValidateOptions& options, const CheckedDesired& checked) {
   const std::size_t errors = checked.diagnostics.error_count();
-  const std::size_t warnings = checked.diagnostics.items().size() - errors;
+  const std::size_t warnings = checked.diagnostics.count(core::Severity::kWarning);
   const std::string counts = plural(checked.state.resources.size(), "resource") + " in " +
                              plural(checked.state.files.size(), "file");
   if (errors == 0) {
@@ -71,7 +71,7 @@ int run_validate(const ValidateOptions& options, Io& io) {
     report["resources"] = checked.state.resources.size();
     report["files"] = checked.state.files.size();
     report["errors"] = errors;
-    report["warnings"] = checked.diagnostics.items().size() - errors;
+    report["warnings"] = checked.diagnostics.count(core::Severity::kWarning);
     io.out << json::serialize(report) << '\n';
   } else {
     render_diagnostics_text(checked.diagnostics, io.out, io.color);

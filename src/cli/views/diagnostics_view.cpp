@@ -15,7 +15,18 @@ constexpr const char* kYellow = "\x1b[1;33m";
 constexpr const char* kCyan = "\x1b[36m";
 constexpr const char* kReset = "\x1b[0m";
 
-const char* severity_name(core::Severity s) { return s == core::Severity::kError ? "error" : "warning"; }
+const char* severity_name(core::Severity s) {
+  switch (s) {
+    case core::Severity::kError: return "error";
+    case core::Severity::kWarning: return "warning";
+    case core::Severity::kNote: return "note";
+  }
+  return "error";
+}
+
+const char* severity_color(core::Severity s) {
+  return s == core::Severity::kError ? kRed : s == core::Severity::kWarning ? kYellow : kCyan;
+}
 
 }  // namespace
 
@@ -24,7 +35,7 @@ void render_diagnostics_text(const core::Diagnostics& diagnostics, std::ostream&
   for (const auto& d : diagnostics.items()) {
     const std::string where = d.where.to_string();
     if (!where.empty()) out << paint(kBold) << where << ':' << paint(kReset) << ' ';
-    out << paint(d.severity == core::Severity::kError ? kRed : kYellow) << severity_name(d.severity) << ':'
+    out << paint(severity_color(d.severity)) << severity_name(d.severity) << ':'
         << paint(kReset) << ' ' << d.message << '\n';
     if (!d.hint.empty()) out << "  " << paint(kCyan) << "hint:" << paint(kReset) << ' ' << d.hint << '\n';
   }
