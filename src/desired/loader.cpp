@@ -370,12 +370,15 @@ class FileLoader {
   // A path without a schema file is a discovered kind: its shape and fields are learned from
   // the appliance at plan time (model/discovered.h). Offline, the value is kept whole; only
   // what holds for every shape is checked: a list of named items has unique, non-empty names.
-  // A misspelt curated kind ("managment/email", or its last segment alone) is reported as
-  // the typo it is rather than managed as a discovered kind that fails at plan time. Genuine
-  // neighbours ("rdp/connections" next to "ssh/connections") differ by more.
+  // A misspelt curated kind ("managment/email", "policies/backup_policy", or its last segment
+  // alone) is reported as the typo it is rather than managed as a discovered kind that fails
+  // at plan time. Genuine neighbours ("rdp/connections" next to "ssh/connections") differ by
+  // more, or live in another directory.
   static bool near_miss(const std::string& name, const std::vector<std::string>& paths) {
     const auto match = closest_match(name, paths);
-    return match && (edit_distance(name, *match) <= 2 || match->ends_with("/" + name));
+    if (!match) return false;
+    const auto parent = [](std::string_view p) { return p.substr(0, p.rfind('/') == std::string_view::npos ? 0 : p.rfind('/')); };
+    return edit_distance(name, *match) <= 2 || match->ends_with("/" + name) || parent(name) == parent(*match);
   }
 
   void load_discovered(const std::string& name, const YAML::Node& key, const YAML::Node& value) {
