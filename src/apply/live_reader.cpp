@@ -15,8 +15,9 @@ namespace {
 /// One read: the raw documents of every wave and the kinds derived from them.
 class Reader {
  public:
-  Reader(appliance::ApplianceApi& api, const catalog::Catalog& catalog, core::Diagnostics& diags)
-      : m_api(api), m_catalog(catalog), m_diags(diags) {}
+  Reader(appliance::ApplianceApi& api, const catalog::Catalog& catalog, core::Diagnostics& diags,
+         std::map<std::string, json::value> prefetched)
+      : m_api(api), m_catalog(catalog), m_diags(diags), m_prefetched(std::move(prefetched)) {}
 
   /// GETs `kinds` in parallel. Discovered kinds are derived from their answers; when
   /// `strict`, a kind that cannot be derived is an error diagnostic, otherwise (reference
@@ -31,7 +32,7 @@ class Reader {
       paths.push_back(kind != nullptr ? kind->rest_path : "/api/configuration/" + k);
       m_kinds.push_back(k);
     }
-    auto responses = m_api.get_many(paths);
+    auto responses = get(kinds, paths);
     std::vector<std::string> item_paths;
     for (std::size_t i = 0; i < kinds.size(); ++i) {
       auto& r = responses[i];
@@ -118,9 +119,31 @@ class Reader {
   bool failed() const { return m_failed; }
 
  private:
+  // One parallel wave for the kinds whose documents were not handed in.
+  std::vector<core::Result<appliance::Response>> get(const std::vector<std::string>& kinds,
+                                                     const std::vector<std::string>& paths) {
+    std::vector<core::Result<appliance::Response>> out(kinds.size(), appliance::Response{});
+    std::vector<std::string> wanted;
+    std::vector<std::size_t> where;
+    for (std::size_t i = 0; i < kinds.size(); ++i) {
+      if (auto it = m_prefetched.find(kinds[i]); it != m_prefetched.end()) {
+        out[i] = appliance::Response{200, std::move(it->second)};
+        m_prefetched.erase(it);
+      } else {
+        wanted.push_back(paths[i]);
+        where.push_back(i);
+      }
+    }
+    if (wanted.empty()) return out;
+    auto answers = m_api.get_many(wanted);
+    for (std::size_t j = 0; j < answers.size(); ++j) out[where[j]] = std::move(answers[j]);
+    return out;
+  }
+
   appliance::ApplianceApi& m_api;
   const catalog::Catalog& m_catalog;
   core::Diagnostics& m_diags;
+  std::map<std::string, json::value> m_prefetched;
   model::RawLive m_raw;
   std::map<std::string, catalog::Kind> m_derived;
   std::vector<std::string> m_kinds;  // every kind read, in request order
@@ -131,8 +154,8 @@ class Reader {
 
 core::Result<LiveRead> read_live_kinds(appliance::ApplianceApi& api, const catalog::Catalog& catalog,
                                        const std::vector<std::string>& kinds, core::Diagnostics& diags,
-                                       const RefineKind& refine) {
-  Reader reader(api, catalog, diags);
+                                       ReadOptions options) {
+  Reader reader(api, catalog, diags, std::move(options.prefetched));
   if (auto first = reader.wave(kinds, true); !first) return first.error();
   if (reader.failed()) {
     return core::Error(core::ErrorCode::kInvalidConfig, "the desired state names endpoints sps-apply cannot manage");
@@ -141,7 +164,7 @@ core::Result<LiveRead> read_live_kinds(appliance::ApplianceApi& api, const catal
   if (const auto targets = reader.unread_targets(); !targets.empty()) {
     if (auto second = reader.wave(targets, false); !second) return second.error();
   }
-  return reader.finish(refine);
+  return reader.finish(options.refine);
 }
 
 core::Result<model::LiveState> read_live(appliance::ApplianceApi& api, const catalog::Catalog& catalog,

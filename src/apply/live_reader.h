@@ -13,7 +13,10 @@
 #include "core/error.h"
 #include "model/model.h"
 
+#include <boost/json/value.hpp>
+
 #include <functional>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -31,6 +34,13 @@ struct LiveRead {
 /// Adjusts a derived kind before it joins the catalog (the planner marks desired secrets).
 using RefineKind = std::function<void(catalog::Kind&)>;
 
+/// Optional inputs of a read.
+struct ReadOptions {
+  RefineKind refine;
+  /// GET documents already read (by a crawl), by kind path: used instead of reading again.
+  std::map<std::string, boost::json::value> prefetched;
+};
+
 /// Reads and normalizes `kinds` (as returned by model::kinds_to_fetch, plus discovered
 /// paths). A 404 on a kind means this firmware does not have the endpoint: it is recorded in
 /// LiveState::missing_kinds, not an error. A discovered path that is a directory, or whose
@@ -39,7 +49,7 @@ using RefineKind = std::function<void(catalog::Kind&)>;
 /// endpoint. Warnings from normalization go to diags.
 core::Result<LiveRead> read_live_kinds(appliance::ApplianceApi& api, const catalog::Catalog& catalog,
                                        const std::vector<std::string>& kinds, core::Diagnostics& diags,
-                                       const RefineKind& refine = {});
+                                       ReadOptions options = {});
 
 /// read_live_kinds(), keeping only the state.
 core::Result<model::LiveState> read_live(appliance::ApplianceApi& api, const catalog::Catalog& catalog,

@@ -34,8 +34,9 @@ core::Result<Planned> plan_against(const model::DesiredState& desired, appliance
                                    core::Diagnostics& diags) {
   const std::set<std::string> managed = managed_kinds(desired);
   core::Diagnostics read_diags;
-  auto read = read_live_kinds(api, catalog, kinds_to_read(catalog, managed), read_diags,
-                              [&](catalog::Kind& kind) { model::mark_desired_secrets(kind, desired); });
+  ReadOptions read_options;
+  read_options.refine = [&](catalog::Kind& kind) { model::mark_desired_secrets(kind, desired); };
+  auto read = read_live_kinds(api, catalog, kinds_to_read(catalog, managed), read_diags, std::move(read_options));
   // A discovered path that is no endpoint is the YAML's problem: point at its key.
   for (const auto& d : read_diags.items()) {
     core::Diagnostic located = d;

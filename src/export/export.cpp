@@ -122,7 +122,8 @@ Placeholders secret_placeholders(const catalog::Kind& kind, const model::Resourc
   Placeholders out;
   for (const auto& s : kind.secrets) {
     core::for_each_match(r.body, s.pointer, [&](const std::string& ptr, const json::value& v) {
-      if (v.is_null()) return;
+      // An inline secret is a string; a member marked by name that holds a structure is not one.
+      if (v.is_null() || (s.mode == catalog::SecretMode::kInline && !v.is_string())) return;
       SecretVariable var;
       var.name = secret_variable(r.address, ptr);
       var.resource = r.address.to_string();
@@ -150,6 +151,14 @@ json::value with_required_nulls(const catalog::Kind& kind, const json::value& bo
   return out;
 }
 
+std::string not_exported(const Export& e) {
+  if (e.skipped.empty()) return {};
+  std::ostringstream out;
+  out << "\n## Not exported\n\n| endpoint | why |\n|---|---|\n";
+  for (const auto& s : e.skipped) out << "| `" << s.path << "` | " << s.why << " |\n";
+  return out.str();
+}
+
 std::string readme(const Export& e) {
   std::ostringstream out;
   out << "# Exported desired state\n\n"
@@ -158,7 +167,7 @@ std::string readme(const Export& e) {
       << "Built-in objects, server-computed fields and fields the schemas do not know are not exported.\n\n"
       << "## Secrets\n\n";
   if (e.secrets.empty()) {
-    out << "This export holds no secrets.\n";
+    out << "This export holds no secrets.\n" << not_exported(e);
     return out.str();
   }
   out << "Secret values are never exported. Set these environment variables before `plan` or `apply`:\n\n"
@@ -170,6 +179,7 @@ std::string readme(const Export& e) {
                          : "inline: must hold the value the appliance has, or plan shows a change")
         << " |\n";
   }
+  out << not_exported(e);
   return out.str();
 }
 
@@ -217,8 +227,9 @@ std::string secret_variable(const model::Address& address, std::string_view poin
 }
 
 Export build_export(const model::LiveState& live, const catalog::Catalog& catalog,
-                    const std::vector<std::string>& kinds) {
+                    const std::vector<std::string>& kinds, std::vector<Skipped> skipped) {
   Export e;
+  e.skipped = std::move(skipped);
   std::map<std::string, std::ostringstream> files;
   for (const auto& path : kinds) {
     const catalog::Kind* kind = catalog.find(path);

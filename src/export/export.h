@@ -25,6 +25,9 @@
 #include "core/error.h"
 #include "model/model.h"
 
+#include <boost/json/value.hpp>
+
+#include <map>
 #include <set>
 #include <string>
 #include <string_view>
@@ -46,12 +49,19 @@ struct SecretVariable {
   bool write_only = false;  // password/private-key object: any value keeps the existing one
 };
 
+/// An endpoint `export --all` leaves out, and why.
+struct Skipped {
+  std::string path;  // relative to /api/configuration
+  std::string why;
+};
+
 /// Everything an export produced.
 struct Export {
   std::vector<ExportedFile> files;       // the YAML files in name order, then README.md
   std::vector<SecretVariable> secrets;   // sorted by name
   core::Diagnostics warnings;            // unknown live fields that were left out
   std::vector<std::string> kinds;        // kinds exported
+  std::vector<Skipped> skipped;          // endpoints left out (export --all), listed in README.md
 };
 
 /// The kinds `export` writes: every kind that is not builtin, or `only` (in path order).
@@ -69,8 +79,27 @@ std::string secret_variable(const model::Address& address, std::string_view poin
 
 /// Builds the files for `kinds` from the live state. Kinds the appliance does not have
 /// (LiveState::missing_kinds) are skipped with a warning.
+/// `skipped` is listed in the README (export --all).
 Export build_export(const model::LiveState& live, const catalog::Catalog& catalog,
-                    const std::vector<std::string>& kinds);
+                    const std::vector<std::string>& kinds, std::vector<Skipped> skipped = {});
+
+/// What `export --all` does with the endpoints a crawl found: curated kinds the user writes
+/// are exported as usual; other endpoints become discovered kinds (derived from their GET
+/// documents); built-in, write-once, documented read-only endpoints and ones sps-apply
+/// cannot write (a directory-like answer, a collection whose objects have no name) are
+/// skipped with the reason.
+struct Selection {
+  std::vector<std::string> kinds;           // to read and export, sorted
+  std::vector<catalog::Kind> discovered;    // derived kinds among them
+  std::vector<Skipped> skipped;             // sorted by path
+};
+Selection select_endpoints(const std::map<std::string, boost::json::value>& endpoints,
+                           const catalog::Catalog& catalog);
+
+/// Marks members of a discovered kind whose names say they hold a credential (password,
+/// passphrase, secret, token, community) as inline secrets, so the export writes a !secret
+/// placeholder instead of the value. References (password objects) are already secrets.
+void mark_likely_secrets(catalog::Kind& kind);
 
 /// A YAML scalar for a string: plain when unambiguous, else double-quoted.
 std::string yaml_string(std::string_view s);

@@ -1,6 +1,8 @@
-// `sps-apply export [--out DIR] [--only KIND...]`: reads the live appliance and writes
+// `sps-apply export [--out DIR] [--only KIND... | --all]`: reads the live appliance and writes
 // desired-state YAML (one file per area) plus a README.md listing the environment variables
 // the secret placeholders need. Read-only on the appliance; never writes a secret value.
+// --all crawls the whole configuration tree and exports discovered kinds too.
+#include "apply/crawler.h"
 #include "apply/live_reader.h"
 #include "catalog/catalog.h"
 #include "cli/cli.h"
@@ -27,6 +29,7 @@ namespace {
 struct ExportOptions {
   std::string out_dir = "exported-state";
   std::vector<std::string> only;
+  bool all = false;
   ConnectionOptions connection;
 };
 
@@ -44,33 +47,71 @@ core::Result<void> write_files(const std::filesystem::path& dir, const exporter:
   return {};
 }
 
-int run_export(const ExportOptions& options, Io& io) {
+/// The export of the curated kinds `kinds` (and the kinds they reference, read for names).
+core::Result<exporter::Export> export_curated(appliance::ApplianceApi& api, const std::vector<std::string>& kinds,
+                                              core::Diagnostics& read_diags) {
   const catalog::Catalog& catalog = catalog::Catalog::builtin();
-  auto kinds = exporter::export_kinds(catalog, options.only);
-  if (!kinds) {
-    print_error(kinds.error(), io);
-    return kExitError;
+  const std::set<std::string> managed(kinds.begin(), kinds.end());
+  auto live = apply::read_live(api, catalog, model::kinds_to_fetch(catalog, managed), read_diags);
+  if (!live) return live.error();
+  return exporter::build_export(*live, catalog, kinds);
+}
+
+/// export --all: crawl, select, read what was not read by the crawl (reference targets),
+/// export curated and discovered kinds alike.
+core::Result<exporter::Export> export_everything(appliance::ApplianceApi& api, core::Diagnostics& read_diags) {
+  const catalog::Catalog& catalog = catalog::Catalog::builtin();
+  auto crawl = apply::crawl_configuration(api);
+  if (!crawl) return crawl.error();
+  exporter::Selection selection = exporter::select_endpoints(crawl->endpoints, catalog);
+  for (const auto& [path, why] : crawl->skipped) selection.skipped.push_back({path, why});
+  std::set<std::string> curated;
+  for (const auto& k : selection.kinds) {
+    if (catalog.find(k) != nullptr) curated.insert(k);
+  }
+  std::vector<std::string> to_read = model::kinds_to_fetch(catalog, curated);
+  std::set<std::string> exportable;
+  for (const auto& d : selection.discovered) exportable.insert(d.path);
+  for (const auto& k : exportable) to_read.push_back(k);
+  apply::ReadOptions read_options;
+  read_options.refine = [&](catalog::Kind& kind) {
+    if (exportable.count(kind.path) != 0) exporter::mark_likely_secrets(kind);
+  };
+  for (const auto& k : to_read) {
+    if (auto it = crawl->endpoints.find(k); it != crawl->endpoints.end()) read_options.prefetched.emplace(k, std::move(it->second));
+  }
+  auto read = apply::read_live_kinds(api, catalog, to_read, read_diags, std::move(read_options));
+  if (!read) return read.error();
+  return exporter::build_export(read->live, read->catalog, selection.kinds, std::move(selection.skipped));
+}
+
+int run_export(const ExportOptions& options, Io& io) {
+  if (!options.all) {
+    if (auto kinds = exporter::export_kinds(catalog::Catalog::builtin(), options.only); !kinds) {
+      print_error(kinds.error(), io);
+      return kExitError;
+    }
   }
   auto conn = connect(options.connection, io);
   if (!conn) {
     print_error(conn.error(), io);
     return kExitError;
   }
-  // Referenced kinds are read too, so references come out as names.
-  const std::set<std::string> managed(kinds->begin(), kinds->end());
   core::Diagnostics read_diags;
-  auto live = apply::read_live(*conn->api, catalog, model::kinds_to_fetch(catalog, managed), read_diags);
+  core::Result<exporter::Export> exported = options.all
+      ? export_everything(*conn->api, read_diags)
+      : export_curated(*conn->api, *exporter::export_kinds(catalog::Catalog::builtin(), options.only), read_diags);
   // Unknown live fields are reported below by the export, which says they were left out.
   core::Diagnostics errors;
   for (const auto& d : read_diags.items()) {
     if (d.severity == core::Severity::kError) errors.add(d);
   }
   render_diagnostics_text(errors, io.err, false);
-  if (!live) {
-    print_error(live.error(), io);
+  if (!exported) {
+    print_error(exported.error(), io);
     return kExitError;
   }
-  const exporter::Export e = exporter::build_export(*live, catalog, *kinds);
+  const exporter::Export& e = *exported;
   render_diagnostics_text(e.warnings, io.err, false);
   if (auto written = write_files(options.out_dir, e); !written) {
     print_error(written.error(), io);
@@ -83,6 +124,10 @@ int run_export(const ExportOptions& options, Io& io) {
     io.out << "Secrets are placeholders; set these variables before plan or apply (see README.md):\n";
     for (const auto& s : e.secrets) io.out << "  " << s.name << "  (" << s.resource << " " << s.pointer << ")\n";
   }
+  if (!e.skipped.empty()) {
+    io.out << "Not exported (see README.md):\n";
+    for (const auto& s : e.skipped) io.out << "  " << s.path << ": " << s.why << "\n";
+  }
   io.out << "Check the result with: sps-apply plan " << options.out_dir << " --detailed-exitcode\n";
   return kExitOk;
 }
@@ -94,15 +139,19 @@ Command setup_export(CLI::App& app) {
   CLI::App* sub = app.add_subcommand("export", "Write the appliance's configuration as desired-state YAML (read-only)");
   sub->add_option("--out", options->out_dir, "Directory to write the YAML files and README.md to")
       ->capture_default_str();
-  sub->add_option("--only", options->only, "Export only these kinds (repeatable), e.g. policies/backup_policies")
+  CLI::Option* only = sub->add_option("--only", options->only, "Export only these kinds (repeatable), e.g. policies/backup_policies")
       ->type_name("KIND");
+  sub->add_flag("--all", options->all,
+                "Crawl /api/configuration and export every endpoint, kinds without a schema included")
+      ->excludes(only);
   add_connection_options(*sub, options->connection);
   sub->footer(
       "Secrets are never exported: each becomes `!secret env:SPS_...`, listed in DIR/README.md.\n"
       "Built-in objects, server-computed fields and fields the schemas do not know are left out.\n"
       "Examples:\n"
       "  sps-apply export --out desired-state/ --url https://sps.example.com --username admin --ca-file ca.pem\n"
-      "  sps-apply export --only policies/backup_policies --only management/system_backup");
+      "  sps-apply export --only policies/backup_policies --only management/system_backup\n"
+      "  sps-apply export --all --out whole-appliance/   # every readable endpoint; skipped ones say why");
   return {sub, [options](Io& io) { return run_export(*options, io); }};
 }
 
