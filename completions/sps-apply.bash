@@ -71,7 +71,7 @@ _sps_apply() {
     plan) flags="--out --format --detailed-exitcode --rotate-secrets $connection --help" ;;
     apply) flags="--auto-approve --format --record --commit-message --rotate-secrets $connection --help" ;;
     drift) flags="--format --output --ignore $connection --help" ;;
-    export) flags="--out --only $connection --help" ;;
+    export) flags="--out --only --all $connection --help" ;;
     *) flags="--help" ;;
   esac
   if [[ $cur == -* ]]; then
