@@ -13,8 +13,6 @@ namespace json = boost::json;
 
 namespace {
 
-constexpr std::string_view kConfigurationRoot = "/api/configuration";
-
 std::string decode_base64(std::string_view in) {
   static constexpr std::string_view kAlphabet =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -197,12 +195,16 @@ Response Router::debug_journal(Context& ctx) {
                               {"meta", json::object{{"href", ctx.path}, {"parent", "/api"}}}});
 }
 
+std::vector<std::string> api_children() {
+  return {"authentication", "configuration", "info", "transaction"};
+}
+
 Response Router::api_root(Context& ctx) {
   if (ctx.request.method != "GET") return method_not_allowed(ctx.request.method, ctx.path);
   json::array items;
-  for (const char* child : {"authentication", "configuration", "info", "transaction"}) {
+  for (const std::string& child : api_children()) {
     items.push_back(json::object{
-        {"key", child}, {"meta", json::object{{"href", "/api/" + std::string(child)}}}});
+        {"key", child}, {"meta", json::object{{"href", "/api/" + child}}}});
   }
   return json_response(200, json::object{{"items", std::move(items)},
                               {"meta", json::object{{"href", "/api"}, {"parent", "/"}}}});

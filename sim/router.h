@@ -61,6 +61,8 @@ class Router {
   Response debug_journal(Context& ctx);
   Response api_root(Context& ctx);
   Response configuration(Context& ctx);
+  /// The names of a configuration path's siblings (the children of its parent), in order.
+  std::vector<std::string> siblings_of(std::string_view path) const;
 
   Store& m_store;
   std::vector<Route> m_routes;
@@ -76,6 +78,9 @@ Response json_response(int status, const boost::json::value& body);
 Response method_not_allowed(std::string_view method, std::string_view path);
 /// 404 NotFound for a path.
 Response not_found(std::string_view path);
+
+/// The children of /api that sps-sim serves, in order.
+std::vector<std::string> api_children();
 
 /// Parent of an API path ("/api/configuration/x" -> "/api/configuration"; "/api" -> "/").
 std::string parent_path(std::string_view path);

@@ -29,23 +29,28 @@ Response semantic_error(std::string_view path, std::string_view message,
   return error_response(400, "SemanticError", message, {{"path", path}, {"errors", errors}}, path);
 }
 
-/// meta of a node: href, parent, transaction, and remaining_seconds for the holder.
+/// meta of a node: href, parent, first/last/next/previous among its siblings, transaction,
+/// and remaining_seconds for the holder ("Message format").
 json::object node_meta(const Store& store, const Session& session, std::string_view href,
-                       std::string_view parent) {
-  json::object meta{{"href", href}, {"parent", parent}, {"transaction", kTransaction}};
+                       std::string_view parent, const std::vector<std::string>& siblings) {
+  const std::string_view self = href.substr(std::min(href.size(), parent.size() + 1));
+  json::object meta = sibling_links(siblings, self, parent);
+  meta["href"] = href;
+  meta["parent"] = parent;
+  meta["transaction"] = kTransaction;
   if (store.holds_transaction(session.id)) meta["remaining_seconds"] = store.remaining_seconds();
   return meta;
 }
 
 /// The read form of a body: references become {key, meta: {href}}.
-json::value render(const Store& store, const catalog::Kind& kind, json::value body) {
-  for (const auto& site : reference_sites(kind)) {
+json::value render(const Store& store, const NodeSpec& node, json::value body) {
+  for (const auto& site : node.references) {
     core::for_each_match(body, site.pointer, [&](const std::string&, json::value& v) {
       if (!v.is_string()) return;
       const std::string key(v.get_string());
       v = json::object{
           {"key", key},
-          {"meta", json::object{{"href", reference_href(store.catalog(), site.target, key)}}}};
+          {"meta", json::object{{"href", store.nodes().reference_href(site.target, key)}}}};
     });
   }
   return body;
@@ -58,16 +63,18 @@ core::Result<json::value> parse_json(const std::string& text) {
   return v;
 }
 
-bool is_builtin(const catalog::Kind& kind, const StoredObject& item) {
-  // Built-in objects have negative numeric keys (sps-api.md §2.3); the catalog may also
-  // name them (builtin_names), matched against the identity field.
-  if (item.key.starts_with("-")) return true;
-  if (kind.identity.empty() || kind.builtin_names.empty()) return false;
-  const auto* obj = item.body.if_object();
-  const auto* name = obj != nullptr ? obj->if_contains(kind.identity) : nullptr;
-  if (name == nullptr || !name->is_string()) return false;
-  return std::find(kind.builtin_names.begin(), kind.builtin_names.end(),
-                   std::string_view(name->get_string())) != kind.builtin_names.end();
+bool is_builtin(const StoredObject& item) {
+  // Built-in objects have negative numeric keys (-100 "7x24" time policy, -300 SSH settings
+  // policy) and cannot be deleted ("Delete an object").
+  return item.key.starts_with("-");
+}
+
+/// The item keys of a collection, in order.
+std::vector<std::string> item_keys(const KindState& state) {
+  std::vector<std::string> keys;
+  keys.reserve(state.items.size());
+  for (const auto& item : state.items) keys.push_back(item.key);
+  return keys;
 }
 
 }  // namespace
@@ -165,44 +172,47 @@ Response Router::transaction_changes(Context& ctx) {
 
 // --- /api/configuration/... -----------------------------------------------------------------
 
+std::vector<std::string> Router::siblings_of(std::string_view path) const {
+  if (path == kConfigurationRoot) return api_children();
+  const std::string parent = parent_path(path);
+  const std::string relative =
+      parent == kConfigurationRoot ? std::string() : parent.substr(kConfigurationRoot.size() + 1);
+  return m_store.nodes().children(relative);
+}
+
 Response Router::configuration(Context& ctx) {
   const Session& session = *ctx.session;
   const std::string& method = ctx.request.method;
   const std::string& path = ctx.path;
-  const catalog::Catalog& catalog = m_store.catalog();
+  const std::string relative =
+      path == kConfigurationRoot ? std::string() : path.substr(kConfigurationRoot.size() + 1);
 
-  // Which node is this: a kind, an item of a collection kind, or a directory?
-  const catalog::Kind* kind = nullptr;
+  // Which node is this: a node of the tree, an item of a collection node, or a directory?
+  NodeSpec* node = m_store.find_node(relative);
   std::string key;
-  for (const auto& k : catalog.kinds()) {
-    if (k.rest_path == path) kind = &k;
-  }
-  if (kind == nullptr) {
-    const std::string parent = parent_path(path);
-    for (const auto& k : catalog.kinds()) {
-      if (k.rest_path == parent && k.is_collection()) {
-        kind = &k;
-        key = path.substr(parent.size() + 1);
+  if (node == nullptr) {
+    const auto slash = relative.rfind('/');
+    if (slash != std::string::npos) {
+      NodeSpec* parent = m_store.find_node(std::string_view(relative).substr(0, slash));
+      if (parent != nullptr && parent->is_collection()) {
+        node = parent;
+        key = relative.substr(slash + 1);
       }
     }
   }
-  if (kind == nullptr) {
-    std::set<std::string> children;
-    const std::string prefix = path + "/";
-    for (const auto& k : catalog.kinds()) {
-      if (!k.rest_path.starts_with(prefix)) continue;
-      const std::string rest = k.rest_path.substr(prefix.size());
-      children.insert(rest.substr(0, rest.find('/')));
-    }
+  if (node == nullptr) {
+    const std::vector<std::string> children = m_store.nodes().children(relative);
     if (children.empty()) return not_found(path);
     if (method != "GET") return method_not_allowed(method, path);
     json::array items;
     for (const auto& child : children) {
-      items.push_back(json::object{{"key", child}, {"meta", json::object{{"href", prefix + child}}}});
+      items.push_back(json::object{{"key", child}, {"meta", json::object{{"href", path + "/" + child}}}});
     }
     return json_response(200, json::object{{"items", std::move(items)},
-                                {"meta", node_meta(m_store, session, path, parent_path(path))}});
+                                {"meta", node_meta(m_store, session, path, parent_path(path),
+                                                   siblings_of(path))}});
   }
+  if (node->read_only && method != "GET") return method_not_allowed(method, path);
 
   // Writes work on the pending state; the first write opens the transaction (SPS 6.9+).
   auto begin_write = [&]() -> std::optional<Response> {
@@ -216,36 +226,40 @@ Response Router::configuration(Context& ctx) {
     return std::nullopt;
   };
   const Config& view = m_store.view_for(session.id);
-  const KindState& state = view.at(kind->path);
+  const KindState& state = view.at(node->path);
 
-  if (!kind->is_collection() || !key.empty()) {
+  if (!node->is_collection() || !key.empty()) {
     // A singleton or one item of a collection.
-    const bool item = kind->is_collection();
-    const std::string parent = item ? kind->rest_path : parent_path(kind->rest_path);
+    const bool item = node->is_collection();
+    const std::string parent = item ? node->rest_path : parent_path(node->rest_path);
     const std::string object_key = item ? key : state.items.at(0).key;
+    auto siblings = [&] { return item ? item_keys(state) : siblings_of(path); };
     if (method == "GET") {
       const StoredObject* object = state.find(object_key);
       if (object == nullptr) return not_found(path);
       return json_response(200, json::object{{"key", object->key},
-                                  {"body", render(m_store, *kind, object->body)},
-                                  {"meta", node_meta(m_store, session, path, parent)}});
+                                  {"body", render(m_store, *node, object->body)},
+                                  {"meta", node_meta(m_store, session, path, parent, siblings())}});
     }
     if (method == "PUT") {
-      if (kind->write_once) return method_not_allowed(method, path);
+      if (node->write_once) return method_not_allowed(method, path);
       auto body = parse_json(ctx.request.body);
       if (!body) return invalid_body(path, body.error().message);
       if (auto locked = begin_write()) return *locked;
-      if (m_store.pending().at(kind->path).find(object_key) == nullptr) return not_found(path);
-      m_store.replace(m_store.pending(), *kind, object_key,
-                      m_store.normalize_body(*kind, std::move(*body)));
+      if (m_store.pending().at(node->path).find(object_key) == nullptr) return not_found(path);
+      m_store.replace(m_store.pending(), *node, object_key,
+                      m_store.normalize_body(*node, std::move(*body)));
       return json_response(200, json::object{{"key", object_key},
-                                  {"meta", node_meta(m_store, session, path, parent)}});
+                                  {"meta", node_meta(m_store, session, path, parent,
+                                                     item ? item_keys(m_store.pending().at(node->path))
+                                                          : siblings_of(path))}});
     }
-    if (method == "DELETE" && item && !kind->write_once) {
+    if (method == "DELETE" && item && !node->write_once) {
       if (auto locked = begin_write()) return *locked;
-      const StoredObject* object = m_store.pending().at(kind->path).find(object_key);
+      const KindState& pending = m_store.pending().at(node->path);
+      const StoredObject* object = pending.find(object_key);
       if (object == nullptr) return not_found(path);
-      if (is_builtin(*kind, *object)) {
+      if (is_builtin(*object)) {
         return error_response(400, "SemanticError",
                               "Built-in object " + path + " cannot be deleted",
                               {{"path", path},
@@ -255,8 +269,10 @@ Response Router::configuration(Context& ctx) {
                                               {"message", "built-in objects cannot be deleted"}}}}},
                               path);
       }
-      m_store.remove(m_store.pending(), *kind, object_key);
-      return json_response(200, json::object{{"meta", node_meta(m_store, session, path, parent)}});
+      // The answer's links are the item's neighbours before it went away.
+      json::object meta = node_meta(m_store, session, path, parent, item_keys(pending));
+      m_store.remove(m_store.pending(), *node, object_key);
+      return json_response(200, json::object{{"meta", std::move(meta)}});
     }
     return method_not_allowed(method, path);
   }
@@ -264,36 +280,37 @@ Response Router::configuration(Context& ctx) {
   // A collection node.
   const std::string parent = parent_path(path);
   if (method == "GET") {
-    // Write-once collections cannot be listed (sps-api.md §2.8).
-    if (kind->write_once) return method_not_allowed(method, path);
+    // Write-once collections cannot be listed ("Passwords stored on SPS").
+    if (node->write_once) return method_not_allowed(method, path);
     json::array items;
     for (const auto& object : state.items) {
       json::object entry{{"key", object.key}};
       if (m_store.options().listings_include_bodies) {
-        entry["body"] = render(m_store, *kind, object.body);
+        entry["body"] = render(m_store, *node, object.body);
       }
       entry["meta"] = json::object{{"href", path + "/" + object.key}};
       items.push_back(std::move(entry));
     }
     return json_response(200, json::object{{"items", std::move(items)},
-                                {"meta", node_meta(m_store, session, path, parent)}});
+                                {"meta", node_meta(m_store, session, path, parent, siblings_of(path))}});
   }
   if (method == "POST") {
     auto body = parse_json(ctx.request.body);
     if (!body) return invalid_body(path, body.error().message);
-    json::value normalized = m_store.normalize_body(*kind, std::move(*body));
-    if (kind->write_once) {
+    json::value normalized = m_store.normalize_body(*node, std::move(*body));
+    if (node->write_once) {
       // Write-once bodies are never stored, so they are checked now rather than at commit.
       std::vector<Problem> problems;
-      for (const auto& e : m_store.validate_one(*kind, normalized)) {
+      for (const auto& e : m_store.validate_write_once(*node, normalized)) {
         problems.push_back({path, e.pointer, e.message});
       }
       if (!problems.empty()) return semantic_error(path, "The object is invalid", problems);
     }
     if (auto locked = begin_write()) return *locked;
-    const std::string new_key = m_store.create(m_store.pending(), *kind, std::move(normalized));
+    const std::string new_key = m_store.create(m_store.pending(), *node, std::move(normalized));
     return json_response(201, json::object{{"key", new_key},
-                                {"meta", node_meta(m_store, session, path + "/" + new_key, path)}});
+                                {"meta", node_meta(m_store, session, path + "/" + new_key, path,
+                                                   item_keys(m_store.pending().at(node->path)))}});
   }
   return method_not_allowed(method, path);
 }

@@ -73,9 +73,9 @@ struct Simulator::Impl {
 
   Exchange process(const Request& request);
 
-  /// Resolves a path relative to /api/configuration to (kind, key); key is empty for a
+  /// Resolves a path relative to /api/configuration to (node, key); key is empty for a
   /// collection node.
-  core::Result<std::pair<const catalog::Kind*, std::string>> resolve(std::string_view path) const;
+  core::Result<std::pair<NodeSpec*, std::string>> resolve(std::string_view path);
 };
 
 Exchange Simulator::Impl::process(const Request& request) {
@@ -125,23 +125,22 @@ Exchange Simulator::Impl::process(const Request& request) {
   return exchange;
 }
 
-core::Result<std::pair<const catalog::Kind*, std::string>> Simulator::Impl::resolve(
-    std::string_view path) const {
-  const catalog::Catalog& catalog = store->catalog();
-  if (const catalog::Kind* kind = catalog.find(path)) {
+core::Result<std::pair<NodeSpec*, std::string>> Simulator::Impl::resolve(
+    std::string_view path) {
+  if (NodeSpec* node = store->find_node(path)) {
     // A singleton's key is whatever the seed says (normally the endpoint name).
-    std::string key = kind->is_collection() ? std::string()
-                                            : store->committed().at(kind->path).items.at(0).key;
-    return std::make_pair(kind, std::move(key));
+    std::string key = node->is_collection() ? std::string()
+                                            : store->committed().at(node->path).items.at(0).key;
+    return std::make_pair(node, std::move(key));
   }
   const auto slash = path.rfind('/');
   if (slash != std::string_view::npos) {
-    const catalog::Kind* kind = catalog.find(path.substr(0, slash));
-    if (kind != nullptr && kind->is_collection()) {
-      return std::make_pair(kind, std::string(path.substr(slash + 1)));
+    NodeSpec* node = store->find_node(path.substr(0, slash));
+    if (node != nullptr && node->is_collection()) {
+      return std::make_pair(node, std::string(path.substr(slash + 1)));
     }
   }
-  return core::Error(core::ErrorCode::kNotFound, "no kind or object at " + std::string(path));
+  return core::Error(core::ErrorCode::kNotFound, "no object or collection at " + std::string(path));
 }
 
 Simulator::Simulator(Options options) : m_impl(std::make_unique<Impl>()) {
@@ -341,7 +340,7 @@ core::Result<std::string> Simulator::out_of_band_create(std::string_view collect
   std::lock_guard lock(m_impl->mutex);
   auto target = m_impl->resolve(collection);
   if (!target) return target.error();
-  const catalog::Kind& kind = *target->first;
+  NodeSpec& kind = *target->first;
   if (!kind.is_collection() || !target->second.empty()) {
     return core::Error(core::ErrorCode::kInvalidArgument,
                        std::string(collection) + " is not a collection");
@@ -360,7 +359,7 @@ core::Result<void> Simulator::out_of_band_replace(std::string_view path, json::v
   std::lock_guard lock(m_impl->mutex);
   auto target = m_impl->resolve(path);
   if (!target) return target.error();
-  const catalog::Kind& kind = *target->first;
+  NodeSpec& kind = *target->first;
   Store& store = *m_impl->store;
   return out_of_band(store, [&]() -> core::Result<void> {
     if (target->second.empty() || store.pending().at(kind.path).find(target->second) == nullptr) {
@@ -376,7 +375,7 @@ core::Result<void> Simulator::out_of_band_delete(std::string_view path) {
   std::lock_guard lock(m_impl->mutex);
   auto target = m_impl->resolve(path);
   if (!target) return target.error();
-  const catalog::Kind& kind = *target->first;
+  NodeSpec& kind = *target->first;
   Store& store = *m_impl->store;
   return out_of_band(store, [&]() -> core::Result<void> {
     if (!kind.is_collection() || target->second.empty() ||

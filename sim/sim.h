@@ -4,9 +4,11 @@
 // It behaves as the real appliance is documented to: Basic login with session_id cookies,
 // {key, body, meta} envelopes, server-generated keys, references rendered as {key, meta},
 // one global configuration lock, transactions with per-session pending state, commit
-// validation (JSON Schemas + referential integrity), rollback and a changelog. On top of
-// that it records a request journal and injects faults (latency, error statuses, dropped
-// connections, stalls, a lock held by another admin, transaction expiry, commit rejection).
+// validation (referential integrity), rollback and a changelog. Any path of its seed is
+// served: collections, singletons (object, array or scalar bodies) and the directories
+// between them (sim/tree.h). On top of that it records a request journal and injects faults
+// (latency, error statuses, dropped connections, stalls, a lock held by another admin,
+// transaction expiry, commit rejection).
 //
 // It does not implement audit search, firmware, cluster or X.509 client-certificate login,
 // and it never contains client code. See sim/README.md for every behaviour the real

@@ -18,14 +18,16 @@ std::string last_segment(std::string_view path) {
   return std::string(slash == std::string_view::npos ? path : path.substr(slash + 1));
 }
 
-json::value default_body(const catalog::Kind& kind) {
-  switch (kind.body) {
-    case catalog::BodyType::kArray:
-      return json::array{};
-    case catalog::BodyType::kScalar:
-      return nullptr;
-    case catalog::BodyType::kObject:
-      break;
+json::value default_body(const NodeSpec& node) {
+  if (node.kind != nullptr) {
+    switch (node.kind->body) {
+      case catalog::BodyType::kArray:
+        return json::array{};
+      case catalog::BodyType::kScalar:
+        return nullptr;
+      case catalog::BodyType::kObject:
+        break;
+    }
   }
   return json::object{};
 }
@@ -62,9 +64,9 @@ const StoredObject* KindState::find(std::string_view key) const {
   return nullptr;
 }
 
-std::string object_path(const catalog::Kind& kind, std::string_view key) {
-  if (!kind.is_collection()) return kind.rest_path;
-  return kind.rest_path + "/" + std::string(key);
+std::string object_path(const NodeSpec& node, std::string_view key) {
+  if (!node.is_collection()) return node.rest_path;
+  return node.rest_path + "/" + std::string(key);
 }
 
 core::Result<Store> Store::create(const catalog::Catalog& catalog, const Options& options) {
@@ -72,66 +74,83 @@ core::Result<Store> Store::create(const catalog::Catalog& catalog, const Options
   store.m_catalog = &catalog;
   store.m_options = options;
   store.m_rng.seed(options.rng_seed != 0 ? options.rng_seed : std::random_device{}());
-  for (const auto& kind : catalog.kinds()) {
-    auto validator = schema::Validator::compile(kind.schema);
-    if (!validator) {
-      return core::Error(core::ErrorCode::kInternal,
-                         "the schema of " + kind.path + " does not compile",
-                         validator.error().message);
-    }
-    store.m_validators.emplace(kind.path, std::move(*validator));
+  if (auto loaded = store.load_state(json::object{}); !loaded) {
+    return core::Error(core::ErrorCode::kInternal, "the catalog does not form a tree",
+                       loaded.error().message);
   }
-  store.m_committed = store.empty_config();
   for (const auto& fault : options.faults) store.add_fault(fault);
   store.set_reject_commits(options.reject_commits, "Commit rejected by fault injection");
   return store;
 }
 
-Config Store::empty_config() const {
+core::Result<void> Store::load_state(const json::object& state) {
+  NodeTable nodes;
   Config config;
   for (const auto& kind : m_catalog->kinds()) {
-    KindState state{&kind, {}};
-    if (!kind.is_collection()) state.items.push_back({last_segment(kind.path), default_body(kind)});
-    config.emplace(kind.path, std::move(state));
+    auto node = nodes.add(kind.path, kind.is_collection() ? NodeShape::kCollection
+                                                          : NodeShape::kSingleton);
+    if (!node) return node.error();
+    (*node)->kind = &kind;
   }
-  return config;
-}
-
-core::Result<void> Store::load_state(const json::object& state) {
-  Config config = empty_config();
-  for (const auto& [name, doc] : state) {
-    auto it = config.find(std::string_view(name));
-    if (it == config.end()) {
-      return core::Error(core::ErrorCode::kInvalidArgument,
-                         "unknown kind '" + std::string(name) + "' in state",
-                         "state members must be catalog kind paths such as management/email");
+  std::vector<std::pair<std::string, ReferenceSite>> learned;  // (path, site) from the seed
+  auto take = [&learned](NodeSpec& node, json::value body) {
+    for (auto& site : collapse_references(body)) {
+      learned.emplace_back(node.path, site);
+      node.add_reference(std::move(site));
     }
-    const catalog::Kind& kind = *it->second.kind;
+    return body;
+  };
+  for (const auto& [name, doc] : state) {
     if (!doc.is_object()) return bad_state(name, "not a JSON object");
     const json::object& obj = doc.get_object();
-    if (!kind.is_collection()) {
-      if (const auto* key = obj.if_contains("key"); key && key->is_string()) {
-        it->second.items[0].key = std::string(key->get_string());
-      }
-      if (const auto* body = obj.if_contains("body")) it->second.items[0].body = *body;
+    const json::value* body = obj.if_contains("body");
+    const json::value* items = obj.if_contains("items");
+    if (body == nullptr && (items == nullptr || !items->is_array())) {
+      return bad_state(name, "neither a \"body\" nor an \"items\" array");
+    }
+    auto added = nodes.add(name, body != nullptr ? NodeShape::kSingleton : NodeShape::kCollection);
+    if (!added) return added.error();
+    NodeSpec& node = **added;
+    KindState& kind_state = config[std::string(name)];
+    kind_state.node = &node;
+    if (body != nullptr) {
+      std::string key = last_segment(name);
+      if (const auto* k = obj.if_contains("key"); k && k->is_string()) key = std::string(k->get_string());
+      kind_state.items.push_back({std::move(key), take(node, *body)});
       continue;
     }
-    const auto* items = obj.if_contains("items");
-    if (items == nullptr || !items->is_array()) return bad_state(name, "no \"items\" array");
     for (const auto& item : items->get_array()) {
       const auto* key = item.is_object() ? item.get_object().if_contains("key") : nullptr;
-      const auto* body = item.is_object() ? item.get_object().if_contains("body") : nullptr;
-      if (key == nullptr || !key->is_string() || body == nullptr) {
+      const auto* item_body = item.is_object() ? item.get_object().if_contains("body") : nullptr;
+      if (key == nullptr || !key->is_string() || item_body == nullptr) {
         return bad_state(name, "an item without a string \"key\" and a \"body\"");
       }
-      if (it->second.find(key->get_string()) != nullptr) {
+      if (kind_state.find(key->get_string()) != nullptr) {
         return bad_state(name, "duplicate key " + std::string(key->get_string()));
       }
-      it->second.items.push_back({std::string(key->get_string()), *body});
+      kind_state.items.push_back({std::string(key->get_string()), take(node, *item_body)});
     }
   }
-  m_committed = std::move(config);
+  // Nodes without a document (curated kinds) start empty.
+  for (const auto& [path, spec] : nodes.nodes()) {
+    if (config.contains(path)) continue;
+    NodeSpec* node = nodes.find(path);
+    KindState empty{node, {}};
+    if (!node->is_collection()) empty.items.push_back({last_segment(path), default_body(*node)});
+    config.emplace(path, std::move(empty));
+  }
+  if (auto checked = nodes.check(); !checked) return checked.error();
+  for (const auto& [path, site] : learned) {
+    if (nodes.find(site.target) == nullptr) {
+      return core::Error(core::ErrorCode::kInvalidArgument,
+                         path + site.pointer + " refers to " + site.target +
+                             ", which is not in the state",
+                         "seed the target path too (an empty collection is enough)");
+    }
+  }
   m_transaction.reset();
+  m_committed = std::move(config);
+  m_nodes = std::move(nodes);
   return {};
 }
 
@@ -154,7 +173,7 @@ core::Result<void> Store::load_seed_files(
 json::object Store::committed_state() const {
   json::object out;
   for (const auto& [path, state] : m_committed) {
-    if (!state.kind->is_collection()) {
+    if (!state.node->is_collection()) {
       out[path] = json::object{{"key", state.items[0].key}, {"body", state.items[0].body}};
       continue;
     }
@@ -310,29 +329,29 @@ void Store::release_external_lock() {
 
 // --- objects ---------------------------------------------------------------------------
 
-std::string Store::create(Config& config, const catalog::Kind& kind, json::value body) {
+std::string Store::create(Config& config, const NodeSpec& node, json::value body) {
   std::string key = new_key();
-  if (kind.write_once) {
+  if (node.write_once) {
     // Write-once secrets: keep only a digest, so no snapshot, changelog or GET can ever
     // reveal the plaintext; tests check the value with secret_matches().
-    m_secret_digests[kind.path + "/" + key] = core::sha256_hex(core::canonical_json(body));
+    m_secret_digests[node.path + "/" + key] = core::sha256_hex(core::canonical_json(body));
     body = json::object{};
   }
-  config[kind.path].items.push_back({key, std::move(body)});
-  mark_touched(kind.path, key);
+  config[node.path].items.push_back({key, std::move(body)});
+  mark_touched(node.path, key);
   return key;
 }
 
-void Store::replace(Config& config, const catalog::Kind& kind, std::string_view key,
+void Store::replace(Config& config, const NodeSpec& node, std::string_view key,
                     json::value body) {
-  if (StoredObject* item = config[kind.path].find(key)) item->body = std::move(body);
-  mark_touched(kind.path, key);
+  if (StoredObject* item = config[node.path].find(key)) item->body = std::move(body);
+  mark_touched(node.path, key);
 }
 
-void Store::remove(Config& config, const catalog::Kind& kind, std::string_view key) {
-  auto& items = config[kind.path].items;
+void Store::remove(Config& config, const NodeSpec& node, std::string_view key) {
+  auto& items = config[node.path].items;
   std::erase_if(items, [&](const StoredObject& o) { return o.key == key; });
-  mark_touched(kind.path, key);
+  mark_touched(node.path, key);
 }
 
 Config& Store::pending() { return m_transaction->pending; }
@@ -350,8 +369,8 @@ bool Store::secret_matches(std::string_view kind_path, std::string_view key,
                            const json::value& body) const {
   auto it = m_secret_digests.find(std::string(kind_path) + "/" + std::string(key));
   if (it == m_secret_digests.end()) return false;
-  const catalog::Kind* kind = m_catalog->find(kind_path);
-  const json::value normalized = kind != nullptr ? normalize_body(*kind, body) : body;
+  const NodeSpec* node = m_nodes.find(kind_path);
+  const json::value normalized = node != nullptr ? written(*node, body) : body;
   return it->second == core::sha256_hex(core::canonical_json(normalized));
 }
 

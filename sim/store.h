@@ -7,8 +7,8 @@
 // It does not parse HTTP or render envelopes (router.h does that).
 #include "catalog/catalog.h"
 #include "core/error.h"
-#include "schema/validator.h"
 #include "sim/sim.h"
+#include "sim/tree.h"
 
 #include <boost/json/value.hpp>
 
@@ -33,16 +33,16 @@ struct StoredObject {
   boost::json::value body;
 };
 
-/// The objects of one kind, in the collection's order.
+/// The objects of one node of the tree, in the collection's order (a singleton has one).
 struct KindState {
-  const catalog::Kind* kind = nullptr;
+  NodeSpec* node = nullptr;  // owned by the store's NodeTable
   std::vector<StoredObject> items;
 
   StoredObject* find(std::string_view key);
   const StoredObject* find(std::string_view key) const;
 };
 
-/// The whole configuration, keyed by kind path ("policies/backup_policies").
+/// The whole configuration, keyed by node path ("policies/backup_policies").
 using Config = std::map<std::string, KindState, std::less<>>;
 
 /// A logged-in REST session.
@@ -73,18 +73,24 @@ struct Problem {
 /// State + transactions + journal + faults. See the file comment.
 class Store {
  public:
-  /// Builds the store over a catalog (which must outlive it) and compiles every kind's schema.
-  /// Fails with kInternal naming the kind when a schema does not compile.
+  /// Builds the store over a catalog (which must outlive it): every curated kind is a node
+  /// of the tree even without a seed document, and its closed schema says which unknown
+  /// members writes drop. Commit validation never uses the catalog's schemas.
   static core::Result<Store> create(const catalog::Catalog& catalog, const Options& options);
 
-  const catalog::Catalog& catalog() const { return *m_catalog; }
   const Options& options() const { return m_options; }
+  /// The tree's nodes and directories.
+  const NodeTable& nodes() const { return m_nodes; }
+  /// The node at a path relative to /api/configuration, or nullptr.
+  NodeSpec* find_node(std::string_view path) { return m_nodes.find(path); }
 
   // --- state -------------------------------------------------------------------------
-  /// Replaces the committed state with a snapshot/seed value: an object mapping kind paths
-  /// to seed documents ({"key","body"} or {"items":[{"key","body"}]}). Kinds absent from
-  /// the value get an empty default. Drops sessions' transactions. Fails with
-  /// kInvalidArgument naming the kind on an unknown kind or a malformed document.
+  /// Replaces the committed state with a snapshot/seed value: an object mapping node paths
+  /// to seed documents ({"key","body"} or {"items":[{"key","body"}]}). Any path becomes a
+  /// node of that shape; curated kinds absent from the value get an empty default. Read-form
+  /// references in bodies are stored as bare keys and mark their sites. Drops the
+  /// transaction. Fails with kInvalidArgument naming the path on a malformed document, a
+  /// path inside another node, or a reference to a path that is not in the tree.
   core::Result<void> load_state(const boost::json::object& state);
   /// Reads a seed as files {"<kind path>.json", text}.
   core::Result<void> load_seed_files(const std::vector<std::pair<std::string, std::string>>& files);
@@ -138,14 +144,15 @@ class Store {
   boost::json::array changes() const;
 
   // --- objects (applied to the pending state of the session's transaction) ---------------
-  /// Normalises a write body: strips members the schema does not declare, converts
-  /// {key,...} references to bare keys.
-  boost::json::value normalize_body(const catalog::Kind& kind, boost::json::value body) const;
+  /// Normalises a write body: converts references given as {key, ...} to bare keys (a
+  /// read-form reference at a new place teaches the node a new site) and, for curated kinds,
+  /// strips members their closed schema does not declare.
+  boost::json::value normalize_body(NodeSpec& node, boost::json::value body);
   /// Creates an item in a collection; returns its new key.
-  std::string create(Config& config, const catalog::Kind& kind, boost::json::value body);
-  void replace(Config& config, const catalog::Kind& kind, std::string_view key,
+  std::string create(Config& config, const NodeSpec& node, boost::json::value body);
+  void replace(Config& config, const NodeSpec& node, std::string_view key,
                boost::json::value body);
-  void remove(Config& config, const catalog::Kind& kind, std::string_view key);
+  void remove(Config& config, const NodeSpec& node, std::string_view key);
   /// The config a writer should change: the pending state of the open transaction.
   Config& pending();
   /// Records that an object changed in this transaction (keeps first-change order);
@@ -157,9 +164,10 @@ class Store {
   bool secret_matches(std::string_view kind_path, std::string_view key,
                       const boost::json::value& body) const;
 
-  /// Schema problems of one body of a kind (pointer + message; path left empty).
-  std::vector<Problem> validate_one(const catalog::Kind& kind, const boost::json::value& body) const;
-  /// Validates a config (schemas of every non-write-once object + referential integrity).
+  /// Problems of a write-once body at POST time (pointer + message; path left empty).
+  std::vector<Problem> validate_write_once(const NodeSpec& node, const boost::json::value& body) const;
+  /// Commit-time checks: referential integrity only (dangling references, references to
+  /// objects this transaction deletes, a password/private-key object referenced twice).
   std::vector<Problem> validate(const Config& config) const;
 
   // --- faults and journal ------------------------------------------------------------
@@ -181,12 +189,13 @@ class Store {
   };
 
   Store() = default;
-  Config empty_config() const;
+  /// The write form of a body at the node's known sites, unknown members stripped.
+  boost::json::value written(const NodeSpec& node, boost::json::value body) const;
   void check_references(const Config& config, std::vector<Problem>& problems) const;
 
   const catalog::Catalog* m_catalog = nullptr;
   Options m_options;
-  std::map<std::string, schema::Validator, std::less<>> m_validators;
+  NodeTable m_nodes;
   Config m_committed;
   std::map<std::string, Session, std::less<>> m_sessions;
   std::map<std::string, std::string, std::less<>> m_terminated;  // session id -> reason
@@ -202,26 +211,9 @@ class Store {
   std::uint64_t m_sequence = 0;
 };
 
-/// Path of an object: "/api/configuration/<kind>" for singletons,
-/// "/api/configuration/<kind>/<key>" for collection items.
-std::string object_path(const catalog::Kind& kind, std::string_view key);
-
-/// The href of a reference to key in target kind: "/api/configuration/x509/<key>", or for a
-/// dotted sub-object key "nic1.interfaces.a.addresses.b" of "network/nics":
-/// "/api/configuration/network/nics/nic1#interfaces/a/addresses/b".
-std::string reference_href(const catalog::Catalog& catalog, std::string_view target,
-                           std::string_view key);
-
-/// A body location holding a reference and the kind it points to.
-struct ReferenceSite {
-  std::string pointer;  // pattern, "*" matches every element
-  std::string target;   // kind path
-};
-
-/// The kind's references plus its password-/private-key-object secrets (which are
-/// references to "passwords" / "private_keys" even when the catalog lists them only as
-/// secrets).
-std::vector<ReferenceSite> reference_sites(const catalog::Kind& kind);
+/// Path of an object: "/api/configuration/<node>" for singletons,
+/// "/api/configuration/<node>/<key>" for collection items.
+std::string object_path(const NodeSpec& node, std::string_view key);
 
 /// Whether a reference resolves in config (dotted keys walk into the object's body).
 bool reference_resolves(const Config& config, std::string_view target, std::string_view key);

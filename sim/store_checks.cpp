@@ -1,5 +1,5 @@
 // The parts of Store that look inside bodies: normalising write bodies (unknown members,
-// reference forms), commit validation (schemas, referential integrity) and the changelog.
+// reference forms), commit validation (referential integrity) and the changelog.
 #include "core/json_pointer.h"
 #include "sim/store.h"
 
@@ -116,22 +116,6 @@ void strip(json::value& value, const std::vector<const json::value*>& schemas,
 
 }  // namespace
 
-std::vector<ReferenceSite> reference_sites(const catalog::Kind& kind) {
-  std::vector<ReferenceSite> sites;
-  for (const auto& ref : kind.references) sites.push_back({ref.pointer, ref.target});
-  for (const auto& secret : kind.secrets) {
-    if (secret.mode == catalog::SecretMode::kInline) continue;
-    const bool listed = std::any_of(sites.begin(), sites.end(),
-                                    [&](const ReferenceSite& s) { return s.pointer == secret.pointer; });
-    if (!listed) {
-      sites.push_back({secret.pointer, secret.mode == catalog::SecretMode::kPasswordObject
-                                           ? "passwords"
-                                           : "private_keys"});
-    }
-  }
-  return sites;
-}
-
 namespace {
 
 std::vector<std::string> split(std::string_view text, char sep) {
@@ -169,27 +153,11 @@ bool walk(const json::value& body, const std::vector<std::string>& tokens, std::
 
 }  // namespace
 
-std::string reference_href(const catalog::Catalog& catalog, std::string_view target,
-                           std::string_view key) {
-  const catalog::Kind* kind = catalog.find(target);
-  const std::string base =
-      kind != nullptr ? kind->rest_path : "/api/configuration/" + std::string(target);
-  const auto dot = key.find('.');
-  if (dot == std::string_view::npos) {
-    return kind != nullptr && !kind->is_collection() ? base : base + "/" + std::string(key);
-  }
-  // Sub-object references (NIC addresses): first token names the object, the rest is a
-  // path inside its body, written as a URL fragment (sps-api.md §2.4).
-  std::string fragment(key.substr(dot + 1));
-  std::replace(fragment.begin(), fragment.end(), '.', '/');
-  return base + "/" + std::string(key.substr(0, dot)) + "#" + fragment;
-}
-
 bool reference_resolves(const Config& config, std::string_view target, std::string_view key) {
   const std::vector<std::string> tokens = split(key, '.');
   if (auto it = config.find(target); it != config.end()) {
     const KindState& state = it->second;
-    if (!state.kind->is_collection()) {
+    if (!state.node->is_collection()) {
       return !state.items.empty() && state.items[0].key == tokens[0] &&
              walk(state.items[0].body, tokens, 1);
     }
@@ -202,9 +170,9 @@ bool reference_resolves(const Config& config, std::string_view target, std::stri
          walk(it->second.items[0].body, tokens, 1);
 }
 
-json::value Store::normalize_body(const catalog::Kind& kind, json::value body) const {
-  // References are accepted as bare keys or as their read form {key, meta}; store keys.
-  for (const auto& site : reference_sites(kind)) {
+json::value Store::written(const NodeSpec& node, json::value body) const {
+  // References are accepted as bare keys or as {key, ...} (the read form); store keys.
+  for (const auto& site : node.references) {
     core::for_each_match(body, site.pointer, [](const std::string&, json::value& v) {
       if (const auto* obj = v.if_object()) {
         if (const auto* key = obj->if_contains("key"); key && key->is_string()) {
@@ -214,33 +182,36 @@ json::value Store::normalize_body(const catalog::Kind& kind, json::value body) c
       }
     });
   }
-  strip(body, {&kind.schema}, kind.schema);
+  if (node.kind != nullptr) strip(body, {&node.kind->schema}, node.kind->schema);
   return body;
 }
 
-std::vector<Problem> Store::validate_one(const catalog::Kind& kind, const json::value& body) const {
+json::value Store::normalize_body(NodeSpec& node, json::value body) {
+  // A body echoed back from a GET carries its references in read form, also where neither
+  // the seed nor the documentation showed one (null on a fresh appliance): learn the site.
+  for (auto& site : collapse_references(body)) {
+    if (m_nodes.find(site.target) != nullptr) node.add_reference(std::move(site));
+  }
+  return written(node, std::move(body));
+}
+
+std::vector<Problem> Store::validate_write_once(const NodeSpec& node, const json::value& body) const {
+  // "The body of the POST request must contain a JSON object" ("Passwords stored on SPS",
+  // "Private keys stored on SPS").
   std::vector<Problem> problems;
-  if (auto validator = m_validators.find(kind.path); validator != m_validators.end()) {
-    for (const auto& error : validator->second.validate(body)) {
-      problems.push_back({"", error.instance_pointer, error.message});
-    }
+  if (!body.is_object() || body.get_object().empty()) {
+    problems.push_back({"", "", "the body of a " + node.path + " object must be a JSON object "
+                                "with its parameters"});
   }
   return problems;
 }
 
 std::vector<Problem> Store::validate(const Config& config) const {
+  // The documentation states referential rules only ("Delete an object": referenced and
+  // built-in objects cannot be deleted; "Passwords stored on SPS": a password object is
+  // referenced once). Field rules are the client's business: a commit is never rejected
+  // for the shape of a body.
   std::vector<Problem> problems;
-  for (const auto& [path, state] : config) {
-    if (state.kind->write_once) continue;  // bodies are digests; validated at POST time
-    auto validator = m_validators.find(path);
-    if (validator == m_validators.end()) continue;
-    for (const auto& item : state.items) {
-      for (const auto& error : validator->second.validate(item.body)) {
-        problems.push_back({object_path(*state.kind, item.key), error.instance_pointer,
-                            error.message});
-      }
-    }
-  }
   check_references(config, problems);
   return problems;
 }
@@ -249,10 +220,10 @@ void Store::check_references(const Config& config, std::vector<Problem>& problem
   // "target/key" -> path of the first object referencing it (write-once targets only).
   std::map<std::string, std::string> once;
   for (const auto& [path, state] : config) {
-    const auto sites = reference_sites(*state.kind);
+    const auto& sites = state.node->references;
     if (sites.empty()) continue;
     for (const auto& item : state.items) {
-      const std::string where = object_path(*state.kind, item.key);
+      const std::string where = object_path(*state.node, item.key);
       for (const auto& site : sites) {
         core::for_each_match(item.body, site.pointer, [&](const std::string& pointer,
                                                           const json::value& v) {
@@ -263,7 +234,7 @@ void Store::check_references(const Config& config, std::vector<Problem>& problem
             return;
           }
           const std::string key(v.get_string());
-          const std::string href = reference_href(*m_catalog, site.target, key);
+          const std::string href = m_nodes.reference_href(site.target, key);
           if (!reference_resolves(config, site.target, key)) {
             if (reference_resolves(m_committed, site.target, key)) {
               problems.push_back({where, pointer,
@@ -275,7 +246,7 @@ void Store::check_references(const Config& config, std::vector<Problem>& problem
             }
             return;
           }
-          const catalog::Kind* target = m_catalog->find(site.target);
+          const NodeSpec* target = m_nodes.find(site.target);
           if (target != nullptr && target->write_once) {
             auto [it, fresh] = once.emplace(site.target + "/" + key, where + "#" + pointer);
             if (!fresh) {
@@ -298,7 +269,7 @@ json::array Store::changes() const {
     auto before_it = m_committed.find(kind_path);
     auto after_it = m_transaction->pending.find(kind_path);
     if (before_it == m_committed.end() || after_it == m_transaction->pending.end()) continue;
-    const catalog::Kind& kind = *before_it->second.kind;
+    const NodeSpec& kind = *before_it->second.node;
     if (key == "@order") {
       json::array old_order, new_order;
       for (const auto& item : before_it->second.items) old_order.push_back(json::value(item.key));

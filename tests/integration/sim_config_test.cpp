@@ -57,7 +57,10 @@ TEST_F(SimConfigTest, SingletonHasKeyBodyMetaEnvelope) {
   ASSERT_EQ(r.status, 200);
   EXPECT_EQ(r.json(), json::parse(R"({"key":"webinterface","body":{"timeout":20},"meta":{
       "href":"/api/configuration/management/webinterface",
-      "parent":"/api/configuration/management","transaction":"/api/transaction"}})"));
+      "parent":"/api/configuration/management","transaction":"/api/transaction",
+      "first":"/api/configuration/management/certificates",
+      "last":"/api/configuration/management/webinterface",
+      "previous":"/api/configuration/management/universal_siem_forwarder","next":null}})"));
 }
 
 TEST_F(SimConfigTest, CollectionListingIncludesItemBodies) {

@@ -52,9 +52,10 @@ TEST_F(SimStateTest, OutOfBandChangesAreCommittedAndVisible) {
             "nightly");
   ASSERT_TRUE(sim().out_of_band_delete("policies/backup_policies/" + *key));
   EXPECT_EQ(c.get("/api/configuration/policies/backup_policies/" + *key).status, 404);
-  // Invalid changes are refused like a commit would be; nothing changes.
+  // Invalid changes (a dangling reference) are refused like a commit would be; nothing changes.
   const std::string before = sim().committed_snapshot_text();
-  auto invalid = sim().out_of_band_replace("management/webinterface", json::parse(R"({"timeout":"x"})"));
+  auto invalid = sim().out_of_band_replace("management/system_backup",
+                                           json::parse(R"({"backup_policy":"nosuchkey"})"));
   EXPECT_FALSE(invalid);
   EXPECT_EQ(sim().committed_snapshot_text(), before);
   EXPECT_FALSE(sim().out_of_band_delete("policies/backup_policies/nosuchkey"));
