@@ -1,0 +1,277 @@
+// Discovered kinds (paths without a schema file) against an in-process sps-sim over TLS: for
+// each shape (a collection with references, a nested singleton, a scalar body, an array body),
+// a body another administrator put on the appliance, written the same way in YAML, plans
+// empty; one changed field plans exit 2 naming it; a misspelt field is an error before any
+// write. Apply creates a connection policy with its own new channel and time policies in one
+// transaction, and `export --all` of the whole appliance plans empty without a secret value.
+#include "cli/exit_codes.h"
+#include "core/json_pointer.h"
+#include "support/cli_runner.h"
+
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace sps::testing {
+namespace {
+namespace fs = std::filesystem;
+namespace json = boost::json;
+
+class DiscoveredKindTest : public CliFixture {
+ protected:
+  void TearDown() override {
+    for (const auto& name : m_set) ::unsetenv(name.c_str());
+    CliFixture::TearDown();
+  }
+
+  /// Writes `yaml` as the only file of a desired-state directory and returns the directory.
+  std::string desired(const std::string& name, const std::string& yaml) {
+    const fs::path dir = temp_dir() / name;
+    fs::create_directories(dir);
+    std::ofstream(dir / "state.yaml") << yaml;
+    return dir.string();
+  }
+
+  CliRun plan(const std::string& dir) {
+    sim().clear_journal();
+    return run_with_sim({"plan", dir, "--detailed-exitcode"});
+  }
+
+  /// The run only read: no transaction, no write.
+  void expect_only_reads() {
+    for (const auto& e : sim().journal()) EXPECT_EQ(e.method, "GET") << e.to_string();
+  }
+
+  void setenv_for_test(const std::string& name, const std::string& value) {
+    ::setenv(name.c_str(), value.c_str(), 1);
+    m_set.push_back(name);
+  }
+
+  std::vector<std::string> m_set;
+};
+
+// A connection policy as the SSH connection policy page shows one, created by another admin
+// with bare keys (the write form): the built-in channel, settings and authentication policies.
+json::value admin_connection() {
+  return json::parse(R"({"name": "legacy-admins", "active": true,
+      "network": {"clients": ["10.1.0.0/16"], "targets": ["10.2.0.10"], "ports": [22]},
+      "policies": {"channel_policy": "-10000", "settings_policy": "-300", "authentication_policy": "-400"}})");
+}
+
+constexpr const char* kConnectionYaml = R"yaml(ssh/connections:
+  - name: legacy-admins
+    active: true
+    network:
+      clients: [10.1.0.0/16]
+      targets: [10.2.0.10]
+      ports: [22]
+    policies:
+      channel_policy: all            # references by name
+      settings_policy: default
+      authentication_policy: default
+)yaml";
+
+TEST_F(DiscoveredKindTest, CollectionWithReferencesPlansEmptyThenNamesAChangedField) {
+  ASSERT_TRUE(sim().out_of_band_create("ssh/connections", admin_connection()));
+  const CliRun same = plan(desired("same", kConnectionYaml));
+  EXPECT_EQ(same.code, cli::kExitOk) << same.all();
+  std::string changed_yaml = kConnectionYaml;
+  changed_yaml.replace(changed_yaml.find("active: true"), 12, "active: false");
+  const CliRun changed = plan(desired("changed", changed_yaml));
+  EXPECT_EQ(changed.code, cli::kExitChanges) << changed.all();
+  EXPECT_NE(changed.out.find("ssh/connections[legacy-admins]"), std::string::npos) << changed.out;
+  EXPECT_NE(changed.out.find("/active"), std::string::npos) << changed.out;
+  EXPECT_EQ(changed.out.find("/network"), std::string::npos) << changed.out;  // only the changed field
+  expect_only_reads();
+}
+
+TEST_F(DiscoveredKindTest, MisspeltFieldIsAnErrorBeforeAnyWrite) {
+  ASSERT_TRUE(sim().out_of_band_create("ssh/connections", admin_connection()));
+  std::string typo = kConnectionYaml;
+  typo.replace(typo.find("active: true"), 12, "activ: true");
+  const std::string dir = desired("typo", typo);
+  sim().clear_journal();
+  const CliRun r = run_with_sim({"apply", dir, "--auto-approve"});
+  EXPECT_EQ(r.code, cli::kExitError) << r.all();
+  EXPECT_NE(r.err.find("state.yaml:3:5"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("\"activ\""), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("active, name, network, policies"), std::string::npos) << r.err;  // what it has
+  expect_only_reads();
+}
+
+TEST_F(DiscoveredKindTest, NestedSingletonPlansEmptyThenNamesAChangedFieldAndCatchesATypo) {
+  // The SNMP trap page's sample: a union (version) whose value nests another union (server).
+  ASSERT_TRUE(sim().out_of_band_replace("management/snmp/trap", json::parse(R"({"enabled": true,
+      "version": {"selection": "2c", "value": {"community": "ops-community",
+                  "server": {"selection": "ip", "value": "192.0.2.50"}}}})")));
+  const std::string yaml = R"yaml(management/snmp/trap:
+  enabled: true
+  version:
+    selection: "2c"
+    value:
+      community: ops-community
+      server: {selection: ip, value: 192.0.2.50}
+)yaml";
+  const CliRun same = plan(desired("same", yaml));
+  EXPECT_EQ(same.code, cli::kExitOk) << same.all();
+  std::string changed_yaml = yaml;
+  changed_yaml.replace(changed_yaml.find("192.0.2.50"), 10, "192.0.2.51");
+  const CliRun changed = plan(desired("changed", changed_yaml));
+  EXPECT_EQ(changed.code, cli::kExitChanges) << changed.all();
+  EXPECT_NE(changed.out.find("/version/value/server/value"), std::string::npos) << changed.out;
+  std::string typo = yaml;
+  typo.replace(typo.find("community:"), 10, "comunity:");
+  const CliRun misspelt = plan(desired("typo", typo));
+  EXPECT_EQ(misspelt.code, cli::kExitError) << misspelt.all();
+  EXPECT_NE(misspelt.err.find("state.yaml:6:7"), std::string::npos) << misspelt.err;
+  EXPECT_NE(misspelt.err.find("comunity"), std::string::npos) << misspelt.err;
+  expect_only_reads();
+}
+
+TEST_F(DiscoveredKindTest, ScalarBodyPlansEmptyThenShowsTheNewValue) {
+  ASSERT_TRUE(sim().out_of_band_replace("datetime/timezone", json::value("Europe/Budapest")));
+  const CliRun same = plan(desired("same", "datetime/timezone: Europe/Budapest\n"));
+  EXPECT_EQ(same.code, cli::kExitOk) << same.all();
+  const CliRun changed = plan(desired("changed", "datetime/timezone: Europe/Vienna\n"));
+  EXPECT_EQ(changed.code, cli::kExitChanges) << changed.all();
+  EXPECT_NE(changed.out.find("datetime/timezone"), std::string::npos) << changed.out;
+  EXPECT_NE(changed.out.find("Europe/Vienna"), std::string::npos) << changed.out;
+  // A mapping where the appliance has a single value is an error at the key.
+  const CliRun shape = plan(desired("shape", "datetime/timezone:\n  zone: UTC\n"));
+  EXPECT_EQ(shape.code, cli::kExitError) << shape.all();
+  EXPECT_NE(shape.err.find("state.yaml:1:1"), std::string::npos) << shape.err;
+  expect_only_reads();
+}
+
+TEST_F(DiscoveredKindTest, ArrayBodyPlansEmptyThenNamesAChangedFieldAndCatchesATypo) {
+  // network/routing: a singleton whose body is a list of routes (SPS REST API Reference, routing).
+  ASSERT_TRUE(sim().out_of_band_replace("network/routing", json::parse(
+      R"([{"gateway": "10.0.0.254", "target_network": "192.168.50.0/24"}])")));
+  const std::string yaml = "network/routing:\n  - gateway: 10.0.0.254\n    target_network: 192.168.50.0/24\n";
+  const CliRun same = plan(desired("same", yaml));
+  EXPECT_EQ(same.code, cli::kExitOk) << same.all();
+  std::string changed_yaml = yaml;
+  changed_yaml.replace(changed_yaml.find("10.0.0.254"), 10, "10.0.0.253");
+  const CliRun changed = plan(desired("changed", changed_yaml));
+  EXPECT_EQ(changed.code, cli::kExitChanges) << changed.all();
+  EXPECT_NE(changed.out.find("/0/gateway"), std::string::npos) << changed.out;
+  std::string typo = yaml;
+  typo.replace(typo.find("gateway"), 7, "gatway");
+  const CliRun misspelt = plan(desired("typo", typo));
+  EXPECT_EQ(misspelt.code, cli::kExitError) << misspelt.all();
+  EXPECT_NE(misspelt.err.find("state.yaml:2:5"), std::string::npos) << misspelt.err;
+  EXPECT_NE(misspelt.err.find("gateway, target_network"), std::string::npos) << misspelt.err;
+  expect_only_reads();
+}
+
+TEST_F(DiscoveredKindTest, DirectoryIsAnErrorListingItsChildren) {
+  const CliRun r = plan(desired("dir", "ssh:\n  connections: []\n"));
+  EXPECT_EQ(r.code, cli::kExitError) << r.all();
+  EXPECT_NE(r.err.find("state.yaml:1:1"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("is a directory"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("ssh/connections"), std::string::npos) << r.err;
+  expect_only_reads();
+}
+
+TEST_F(DiscoveredKindTest, ApplyCreatesConnectionWithNewChannelAndTimePolicyInOneTransaction) {
+  // An existing connection policy shows which fields are references; the new one refers to a
+  // new channel policy, whose rule refers to a new time policy. All three are created, the
+  // referenced ones first, in one transaction; a re-plan is empty.
+  ASSERT_TRUE(sim().out_of_band_create("ssh/connections", admin_connection()));
+  const std::string yaml = std::string(kConnectionYaml) + R"yaml(  - name: vendor-access
+    active: true
+    network: {clients: [203.0.113.0/24], targets: [10.2.0.20], ports: [22]}
+    policies:
+      channel_policy: vendor-shell
+      settings_policy: default
+      authentication_policy: default
+
+ssh/channel_policies:
+  - name: vendor-shell
+    rules:
+      - channel: session-shell
+        actions: {audit: true, four_eyes: false, ids: false}
+        clients: []
+        targets: []
+        allowed_for: {gateway_groups: [], remote_groups: []}
+        time_policy: office-hours
+
+policies/time_policies:
+  - name: office-hours
+    Mon: [["8:00", "18:00"]]
+    Tue: [["8:00", "18:00"]]
+    Wed: [["8:00", "18:00"]]
+    Thu: [["8:00", "18:00"]]
+    Fri: [["8:00", "16:00"]]
+    Sat: []
+    Sun: []
+)yaml";
+  const std::string dir = desired("apply", yaml);
+  sim().clear_journal();
+  const CliRun applied = run_with_sim({"apply", dir, "--auto-approve"});
+  ASSERT_EQ(applied.code, cli::kExitOk) << applied.all();
+  std::vector<std::string> writes;
+  for (const auto& e : sim().journal()) {
+    if (e.method != "GET") writes.push_back(e.method + " " + e.path);
+  }
+  const std::vector<std::string> expected{
+      "POST /api/transaction", "POST /api/configuration/policies/time_policies",
+      "POST /api/configuration/ssh/channel_policies", "POST /api/configuration/ssh/connections",
+      "PUT /api/transaction"};
+  EXPECT_EQ(writes, expected);
+  // The connection refers to the channel policy's new key, which refers to the time policy's.
+  auto channels = sim().committed_body("ssh/channel_policies");
+  ASSERT_TRUE(channels);
+  const CliRun again = plan(dir);
+  EXPECT_EQ(again.code, cli::kExitOk) << again.all();
+}
+
+TEST_F(DiscoveredKindTest, ExportAllThenPlanIsEmptyOnTheDefaultSeedWithoutSecretValues) {
+  sim().clear_journal();
+  const fs::path out = temp_dir() / "whole";
+  const CliRun exported = run_with_sim({"export", "--all", "--out", out.string()});
+  ASSERT_EQ(exported.code, cli::kExitOk) << exported.all();
+  expect_only_reads();
+  std::string all_text = exported.all();
+  for (const auto& entry : fs::directory_iterator(out)) {
+    std::ifstream in(entry.path());
+    std::ostringstream text;
+    text << in.rdbuf();
+    all_text += text.str();
+  }
+  // Discovered kinds are exported, read-only ones are skipped with the reason.
+  EXPECT_NE(all_text.find("network/routing:"), std::string::npos);
+  EXPECT_NE(all_text.find("datetime/timezone:"), std::string::npos);
+  EXPECT_NE(all_text.find("management/license"), std::string::npos);
+  EXPECT_NE(all_text.find("read-only"), std::string::npos);
+  // The SNMP community of the seed is a credential: a placeholder, never the value.
+  auto trap = sim().committed_body("management/snmp/trap");
+  ASSERT_TRUE(trap);
+  const json::value* community = core::find_pointer(*trap, "/version/value/community");
+  ASSERT_NE(community, nullptr);
+  EXPECT_EQ(all_text.find("community: " + std::string(community->as_string())), std::string::npos) << all_text;
+  // Set the variables the export lists: inline ones to the appliance's value (read out of
+  // band), write-only ones to anything (the appliance keeps its objects).
+  std::istringstream lines(exported.out);
+  for (std::string line; std::getline(lines, line);) {
+    if (!line.starts_with("  SPS_")) continue;
+    const std::string name = line.substr(2, line.find(' ', 2) - 2);
+    const std::string where = line.substr(line.find('(') + 1, line.find(')') - line.find('(') - 1);
+    const std::string resource = where.substr(0, where.find(' '));
+    const std::string pointer = where.substr(where.find(' ') + 1);
+    auto body = sim().committed_body(resource);
+    const json::value* value = body ? core::find_pointer(*body, pointer) : nullptr;
+    setenv_for_test(name, value != nullptr && value->is_string() ? std::string(value->as_string()) : "any");
+  }
+  const CliRun again = plan(out.string());
+  EXPECT_EQ(again.code, cli::kExitOk) << again.all();
+  EXPECT_EQ(again.out.find(std::string(community->as_string())), std::string::npos);
+}
+
+}  // namespace
+}  // namespace sps::testing
