@@ -1,10 +1,11 @@
 // The parts of Store that look inside bodies: normalising write bodies (unknown members,
 // reference forms), commit validation (referential integrity) and the changelog.
 #include "core/json_pointer.h"
+#include "schema/regex.h"
 #include "sim/store.h"
 
 #include <map>
-#include <regex>
+#include <optional>
 
 namespace sps::sim {
 namespace json = boost::json;
@@ -39,11 +40,14 @@ void flatten(const json::value& node, const json::value& root,
 }
 
 bool pattern_matches(const std::string& pattern, std::string_view name) {
-  try {
-    return std::regex_search(name.begin(), name.end(), std::regex(pattern));
-  } catch (const std::regex_error&) {
-    return false;  // the validator reports bad patterns; stripping keeps the member
+  // The catalog's patterns are few; each is compiled once per thread (RE2, linear time).
+  thread_local std::map<std::string, std::optional<schema::Regex>, std::less<>> compiled;
+  auto it = compiled.find(pattern);
+  if (it == compiled.end()) {
+    auto re = schema::compile_regex(pattern);
+    it = compiled.emplace(pattern, re ? std::optional<schema::Regex>(*re) : std::nullopt).first;
   }
+  return it->second && it->second->search(name);  // a bad pattern matches nothing, as before
 }
 
 /// Removes members that a closed schema does not declare, recursively (the appliance

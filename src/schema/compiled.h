@@ -5,13 +5,13 @@
 // only the schema module's own sources include it.
 #include "core/error.h"
 #include "schema/formats.h"
+#include "schema/regex.h"
 
 #include <boost/json/value.hpp>
 
 #include <cstddef>
 #include <memory>
 #include <optional>
-#include <regex>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -28,12 +28,6 @@ enum TypeBit : unsigned {
   kTypeNumber = 1U << 4,
   kTypeString = 1U << 5,
   kTypeInteger = 1U << 6,
-};
-
-/// An ECMAScript regular expression compiled once, with its source kept for messages.
-struct Regex {
-  std::string source;
-  std::regex re;
 };
 
 struct Node;

@@ -166,7 +166,7 @@ class Compiler {
       return invalid(display_pointer(doc, pointer),
                      "invalid regular expression \"" + source + "\": " + re.error().message);
     }
-    return Regex{source, std::move(*re)};
+    return std::move(*re);
   }
 
   core::Result<void> compile_keywords(Node& n, std::size_t doc, const json::object& obj,
@@ -467,7 +467,7 @@ const Node* Node::property(std::string_view name) const {
 }
 
 core::Result<std::shared_ptr<const CompiledSchema>> compile_schema(const json::value& doc) {
-  // Boost.JSON and std::regex may throw (allocation, regex_error from odd inputs); this is
+  // Boost.JSON may throw (allocation, odd inputs); this is
   // the module boundary where exceptions become errors.
   try {
     return Compiler(doc).run();

@@ -185,9 +185,9 @@ bool Evaluator::check_string(const Node& n, const json::value& v, const Path* pa
         fail("maxLength", "must be at most " + plural(*n.max_length, "character") + " long"))
       return false;
   }
-  if (n.pattern && !regex_search(n.pattern->re, s) &&
+  if (n.pattern && !n.pattern->search(s) &&
       fail("pattern", quote(n, v, path) + " does not match the pattern " +
-                          render_value(json::value(n.pattern->source))))
+                          render_value(json::value(n.pattern->source()))))
     return false;
   if (n.format != Format::kNone && !check_format(n.format, s) &&
       fail("format", quote(n, v, path) + " is not a valid " + std::string(describe_format(n.format))))
@@ -314,7 +314,7 @@ bool Evaluator::check_object(const Node& n, const json::value& v, const Path* pa
       }
     }
     for (const auto& [re, schema] : n.pattern_properties) {
-      if (!regex_search(re.re, key)) continue;
+      if (!re.search(key)) continue;
       matched = true;
       if (!validate(*schema, member.value(), &member_path, out)) {
         ok = false;

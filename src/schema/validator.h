@@ -10,8 +10,8 @@
 // http://json-schema.org/draft-07/schema# works offline.
 // Unknown keywords (x-sps, description, ...) and unknown formats are ignored, as the spec
 // requires. Integers are numbers with a zero fraction (1.0 is an integer); minLength and
-// maxLength count Unicode code points; "pattern" is ECMA-262 via std::regex, which matches
-// bytes, so non-ASCII character classes do not work.
+// maxLength count Unicode code points; "pattern" is ECMA-262 translated to RE2 (regex.h):
+// linear-time matching on code points; lookaround and backreferences fail compile().
 // No I/O: remote $refs are not fetched (compile fails on them).
 //
 // Example:
