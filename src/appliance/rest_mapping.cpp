@@ -165,7 +165,61 @@ core::ErrorCode error_code_for(int status, std::string_view error_type) {
   return ErrorCode::kBadResponse;
 }
 
-core::Error error_from_response(int status, std::string_view body) {
+std::string redact_credentials(std::string_view text) {
+  struct Name {
+    std::string_view name;
+    std::string_view value_ends;  // characters that end the value
+  };
+  // Longest first: "set-cookie" before "cookie". A header value runs to the end of its line;
+  // a cookie value to the next separator. Backslash ends both, for values in escaped JSON.
+  static constexpr std::array<Name, 4> kNames = {{{"set-cookie", "\r\n\"'<>\\"},
+                                                  {"authorization", "\r\n\"'<>\\"},
+                                                  {"cookie", "\r\n\"'<>\\"},
+                                                  {"session_id", "\r\n\"'<>\\;&, \t"}}};
+  const auto starts_with_name = [&](std::size_t at, std::string_view name) {
+    if (text.size() - at < name.size()) return false;
+    for (std::size_t k = 0; k < name.size(); ++k) {
+      if (std::tolower(static_cast<unsigned char>(text[at + k])) != name[k]) return false;
+    }
+    return true;
+  };
+  std::string out;
+  out.reserve(text.size());
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const Name* hit = nullptr;
+    for (const Name& n : kNames) {
+      if (starts_with_name(i, n.name)) {
+        hit = &n;
+        break;
+      }
+    }
+    if (hit == nullptr) {
+      out += text[i++];
+      continue;
+    }
+    out.append(text.substr(i, hit->name.size()));
+    i += hit->name.size();
+    // The separator: quotes, blanks and a ':' or '=' ("Cookie: ", "\"cookie\": \"", "session_id=").
+    std::size_t j = i;
+    bool assigns = false;
+    while (j < text.size() && std::string_view(" \t\"':=\\").find(text[j]) != std::string_view::npos) {
+      assigns = assigns || text[j] == ':' || text[j] == '=';
+      ++j;
+    }
+    if (!assigns) continue;  // prose such as "authorization failed" names no value
+    out.append(text.substr(i, j - i));
+    std::size_t k = j;
+    while (k < text.size() && hit->value_ends.find(text[k]) == std::string_view::npos) ++k;
+    if (k > j) out += "[redacted]";
+    i = k;
+  }
+  return out;
+}
+
+core::Error error_from_response(int status, std::string_view raw_body) {
+  const std::string redacted = redact_credentials(raw_body);
+  const std::string_view body = redacted;
   std::string type;
   std::string text;
   std::string detail;
@@ -226,7 +280,8 @@ core::Result<Response> map_response(int status, std::string_view body) {
   if (ec) {
     return core::Error(core::ErrorCode::kBadResponse,
                        std::to_string(status) + " response is not valid JSON: " + ec.message(),
-                       "response body: " + one_line(body, kMaxRawBodyChars));
+                       "response body: " + one_line(redact_credentials(body.substr(0, 4 * kMaxRawBodyChars)),
+                                                    kMaxRawBodyChars));
   }
   return response;
 }

@@ -49,8 +49,15 @@ std::string_view reason_phrase(int status);
 /// The error code a status maps to, given the error type from the body (may be empty).
 core::ErrorCode error_code_for(int status, std::string_view error_type);
 
+/// Masks credentials in text from the appliance or something in front of it (an error page
+/// may echo the request): the value after an "Authorization", "Cookie" or "Set-Cookie"
+/// name followed by ':' or '=' (to the end of the line or a quote), and each "session_id="
+/// cookie value, become "[redacted]". Names match in any case. Used on every body shown.
+std::string redact_credentials(std::string_view text);
+
 /// Builds the Error for a non-2xx answer from its status and raw body text. Never fails:
 /// a body that is not JSON or has no error object still yields a useful message.
+/// Credentials in the body are redacted (redact_credentials) before anything is taken from it.
 core::Error error_from_response(int status, std::string_view body);
 
 /// Maps a complete answer: 2xx -> Response with the parsed body (null when empty);

@@ -189,5 +189,39 @@ TEST(MaskSecretsTest, MasksNestedSecretStringsOnly) {
             R"("secret_ref":{"key":"k"},"name":"x"})");
 }
 
+TEST(RedactCredentialsTest, MasksHeaderAndCookieValuesInAnyForm) {
+  struct Case {
+    std::string_view text;
+    std::string_view expected;
+  };
+  const std::vector<Case> cases = {
+      {"GET / HTTP/1.1\nAuthorization: Basic YWRtaW46YWRtaW4=\nHost: x\n",
+       "GET / HTTP/1.1\nAuthorization: [redacted]\nHost: x\n"},
+      {"cookie: session_id=abc; theme=dark\r\nAccept: */*", "cookie: [redacted]\r\nAccept: */*"},
+      {"Set-Cookie: session_id=abc; Secure", "Set-Cookie: [redacted]"},
+      {R"({"headers": {"Authorization": "Basic dXNlcg==", "X": "y"}})",
+       R"({"headers": {"Authorization": "[redacted]", "X": "y"}})"},
+      {R"({"message": "echo: AUTHORIZATION: Bearer t0k\nnext"})", R"({"message": "echo: AUTHORIZATION: [redacted]\nnext"})"},
+      {"url?session_id=abc&x=1", "url?session_id=[redacted]&x=1"},
+      {"authorization failed for this user", "authorization failed for this user"},  // prose: no value
+      {"no credentials here", "no credentials here"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(std::string(c.text));
+    EXPECT_EQ(redact_credentials(c.text), c.expected);
+  }
+}
+
+TEST(RedactCredentialsTest, ErrorFromResponseNeverShowsAnEchoedAuthorization) {
+  const core::Error e = error_from_response(
+      500, "<html><pre>GET /api/authentication HTTP/1.1\r\nAuthorization: Basic YWRtaW46c2VjcmV0\r\n</pre></html>");
+  EXPECT_EQ(e.message.find("YWRtaW46c2VjcmV0"), std::string::npos) << e.message;
+  EXPECT_EQ(e.detail.find("YWRtaW46c2VjcmV0"), std::string::npos) << e.detail;
+  EXPECT_NE(e.detail.find("Authorization: [redacted]"), std::string::npos) << e.detail;
+  const core::Error json_error = error_from_response(
+      400, R"({"error": {"type": "BadRequest", "message": "bad header Cookie: session_id=0123abcd"}})");
+  EXPECT_EQ(json_error.message.find("0123abcd"), std::string::npos) << json_error.message;
+}
+
 }  // namespace
 }  // namespace sps::appliance

@@ -1,11 +1,11 @@
 #include "cli/connection.h"
 
+#include "desired/read_file.h"
 #include "transport/https_appliance_api.h"
 
 #include <CLI/CLI.hpp>
 
 #include <cstdlib>
-#include <fstream>
 #include <ostream>
 #include <sstream>
 
@@ -21,14 +21,13 @@ std::string env_or(const std::string& flag, const char* variable) {
 
 core::Result<std::string> read_password(const ConnectionOptions& options) {
   if (!options.password_file.empty()) {
-    std::ifstream in(options.password_file, std::ios::binary);
-    if (!in) {
-      return core::Error(core::ErrorCode::kInvalidArgument, "cannot read --password-file " + options.password_file,
+    auto text = desired::read_regular_file(options.password_file, desired::kMaxSecretFileBytes);
+    if (!text) {
+      return core::Error(core::ErrorCode::kInvalidArgument,
+                         "cannot read --password-file " + options.password_file + ": " + text.error().message,
                          "give a readable file that holds the password (a trailing newline is ignored)");
     }
-    std::ostringstream text;
-    text << in.rdbuf();
-    std::string password = text.str();
+    std::string password = std::move(*text);
     while (!password.empty() && (password.back() == '\n' || password.back() == '\r')) password.pop_back();
     return password;
   }

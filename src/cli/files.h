@@ -1,6 +1,8 @@
 #pragma once
 // Writing output files (saved plans, drift reports, exported YAML) so that a reader never
-// sees half a file: the text goes to "<path>.tmp", which is then renamed over path.
+// sees half a file and nothing planted beside the target is followed: the text goes to a
+// new temporary file created exclusively (mkstemp) in the target's directory, is flushed to
+// disk, and the temporary file is renamed over path.
 #include "core/error.h"
 
 #include <filesystem>
@@ -9,7 +11,9 @@
 namespace sps::cli {
 
 /// Writes text to path atomically. owner_only makes the file mode 0600 (saved plans describe
-/// the appliance's configuration). Fails with kInvalidArgument naming the path and the reason.
+/// the appliance's configuration); otherwise 0666 minus the umask, as for any new file. A
+/// symlink at path is replaced, not followed. Fails with kInvalidArgument naming the path
+/// and the reason; the temporary file is removed on every failure.
 core::Result<void> write_file_atomic(const std::filesystem::path& path, std::string_view text,
                                      bool owner_only = false);
 

@@ -2,8 +2,12 @@
 
 #include "catalog/discover.h"
 #include "core/json_pointer.h"
+#include "desired/alias_check.h"
+#include "desired/limits.h"
+#include "desired/read_file.h"
 #include "desired/scalar.h"
 #include "desired/suggest.h"
+#include "desired/text_checks.h"
 
 #include <yaml-cpp/yaml.h>
 
@@ -12,10 +16,8 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <map>
 #include <set>
-#include <sstream>
 #include <system_error>
 
 namespace sps::desired {
@@ -29,15 +31,7 @@ std::optional<std::string> SystemSecretResolver::env(const std::string& name) co
 }
 
 core::Result<std::string> SystemSecretResolver::read_file(const std::filesystem::path& path) const {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    std::error_code ec;
-    const bool exists = std::filesystem::exists(path, ec);
-    return core::Error(core::ErrorCode::kInvalidArgument, exists ? "permission denied" : "no such file");
-  }
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
+  return read_regular_file(path, kMaxSecretFileBytes);
 }
 
 namespace {
@@ -149,15 +143,20 @@ class FileLoader {
 
   void load() {
     // YAML forbids control characters; yaml-cpp 0.7 can loop forever on a NUL (its end-of-stream
-    // marker), so such a file is rejected before it reaches the parser.
-    if (report_control_characters()) return;
-    if (report_tabs()) return;  // yaml-cpp's own message for a tab is misleading; ours suffices
+    // marker), so such a file is rejected before it reaches the parser, as is invalid UTF-8
+    // and a tab in indentation (yaml-cpp's own message for it is misleading).
+    if (check_yaml_text(m_source.name, m_source.text, m_merger.diagnostics)) return;
     // Several documents ("---") in one file are merged like several files. Each document is
     // parsed on its own with YAML::Load: yaml-cpp 0.7's LoadAll loops forever on a stray flow
     // indicator (a "," outside [...] or {...}), so it is never called.
     for (const DocumentText& document : split_documents(m_source.text)) {
       m_line_offset = document.line;
       m_pos_offset = document.pos;
+      if (const auto problem = check_aliases(document.text)) {
+        error({m_source.name, document.line + problem->line + 1, problem->column + 1}, problem->message,
+              "an alias (*name) repeats the whole anchored value (&name); write the values out, or anchor smaller ones");
+        return;
+      }
       YAML::Node root;
       try {
         root = YAML::Load(std::string(document.text));
@@ -200,53 +199,6 @@ class FileLoader {
 
   void error(SourceLocation where, std::string message, std::string hint = {}) {
     m_merger.diagnostics.error(std::move(where), std::move(message), std::move(hint));
-  }
-
-  // Reports the first control character other than tab, line feed and carriage return.
-  bool report_control_characters() {
-    int line = 1;
-    int column = 1;
-    for (const char ch : m_source.text) {
-      const auto c = static_cast<unsigned char>(ch);
-      if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f) {
-        char code[8];
-        std::snprintf(code, sizeof code, "U+%04X", c);
-        error({m_source.name, line, column}, std::string("control character ") + code + " is not allowed in YAML",
-              "the file looks binary or corrupted; desired-state files must be UTF-8 text");
-        return true;
-      }
-      if (c == '\n') {
-        ++line;
-        column = 1;
-      } else {
-        ++column;
-      }
-    }
-    return false;
-  }
-
-  // Tabs are not allowed in YAML indentation; yaml-cpp reports them as an unrelated syntax
-  // error a line later, so look for them first and say so plainly.
-  bool report_tabs() {
-    bool found = false;
-    int line = 1;
-    std::size_t line_start = 0;
-    for (std::size_t i = 0; i <= m_source.text.size(); ++i) {
-      if (i == m_source.text.size() || m_source.text[i] == '\n') {
-        const std::string_view text = std::string_view(m_source.text).substr(line_start, i - line_start);
-        const std::size_t first = text.find_first_not_of(" \t-");
-        const std::string_view indent = text.substr(0, first == std::string_view::npos ? text.size() : first);
-        const std::size_t tab = indent.find('\t');
-        if (tab != std::string_view::npos && first != std::string_view::npos && text[first] != '#') {
-          error({m_source.name, line, static_cast<int>(tab) + 1}, "tab character in indentation",
-                "YAML indentation must use spaces; replace the tab with spaces");
-          found = true;
-        }
-        ++line;
-        line_start = i + 1;
-      }
-    }
-    return found;
   }
 
   // yaml-cpp 0.7 accepts a quoted scalar that runs to the end of the stream. Treat it as
@@ -474,9 +426,14 @@ class FileLoader {
   // Converts a YAML node to JSON, recording the location of every pointer and the source of
   // every !secret. Object members are located at their key, which is where a user looks for
   // an unknown or misspelt field.
-  json::value convert(const YAML::Node& node, const std::string& pointer, model::Resource& resource) {
+  json::value convert(const YAML::Node& node, const std::string& pointer, model::Resource& resource, int depth = 0) {
     if (node.IsNull()) return nullptr;
     if (node.IsScalar()) return convert_scalar(node, pointer, resource);
+    if (depth >= kMaxDepth) {
+      error(at(node), "mappings and lists are nested more than " + std::to_string(kMaxDepth) + " levels deep here",
+            "no appliance object is nested this deeply; check the indentation or brackets above this line");
+      return nullptr;
+    }
     if (node.Tag() == "!secret") {
       error(at(node), "!secret applies to a single value such as \"!secret env:NAME\", not to a list or mapping");
     }
@@ -486,7 +443,7 @@ class FileLoader {
       for (const auto& element : node) {
         const std::string child = pointer + "/" + std::to_string(index++);
         resource.locations[child] = at(element);
-        array.push_back(convert(element, child, resource));
+        array.push_back(convert(element, child, resource, depth + 1));
       }
       return array;
     }
@@ -505,7 +462,7 @@ class FileLoader {
       }
       const std::string child = core::append_pointer(pointer, name);
       resource.locations[child] = where;
-      object[name] = convert(it->second, child, resource);
+      object[name] = convert(it->second, child, resource, depth + 1);
     }
     return object;
   }
@@ -606,7 +563,8 @@ LoadResult load_desired(const std::filesystem::path& path, const catalog::Catalo
   if (std::filesystem::is_directory(path, ec)) {
     for (const auto& entry : std::filesystem::directory_iterator(path, ec)) {
       const auto ext = entry.path().extension();
-      if ((ext == ".yaml" || ext == ".yml") && entry.is_regular_file(ec)) files.push_back(entry.path());
+      // Not only regular files: a FIFO or device named *.yaml is reported, not skipped.
+      if ((ext == ".yaml" || ext == ".yml") && !entry.is_directory(ec)) files.push_back(entry.path());
     }
     std::sort(files.begin(), files.end());
     if (files.empty()) {
@@ -622,16 +580,26 @@ LoadResult load_desired(const std::filesystem::path& path, const catalog::Catalo
   }
 
   std::vector<SourceText> sources;
+  std::uintmax_t total = 0;
   for (const auto& file : files) {
-    std::ifstream in(file, std::ios::binary);
     const std::string name = file.generic_string();
-    if (!in) {
-      result.diagnostics.error({name}, "cannot read file");
+    auto text = read_regular_file(file, kMaxFileBytes);
+    if (!text) {
+      const bool too_large = text.error().message.find("limit") != std::string::npos;
+      result.diagnostics.error({name}, "cannot read desired-state file: " + text.error().message,
+                               too_large ? "split the desired state into several files (each at most " +
+                                               describe_size(kMaxFileBytes) + ")"
+                                         : "");
       continue;
     }
-    std::ostringstream text;
-    text << in.rdbuf();
-    sources.push_back({name, text.str(), file.parent_path()});
+    total += text->size();
+    if (total > kMaxTotalBytes) {
+      result.diagnostics.error({name}, "the desired-state files up to this one hold more than " +
+                                           describe_size(kMaxTotalBytes) + ", the limit for all files together",
+                               "apply the desired state in parts, from several directories");
+      return result;
+    }
+    sources.push_back({name, std::move(*text), file.parent_path()});
   }
   LoadResult loaded = load_desired_sources(sources, catalog, secrets);
   loaded.diagnostics.append(result.diagnostics);

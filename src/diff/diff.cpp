@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <span>
 
 namespace sps::diff {
 namespace json = boost::json;
@@ -36,7 +37,10 @@ bool is_write_only(catalog::SecretMode m) { return m != catalog::SecretMode::kIn
 /// Walks two values in parallel and records changed leaves.
 class FieldDiffer {
  public:
-  FieldDiffer(const catalog::Kind& kind, std::vector<FieldChange>& out) : m_kind(kind), m_out(out) {}
+  /// `sources`: the desired resource's !secret values. A value from a !secret is sensitive
+  /// wherever it is used, also in a field the schema does not mark secret.
+  FieldDiffer(const catalog::Kind& kind, std::span<const model::SecretSource> sources, std::vector<FieldChange>& out)
+      : m_kind(kind), m_sources(sources), m_out(out) {}
 
   std::size_t unchanged() const { return m_unchanged; }
 
@@ -134,6 +138,12 @@ class FieldDiffer {
       fc.sensitive = true;
       fc.write_only = is_write_only(s->mode);
     }
+    // The field is, or contains, a value read from a !secret.
+    for (const auto& source : m_sources) {
+      if (source.pointer == ptr || (source.pointer.starts_with(ptr) && source.pointer[ptr.size()] == '/')) {
+        fc.sensitive = true;
+      }
+    }
     fc.reference = m_kind.reference_at(ptr) != nullptr;
     return fc;
   }
@@ -142,6 +152,7 @@ class FieldDiffer {
   }
 
   const catalog::Kind& m_kind;
+  std::span<const model::SecretSource> m_sources;
   std::vector<FieldChange>& m_out;
   std::size_t m_unchanged = 0;
 };
@@ -254,7 +265,7 @@ ChangeSet compute_changes(const model::DesiredState& desired, const model::LiveS
     const json::value* have = current ? &current->body : nullptr;
     std::vector<FieldChange> secret_fields;
     if (have) secret_fields = write_only_changes(*kind, want, *have, options.rotate_secrets);
-    FieldDiffer differ(*kind, c.fields);
+    FieldDiffer differ(*kind, r.secrets, c.fields);
     if (current == nullptr) {
       c.action = Action::kCreate;
       differ.run("", nullptr, &want);
@@ -291,7 +302,7 @@ ChangeSet compute_changes(const model::DesiredState& desired, const model::LiveS
     c.action = Action::kDelete;
     c.key = r.key;
     c.before = r.body;
-    FieldDiffer differ(*kind, c.fields);
+    FieldDiffer differ(*kind, {}, c.fields);
     differ.run("", &r.body, nullptr);
     out.changes.push_back(std::move(c));
   }

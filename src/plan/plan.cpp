@@ -193,6 +193,14 @@ class Builder {
         }
       });
     }
+    // A !secret value in a field the catalog does not mark secret is still a secret: a saved
+    // plan stores its source instead, and apply resolves it again, as for inline secrets.
+    if (want != nullptr) {
+      for (const auto& source : want->secrets) {
+        if (kind.secret_at(source.pointer) != nullptr || core::find_pointer(s.body, source.pointer) == nullptr) continue;
+        s.inline_secrets.push_back({source.pointer, catalog::SecretMode::kInline, source.description});
+      }
+    }
     if (current != nullptr) {
       for (const auto& [ptr, value] : current->preserved) set_at(s.body, ptr, value);
     }

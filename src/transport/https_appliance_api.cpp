@@ -120,6 +120,23 @@ HttpRequest HttpsApplianceApi::make_request(Method method, std::string_view path
   return request;
 }
 
+Error HttpsApplianceApi::without_credentials(Error error) const {
+  const std::string basic = appliance::basic_authorization(m_settings.username, m_settings.password);
+  // "Basic " is stripped: the token alone is what an echo would most likely repeat.
+  const std::string values[] = {basic.substr(basic.find(' ') + 1), m_settings.password, m_session_id};
+  for (std::string* text : {&error.message, &error.detail}) {
+    for (const std::string& value : values) {
+      // A very short password would mask unrelated text; such a password is not echoed
+      // any more recognisably than any other word, so it is left to redact_credentials.
+      if (value.size() < 4) continue;
+      for (std::size_t at = text->find(value); at != std::string::npos; at = text->find(value, at)) {
+        text->replace(at, value.size(), "[redacted]");
+      }
+    }
+  }
+  return error;
+}
+
 Result<Response> HttpsApplianceApi::finish(Method method, std::string_view path,
                                            const ClientResult<HttpResponse>& result) const {
   if (!result) {
@@ -127,7 +144,7 @@ Result<Response> HttpsApplianceApi::finish(Method method, std::string_view path,
   }
   auto mapped = appliance::map_response(result->status, result->body);
   if (!mapped) {
-    return appliance::with_request_hint(mapped.error(), result->status, to_string(method), path);
+    return without_credentials(appliance::with_request_hint(mapped.error(), result->status, to_string(method), path));
   }
   return mapped;
 }
@@ -159,19 +176,19 @@ Result<void> HttpsApplianceApi::login() {
   const std::string who = "login as '" + m_settings.username + "'";
   if (result->status == 401) {
     const Error cause = appliance::error_from_response(401, result->body);
-    return Error(ErrorCode::kUnauthenticated,
-                 who + " failed: the appliance rejected the username or password (" +
-                     cause.message + "); check --username and the password given with "
-                                     "--password-file or SPS_PASSWORD",
-                 cause.detail);
+    return without_credentials(Error(ErrorCode::kUnauthenticated,
+                                     who + " failed: the appliance rejected the username or password (" +
+                                         cause.message + "); check --username and the password given with "
+                                                         "--password-file or SPS_PASSWORD",
+                                     cause.detail));
   }
   if (result->status == 403) {
     const Error cause = appliance::error_from_response(403, result->body);
-    return Error(ErrorCode::kPermissionDenied,
-                 who + " was refused (" + cause.message +
-                     "); the user needs the REST API privilege, and password login must be "
-                     "allowed on the management interface",
-                 cause.detail);
+    return without_credentials(Error(ErrorCode::kPermissionDenied,
+                                     who + " was refused (" + cause.message +
+                                         "); the user needs the REST API privilege, and password login "
+                                         "must be allowed on the management interface",
+                                     cause.detail));
   }
   auto mapped = finish(Method::kGet, appliance::kAuthenticationPath, result);
   if (!mapped) {

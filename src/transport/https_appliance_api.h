@@ -98,6 +98,10 @@ class HttpsApplianceApi final : public appliance::ApplianceApi {
   core::Result<appliance::Response> write(Method method, std::string_view path,
                                           const boost::json::value* body);
   void log(const std::string& line) const;
+  /// The error with our own password, Basic credentials and session id masked wherever an
+  /// answer repeated them (an error page echoing the request), in case redact_credentials
+  /// did not recognise the form they were echoed in.
+  core::Error without_credentials(core::Error error) const;
 
   ConnectionSettings m_settings;
   RetryPolicy m_retry;

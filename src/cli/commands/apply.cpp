@@ -9,6 +9,7 @@
 #include "cli/connection.h"
 #include "cli/desired_input.h"
 #include "cli/exit_codes.h"
+#include "cli/git_revision.h"
 #include "cli/views/diagnostics_view.h"
 #include "desired/loader.h"
 #include "model/normalize.h"
@@ -92,16 +93,16 @@ class ProgressView final : public apply::ApplyObserver {
   std::size_t m_steps;
 };
 
-std::string git_revision(const std::string& path) {
-  const std::string dir = std::filesystem::is_directory(path) ? path : std::filesystem::path(path).parent_path().string();
-  const std::string cmd = "git -C '" + (dir.empty() ? std::string(".") : dir) + "' rev-parse --short=12 HEAD 2>/dev/null";
-  std::string out;
-  if (FILE* p = ::popen(cmd.c_str(), "r")) {
-    char buf[64];
-    while (std::fgets(buf, sizeof buf, p) != nullptr) out += buf;
-    ::pclose(p);
+/// The variables the plan's !secret env: sources read: kept from any child process.
+std::vector<std::string> secret_variables(const plan::Plan& plan) {
+  std::vector<std::string> out;
+  for (const auto& step : plan.steps) {
+    for (const auto* slots : {&step.secrets, &step.inline_secrets}) {
+      for (const auto& slot : *slots) {
+        if (slot.source.starts_with("env:")) out.push_back(slot.source.substr(4));
+      }
+    }
   }
-  while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
   return out;
 }
 
@@ -111,7 +112,7 @@ std::string commit_message(const ApplyOptions& options, const plan::Plan& plan) 
                     std::to_string(plan.count(diff::Action::kUpdate)) + " updated, " +
                     std::to_string(plan.count(diff::Action::kDelete)) + " deleted; desired state " +
                     plan.desired_digest.substr(0, 12);
-  if (const std::string rev = git_revision(options.path); !rev.empty()) msg += "; git " + rev;
+  if (const std::string rev = git_revision(options.path, secret_variables(plan)); !rev.empty()) msg += "; git " + rev;
   return msg;
 }
 

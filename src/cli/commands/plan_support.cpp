@@ -1,12 +1,11 @@
 #include "cli/commands/plan_support.h"
 
 #include "cli/files.h"
+#include "desired/read_file.h"
 
 #include <boost/json.hpp>
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 
 namespace sps::cli {
@@ -20,13 +19,14 @@ core::Result<void> save_plan_file(const std::string& path, const plan::Plan& pla
 }
 
 namespace {
+// A saved plan holds whole bodies of every change; 256 MiB is far beyond 10,000 objects.
+constexpr std::uintmax_t kMaxPlanFileBytes = std::uintmax_t{256} << 20;
+
 core::Result<json::value> read_json(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return core::Error(core::ErrorCode::kInvalidArgument, "cannot read " + path);
-  std::ostringstream text;
-  text << in.rdbuf();
+  auto text = desired::read_regular_file(path, kMaxPlanFileBytes);
+  if (!text) return core::Error(core::ErrorCode::kInvalidArgument, "cannot read " + path + ": " + text.error().message);
   boost::system::error_code ec;
-  json::value v = json::parse(text.str(), ec);
+  json::value v = json::parse(*text, ec);
   if (ec) return core::Error(core::ErrorCode::kInvalidArgument, path + " is not JSON: " + ec.message());
   return v;
 }
