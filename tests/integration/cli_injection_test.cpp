@@ -164,6 +164,27 @@ TEST_F(InjectionTest, EnvSecretOnAFieldTheSchemaDoesNotMarkSecretIsMaskedEverywh
   EXPECT_NE(sim().committed_snapshot_text().find(value), std::string::npos);
 }
 
+TEST_F(InjectionTest, EnvSecretOnAFieldTheSchemaDoesNotMarkSecretIsMaskedInDriftReports) {
+  // given admin_address from !secret env: and a different value on the appliance, expect
+  // every drift format to report the field as drifted without either value's secret
+  const std::string value = "hidden-admin-51c0@example.com";
+  ::setenv("SPS_HOSTILE_VALUE", value.c_str(), 1);
+  const fs::path dir = temp_dir() / "state";
+  fs::create_directories(dir);
+  std::ofstream(dir / "email.yaml") << "management/email:\n"
+                                       "  admin_address: !secret env:SPS_HOSTILE_VALUE\n"
+                                       "  smtp_auth: {enabled: false}\n"
+                                       "  smtp_encryption: {selection: disabled}\n"
+                                       "  smtp_server: {selection: fqdn, value: smtp.example.com}\n";
+  for (const char* format : {"text", "json", "markdown", "junit"}) {
+    SCOPED_TRACE(format);
+    const CliRun r = run_with_sim({"drift", dir.string(), "--format", format});
+    EXPECT_EQ(r.code, cli::kExitChanges) << r.all();
+    EXPECT_EQ(r.all().find(value), std::string::npos) << r.all();
+    EXPECT_NE(r.out.find("admin_address"), std::string::npos) << r.out;
+  }
+}
+
 TEST_F(InjectionTest, ErrorPageEchoingTheRequestShowsNoCredentials) {
   // given a server that answers 500 with the request headers in an HTML page, expect the
   // error to show the page without the Authorization value
