@@ -122,12 +122,13 @@ HttpRequest HttpsApplianceApi::make_request(Method method, std::string_view path
 
 Error HttpsApplianceApi::without_credentials(Error error) const {
   const std::string basic = appliance::basic_authorization(m_settings.username, m_settings.password);
-  // "Basic " is stripped: the token alone is what an echo would most likely repeat.
-  const std::string values[] = {basic.substr(basic.find(' ') + 1), m_settings.password, m_session_id};
+  // "Basic " is stripped: the token alone is what an echo would most likely repeat. The token
+  // and the session id are long and opaque; the password itself only when it is long enough
+  // not to be an ordinary word of the message ("admin" would mask "admin_address").
+  const std::string values[] = {basic.substr(basic.find(' ') + 1), m_session_id,
+                                m_settings.password.size() >= 8 ? m_settings.password : std::string()};
   for (std::string* text : {&error.message, &error.detail}) {
     for (const std::string& value : values) {
-      // A very short password would mask unrelated text; such a password is not echoed
-      // any more recognisably than any other word, so it is left to redact_credentials.
       if (value.size() < 4) continue;
       for (std::size_t at = text->find(value); at != std::string::npos; at = text->find(value, at)) {
         text->replace(at, value.size(), "[redacted]");

@@ -185,6 +185,30 @@ TEST_F(InjectionTest, EnvSecretOnAFieldTheSchemaDoesNotMarkSecretIsMaskedInDrift
   }
 }
 
+TEST_F(InjectionTest, ApplianceErrorRepeatingASecretValueIsMasked) {
+  // given a commit the appliance rejects with a message that repeats the !secret value
+  // (plain field, so only its source marks it secret), expect apply to print the message
+  // with the value masked, in text and in the --record file
+  const std::string value = "hidden-admin-7a3d@example.com";
+  ::setenv("SPS_HOSTILE_VALUE", value.c_str(), 1);
+  const fs::path dir = temp_dir() / "state";
+  fs::create_directories(dir);
+  std::ofstream(dir / "email.yaml") << "management/email:\n"
+                                       "  admin_address: !secret env:SPS_HOSTILE_VALUE\n"
+                                       "  smtp_auth: {enabled: false}\n"
+                                       "  smtp_encryption: {selection: disabled}\n"
+                                       "  smtp_server: {selection: fqdn, value: smtp.example.com}\n";
+  sim().reject_next_commit("admin_address " + value + " is not a mailbox we know");
+  const fs::path record = temp_dir() / "record.jsonl";
+  const CliRun r = run_with_sim({"apply", dir.string(), "--auto-approve", "--record", record.string()});
+  EXPECT_EQ(r.code, cli::kExitError) << r.all();
+  EXPECT_NE(r.all().find("admin_address (sensitive) is not a mailbox we know"), std::string::npos) << r.all();
+  EXPECT_EQ(r.all().find(value), std::string::npos) << r.all();
+  const std::string recorded = read_text(record);
+  EXPECT_NE(recorded.find("is not a mailbox we know"), std::string::npos) << recorded;
+  EXPECT_EQ(recorded.find(value), std::string::npos) << recorded;
+}
+
 TEST_F(InjectionTest, ErrorPageEchoingTheRequestShowsNoCredentials) {
   // given a server that answers 500 with the request headers in an HTML page, expect the
   // error to show the page without the Authorization value

@@ -11,6 +11,7 @@
 #include "cli/exit_codes.h"
 #include "cli/git_revision.h"
 #include "cli/views/diagnostics_view.h"
+#include "core/json_pointer.h"
 #include "desired/loader.h"
 #include "model/normalize.h"
 #include "render/render.h"
@@ -18,6 +19,7 @@
 #include <CLI/CLI.hpp>
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <cstdio>
@@ -26,6 +28,8 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include <unistd.h>
 
@@ -72,10 +76,58 @@ class SignalGuard {
   struct sigaction m_old_term {};
 };
 
+/// Masks the plan's secret values in text that came back from the appliance: an error
+/// message may repeat a value it rejected, and a !secret value is never printed.
+class SecretScrubber {
+ public:
+  explicit SecretScrubber(const plan::Plan& plan) {
+    for (const auto& step : plan.steps) {
+      for (const auto* slots : {&step.secrets, &step.inline_secrets}) {
+        for (const auto& slot : *slots) {
+          const json::value* v = core::find_pointer(step.body, slot.pointer);
+          if (v == nullptr || !v->is_string()) continue;
+          const std::string value(v->get_string());
+          const std::string quoted = json::serialize(json::string(value));
+          // Both as written and as it appears inside a JSON string (escaped quotes, ...).
+          for (const std::string& form : {value, quoted.substr(1, quoted.size() - 2)}) {
+            // Very short values would mask unrelated words and are no more recognisable.
+            if (form.size() >= 4) m_values.push_back(form);
+          }
+        }
+      }
+    }
+    // Longest first, so a value that contains another is masked whole.
+    std::sort(m_values.begin(), m_values.end(), [](const auto& a, const auto& b) { return a.size() > b.size(); });
+  }
+
+  std::string operator()(std::string text) const {
+    for (const std::string& value : m_values) {
+      for (std::size_t at = text.find(value); at != std::string::npos; at = text.find(value, at)) {
+        text.replace(at, value.size(), "(sensitive)");
+      }
+    }
+    return text;
+  }
+
+  apply::ApplyResult operator()(apply::ApplyResult result) const {
+    for (auto& r : result.records) r.error = (*this)(std::move(r.error));
+    if (result.error) {
+      result.error->message = (*this)(std::move(result.error->message));
+      result.error->detail = (*this)(std::move(result.error->detail));
+    }
+    result.rollback_error = (*this)(std::move(result.rollback_error));
+    return result;
+  }
+
+ private:
+  std::vector<std::string> m_values;
+};
+
 /// Progress: one line per request on stderr.
 class ProgressView final : public apply::ApplyObserver {
  public:
-  ProgressView(std::ostream& err, std::size_t steps) : m_err(err), m_steps(steps) {}
+  ProgressView(std::ostream& err, std::size_t steps, const SecretScrubber& scrub)
+      : m_err(err), m_steps(steps), m_scrub(scrub) {}
   void on_phase(std::string_view what) override { m_err << "sps-apply: " << what << '\n'; }
   void on_record(const apply::StepRecord& r) override {
     m_err << "  ";
@@ -84,13 +136,14 @@ class ProgressView final : public apply::ApplyObserver {
     if (!r.address.empty()) m_err << " (" << r.address << ')';
     m_err << ": " << (r.ok ? "ok" : "FAILED") << " in " << r.duration.count() << " ms";
     if (!r.key.empty()) m_err << ", key " << r.key;
-    if (!r.ok) m_err << ": " << r.error;
+    if (!r.ok) m_err << ": " << m_scrub(r.error);
     m_err << '\n';
   }
 
  private:
   std::ostream& m_err;
   std::size_t m_steps;
+  const SecretScrubber& m_scrub;
 };
 
 /// The variables the plan's !secret env: sources read: kept from any child process.
@@ -311,8 +364,9 @@ int run_apply(const ApplyOptions& options, Io& io) {
     for (const auto& p : problems) io.err << "  not as planned: " << p << '\n';
     return problems.empty();
   };
-  ProgressView progress(io.err, plan.steps.size());
-  const apply::ApplyResult result = apply::apply_plan(plan, *conn->api, catalog, apply_options, progress);
+  const SecretScrubber scrub(plan);
+  ProgressView progress(io.err, plan.steps.size(), scrub);
+  const apply::ApplyResult result = scrub(apply::apply_plan(plan, *conn->api, catalog, apply_options, progress));
   if (!options.record_file.empty()) append_record(options.record_file, conn->url, result, plan, io);
   report(result, plan, io);
   print_located_problems(result, plan, checked ? &checked->state : nullptr, io);
