@@ -98,7 +98,7 @@ core::Result<void> Store::load_state(const json::object& state) {
       learned.emplace_back(node.path, site);
       node.add_reference(std::move(site));
     }
-    return body;
+    return documented_read_form(node.path, std::move(body));
   };
   for (const auto& [name, doc] : state) {
     if (!doc.is_object()) return bad_state(name, "not a JSON object");

@@ -187,7 +187,7 @@ json::value Store::written(const NodeSpec& node, json::value body) const {
     });
   }
   if (node.kind != nullptr) strip(body, {&node.kind->schema}, node.kind->schema);
-  return body;
+  return documented_read_form(node.path, std::move(body));
 }
 
 json::value Store::normalize_body(NodeSpec& node, json::value body) {

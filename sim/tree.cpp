@@ -123,6 +123,22 @@ DocumentedFacts documented_facts(std::string_view path) {
   return facts;
 }
 
+json::value documented_read_form(std::string_view path, json::value body) {
+  if (path != "policies/backup_policies") return body;
+  json::value* host_key = core::find_pointer(body, "/target/host_key");
+  if (host_key == nullptr || !host_key->is_string()) return body;
+  const std::string_view line = host_key->get_string();
+  const auto space = line.find(' ');
+  if (space == std::string_view::npos) return body;
+  const std::string_view type = line.substr(0, space);
+  std::string_view blob = line.substr(space + 1);
+  blob = blob.substr(0, blob.find(' '));  // drop the comment
+  const char* selection = type == "ssh-rsa" ? "rsa" : type == "ssh-dss" ? "dss" : nullptr;
+  if (selection == nullptr || blob.empty()) return body;
+  *host_key = json::object{{"selection", selection}, {"value", blob}};
+  return body;
+}
+
 std::optional<std::string> href_target(std::string_view href) {
   const std::string prefix = std::string(kConfigurationRoot) + "/";
   if (!href.starts_with(prefix)) return std::nullopt;

@@ -60,6 +60,13 @@ struct DocumentedFacts {
 /// The documentation facts for a node path (all false/empty for paths it says nothing about).
 DocumentedFacts documented_facts(std::string_view path);
 
+/// What the appliance makes of a written body where the documentation shows it answering in
+/// another form: a backup policy's target.host_key written as an OpenSSH line ("ssh-rsa AAAA...")
+/// reads back as {"selection": "rsa", "value": "AAAA..."} ("Backup policies": the read form is
+/// always the object). Key types the documentation does not list (ed25519, ECDSA) are kept
+/// as written. Bodies of other paths are returned unchanged.
+boost::json::value documented_read_form(std::string_view path, boost::json::value body);
+
 /// The node path a reference href points into: "/api/configuration/x509/<uuid>" -> "x509",
 /// "/api/configuration/network/nics/nic1#interfaces/a" -> "network/nics". nullopt for an href
 /// outside /api/configuration or without an object key.

@@ -50,6 +50,21 @@ TEST(SimTreeTest, CollapseReferencesTurnsReadFormIntoKeysAndReportsSites) {
   EXPECT_TRUE(body.at("not_a_reference").is_object()) << "only exactly {key, meta} is a reference";
 }
 
+TEST(SimTreeTest, AnOpenSshHostKeyLineReadsBackAsTheDocumentedUnion) {
+  auto host_key = [](std::string_view path, std::string_view key) {
+    json::value body = json::object{{"target", json::object{{"type", "rsync"}, {"host_key", key}}}};
+    return documented_read_form(path, std::move(body)).at("target").at("host_key");
+  };
+  EXPECT_EQ(host_key("policies/backup_policies", "ssh-rsa AAAAB3NzaC1yc2E= root@backup"),
+            parse(R"({"selection": "rsa", "value": "AAAAB3NzaC1yc2E="})"));
+  EXPECT_EQ(host_key("policies/backup_policies", "ssh-dss AAAAB3NzaC1kc3M="),
+            parse(R"({"selection": "dss", "value": "AAAAB3NzaC1kc3M="})"));
+  // Types the documentation does not list, other paths and non-lines stay as written.
+  EXPECT_EQ(host_key("policies/backup_policies", "ssh-ed25519 AAAAC3Nz"), "ssh-ed25519 AAAAC3Nz");
+  EXPECT_EQ(host_key("policies/archive_cleanup_policies", "ssh-rsa AAAA"), "ssh-rsa AAAA");
+  EXPECT_EQ(host_key("policies/backup_policies", "ssh-rsa"), "ssh-rsa");
+}
+
 TEST(SimTreeTest, DirectoriesAreTheProperPrefixesOfNodes) {
   NodeTable table;
   ASSERT_TRUE(table.add("management/snmp/trap", NodeShape::kSingleton));

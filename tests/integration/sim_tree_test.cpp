@@ -143,6 +143,19 @@ TEST_F(SimTreeTest, CollectionItemsOfADiscoveredKindArePostedPutAndDeleted) {
   ASSERT_EQ(c().del("/api/transaction").status, 200);
 }
 
+TEST_F(SimTreeTest, BackupHostKeyWrittenAsAnOpenSshLineReadsBackAsSelectionAndValue) {
+  const std::string path = "/api/configuration/policies/backup_policies";
+  const TestResponse created = c().post(
+      path, R"({"name":"rsync","include_node_id_in_path":true,"notification_event":{"type":"none"},)"
+            R"("target":{"type":"rsync","server":{"selection":"ip","value":"192.0.2.10"},"username":"u",)"
+            R"("path":"/b","auth_key":null,"host_key":"ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAYQ== root@b",)"
+            R"("port":1122},"start_times":["23:00"]})");
+  ASSERT_EQ(created.status, 201) << created.body;
+  const TestResponse read = c().get(path + "/" + std::string(created.json().at("key").as_string()));
+  EXPECT_EQ(read.json().at("body").at("target").at("host_key"),
+            json::parse(R"({"selection":"rsa","value":"AAAAB3NzaC1yc2EAAAADAQABAAAAYQ=="})"));
+}
+
 TEST_F(SimTreeTest, BuiltInObjectsOfAnyKindCannotBeDeleted) {
   for (const char* path : {"/api/configuration/policies/time_policies/-100",
                            "/api/configuration/ssh/settings_policies/-300",
