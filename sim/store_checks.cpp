@@ -186,7 +186,10 @@ json::value Store::written(const NodeSpec& node, json::value body) const {
       }
     });
   }
-  if (node.kind != nullptr) strip(body, {&node.kind->schema}, node.kind->schema);
+  // Only a documented field table says what is unknown; a provisional schema is a guess.
+  if (node.kind != nullptr && !node.kind->provisional) {
+    strip(body, {&node.kind->schema}, node.kind->schema);
+  }
   return documented_read_form(node.path, std::move(body));
 }
 

@@ -35,6 +35,20 @@ std::string describe(const std::vector<schema::ValidationError>& errors) {
   return out;
 }
 
+/// The write form of a seed body: references written in the API's read form
+/// {"key", "meta": {"href"}} become the {"key"} literal-key form of the desired state.
+json::value write_form(json::value body) {
+  if (json::object* obj = body.if_object()) {
+    if (obj->size() == 2 && obj->contains("key") && obj->contains("meta")) {
+      return json::object{{"key", obj->at("key")}};
+    }
+    for (auto& [name, member] : *obj) member = write_form(std::move(member));
+  } else if (json::array* arr = body.if_array()) {
+    for (auto& element : *arr) element = write_form(std::move(element));
+  }
+  return body;
+}
+
 // Valid bodies per kind: the seed's, plus API-reference samples in write form for the kinds
 // whose seed collection is empty.
 std::multimap<std::string, json::value> valid_bodies() {
@@ -43,10 +57,25 @@ std::multimap<std::string, json::value> valid_bodies() {
     const std::string path(file.path.substr(0, file.path.size() - 5));
     const json::value doc = parse_json(file.contents);
     if (const json::value* items = doc.as_object().if_contains("items")) {
-      for (const json::value& item : items->as_array()) out.emplace(path, item.at("body"));
+      for (const json::value& item : items->as_array()) out.emplace(path, write_form(item.at("body")));
     } else {
-      out.emplace(path, doc.at("body"));
+      out.emplace(path, write_form(doc.at("body")));
     }
+  }
+  out.emplace("policies/userlists", parse_json(R"({"name": "admins", "allow": "none", "except": ["root", "admin"]})"));
+  out.emplace("policies/ldap_servers", parse_json(R"({
+      "name": "corp-ad", "schema": {"selection": "ad", "memberof_check": {"enabled": true, "memberof_user_attribute": "memberOf"}},
+      "bind_dn": "CN=sps,OU=svc,DC=example,DC=com", "bind_password": "sps-bind-password",
+      "user_base_dn": "OU=users,DC=example,DC=com", "group_base_dn": "OU=groups,DC=example,DC=com", "user_dn_in_groups": []})"));
+  out.emplace("policies/user_databases", parse_json(R"({
+      "name": "jump-users", "users": [{"username": "alice", "passwords": ["alice-pw"], "public_keys": [], "certificates": []}]})"));
+  for (const char* proto : {"ssh", "rdp"}) {
+    out.emplace(std::string(proto) + "/connections", parse_json(R"({
+        "name": "to-servers", "active": true,
+        "network": {"clients": ["10.0.0.0/8"], "targets": ["192.0.2.0/24"], "ports": [22]},
+        "access_control": [], "log_audit_trail_downloads": false,
+        "policies": {"channel_policy": "all", "settings_policy": "default", "authentication_policy": "default",
+                     "ldap_server": null, "audit_policy": "default", "backup_policy": null, "archive_cleanup_policy": null}})"));
   }
   out.emplace("policies/archive_cleanup_policies", parse_json(R"({
       "name": "archive_all_with_filelist", "include_node_id_in_path": false,
@@ -82,6 +111,13 @@ std::multimap<std::string, json::value> valid_bodies() {
               parse_json(R"({"uri": {"selection": "mailto", "value": "mailto:support@example.com"}})"));
   out.emplace("management/system_backup", parse_json(R"({"backup_policy": {"key": "99275192754364c2b1bd04"}})"));
   out.emplace("passwords", parse_json(R"({"plain": "newpassword"})"));
+  out.emplace("passwords", parse_json(R"({"hash": "$6$salt$hashedpassword"})"));
+  // The 8.0 LTS archive policy sample without a template (the API does not require one).
+  out.emplace("policies/archive_cleanup_policies", parse_json(R"({
+      "name": "cleanup", "include_node_id_in_path": false, "notification_event": {"type": "none"},
+      "target": {"type": "none"}, "start_times": ["3:00"], "retention_days": 30})"));
+  // A NIC as the appliance shows it, with its name.
+  out.emplace("network/nics", parse_json(R"({"name": "nic1", "interfaces": {"@order": []}, "speed": "auto"})"));
   out.emplace("private_keys", parse_json(R"({"private_key": "-----BEGIN PRIVATE KEY-----\nMII\n-----END PRIVATE KEY-----\n"})"));
   return out;
 }
@@ -115,6 +151,7 @@ TEST(CatalogSchemaTest, EachSchemaRejectsMisspelledTopLevelField) {
     auto it = bodies.find(kind.path);
     ASSERT_NE(it, bodies.end());
     json::value body = it->second;
+    if (kind.body != BodyType::kObject) continue;  // datetime/timezone: a bare string
     ASSERT_TRUE(body.is_object());
     // Misspell the first member ("enabled" -> "enabledd"), keeping the original as well so
     // the only problem is the unknown member.
@@ -158,6 +195,18 @@ TEST(CatalogSchemaTest, RejectsNestedTyposAndOutOfRangeValues) {
       {"cluster enabled without address", "local_services/cluster", R"({"enabled": true, "listen_address": null})"},
       {"bad notification type", "policies/archive_cleanup_policies",
        R"({"name": "a", "include_node_id_in_path": false, "notification_event": {"type": "some"}, "target": {"type": "none"}, "start_times": ["2:00"], "template": "PROTOCOL/", "retention_days": 3})"},
+      {"password in plain text and as a hash", "passwords", R"({"plain": "a", "hash": "b"})"},
+      {"password without a value", "passwords", R"({})"},
+      {"time policy interval of one time", "policies/time_policies",
+       R"({"name": "t", "Mon": [["8:00"]], "Tue": [], "Wed": [], "Thu": [], "Fri": [], "Sat": [], "Sun": []})"},
+      {"time policy name with whitespace", "policies/time_policies",
+       R"({"name": "office hours", "Mon": [], "Tue": [], "Wed": [], "Thu": [], "Fri": [], "Sat": [], "Sun": []})"},
+      {"timezone that is not a string", "datetime/timezone", R"({"zone": "UTC"})"},
+      {"dns primary that is not an address", "network/dns", R"({"primary": "dns.example.com", "secondary": null})"},
+      {"snmp trap server without selection", "management/snmp/trap",
+       R"({"enabled": true, "version": {"selection": "2c", "value": {"community": "public", "server": {"value": "192.0.2.1"}}}})"},
+      {"connection policy with an unknown policy member", "ssh/connections",
+       R"({"name": "c", "policies": {"channel_polcy": "all"}})"},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.name);

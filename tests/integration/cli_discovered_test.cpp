@@ -45,6 +45,9 @@ class DiscoveredKindTest : public CliFixture {
     fs::create_directories(seed / "telnet");
     std::ofstream(seed / "telnet" / "channel_policies.json") << kTelnetChannelPolicies;
     std::ofstream(seed / "telnet" / "connections.json") << kTelnetConnections;
+    // A scalar-bodied path of the tests' own: datetime/timezone, the default seed's
+    // documented scalar, is a curated kind.
+    std::ofstream(seed / "management" / "banner.json") << R"({"key": "banner", "body": "Authorized use only"})";
     options.seed_dir = seed.string();
     return options;
   }
@@ -119,6 +122,8 @@ TEST_F(DiscoveredKindTest, MisspeltFieldIsAnErrorBeforeAnyWrite) {
 
 TEST_F(DiscoveredKindTest, NestedSingletonPlansEmptyThenNamesAChangedFieldAndCatchesATypo) {
   // The SNMP trap page's sample: a union (version) whose value nests another union (server).
+  // The kind is curated now: its community is an inline secret.
+  setenv_for_test("SPS_TEST_SNMP_COMMUNITY", "ops-community");
   ASSERT_TRUE(sim().out_of_band_replace("management/snmp/trap", json::parse(R"({"enabled": true,
       "version": {"selection": "2c", "value": {"community": "ops-community",
                   "server": {"selection": "ip", "value": "192.0.2.50"}}}})")));
@@ -127,7 +132,7 @@ TEST_F(DiscoveredKindTest, NestedSingletonPlansEmptyThenNamesAChangedFieldAndCat
   version:
     selection: "2c"
     value:
-      community: ops-community
+      community: !secret env:SPS_TEST_SNMP_COMMUNITY
       server: {selection: ip, value: 192.0.2.50}
 )yaml";
   const CliRun same = plan(desired("same", yaml));
@@ -147,15 +152,15 @@ TEST_F(DiscoveredKindTest, NestedSingletonPlansEmptyThenNamesAChangedFieldAndCat
 }
 
 TEST_F(DiscoveredKindTest, ScalarBodyPlansEmptyThenShowsTheNewValue) {
-  ASSERT_TRUE(sim().out_of_band_replace("datetime/timezone", json::value("Europe/Budapest")));
-  const CliRun same = plan(desired("same", "datetime/timezone: Europe/Budapest\n"));
+  ASSERT_TRUE(sim().out_of_band_replace("management/banner", json::value("Keep out")));
+  const CliRun same = plan(desired("same", "management/banner: Keep out\n"));
   EXPECT_EQ(same.code, cli::kExitOk) << same.all();
-  const CliRun changed = plan(desired("changed", "datetime/timezone: Europe/Vienna\n"));
+  const CliRun changed = plan(desired("changed", "management/banner: Authorized staff only\n"));
   EXPECT_EQ(changed.code, cli::kExitChanges) << changed.all();
-  EXPECT_NE(changed.out.find("datetime/timezone"), std::string::npos) << changed.out;
-  EXPECT_NE(changed.out.find("Europe/Vienna"), std::string::npos) << changed.out;
+  EXPECT_NE(changed.out.find("management/banner"), std::string::npos) << changed.out;
+  EXPECT_NE(changed.out.find("Authorized staff only"), std::string::npos) << changed.out;
   // A mapping where the appliance has a single value is an error at the key.
-  const CliRun shape = plan(desired("shape", "datetime/timezone:\n  zone: UTC\n"));
+  const CliRun shape = plan(desired("shape", "management/banner:\n  text: hello\n"));
   EXPECT_EQ(shape.code, cli::kExitError) << shape.all();
   EXPECT_NE(shape.err.find("state.yaml:1:1"), std::string::npos) << shape.err;
   expect_only_reads();

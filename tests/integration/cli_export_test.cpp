@@ -2,8 +2,10 @@
 // against the same appliance is empty (default seed, and a seed with every kind, references
 // and secrets), repeated exports are byte-identical, and no secret value is ever written.
 #include "cli/exit_codes.h"
+#include "core/json_pointer.h"
 #include "support/cli_runner.h"
 
+#include <boost/json.hpp>
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -15,6 +17,7 @@
 namespace sps::testing {
 namespace {
 namespace fs = std::filesystem;
+namespace json = boost::json;
 
 /// Secret values in tests/export/full-seed (plaintexts of password and key objects, the token).
 constexpr const char* kSeedToken = "full-seed-splunk-token-3a9c";
@@ -49,15 +52,23 @@ class ExportTest : public CliFixture {
     return r;
   }
 
-  /// Sets the variables the export lists ("  SPS_...  (resource pointer)"): the token to the
-  /// appliance's value, write-only secrets to anything (the appliance keeps its objects).
+  /// Sets the variables the export lists ("  SPS_...  (resource pointer)"): inline secrets to
+  /// the appliance's value (read out of band), write-only secrets to anything (the appliance
+  /// keeps its objects).
   void set_secret_variables(const std::string& out) {
     std::istringstream lines(out);
     for (std::string line; std::getline(lines, line);) {
       if (!line.starts_with("  SPS_")) continue;
       const std::string name = line.substr(2, line.find(' ', 2) - 2);
-      const bool token = name == "SPS_SPLUNK_FORWARDER_TOKEN";
-      ::setenv(name.c_str(), token ? kSeedToken : "any-value-keeps-the-existing-object", 1);
+      const auto open = line.find('(');
+      const std::string where = open == std::string::npos ? "" : line.substr(open + 1, line.find(')') - open - 1);
+      const std::string resource = where.substr(0, where.find(' '));
+      const std::string pointer = where.find(' ') == std::string::npos ? "" : where.substr(where.find(' ') + 1);
+      auto body = sim().committed_body(resource);
+      const json::value* value = body ? core::find_pointer(*body, pointer) : nullptr;
+      const std::string text = value != nullptr && value->is_string() ? std::string(value->as_string())
+                                                                        : "any-value-keeps-the-existing-object";
+      ::setenv(name.c_str(), text.c_str(), 1);
       m_set.push_back(name);
     }
   }
@@ -80,6 +91,7 @@ TEST_F(ExportTest, DefaultSeedRoundTripsToAnEmptyPlan) {
   }
   // The built-in audit policy "default" is not exported.
   EXPECT_EQ(files.at("policies.yaml").find("default"), std::string::npos) << files.at("policies.yaml");
+  set_secret_variables(r.out);  // the SNMP trap community
   const CliRun plan = run_with_sim({"plan", (temp_dir() / "out").string(), "--detailed-exitcode"});
   EXPECT_EQ(plan.code, cli::kExitOk) << plan.all();
 }
@@ -106,8 +118,11 @@ TEST_F(ExportTest, FullSeedRoundTripsWithReferencesAndSecrets) {
   EXPECT_NE(files.at("README.md").find("`SPS_BACKUP_POLICIES_WEEKLY_SMB_TARGET_AUTHENTICATION_PASSWORD`"),
             std::string::npos) << files.at("README.md");
 
+  EXPECT_NE(files.at("management.yaml").find("community: !secret env:SPS_TRAP_VERSION_VALUE_COMMUNITY"),
+            std::string::npos) << files.at("management.yaml");
+
   set_secret_variables(r.out);
-  EXPECT_EQ(m_set.size(), 5u) << r.out;
+  EXPECT_EQ(m_set.size(), 6u) << r.out;  // five secrets of the 15 first kinds, the SNMP community
   const CliRun plan = run_with_sim({"plan", (temp_dir() / "full").string(), "--detailed-exitcode"});
   EXPECT_EQ(plan.code, cli::kExitOk) << plan.all();
   expect_no_seed_secrets(plan.all());
