@@ -85,11 +85,24 @@ TEST_F(HostileInputTest, DeeplyNestedValueIsRefusedAtItsLocation) {
 }
 
 TEST_F(HostileInputTest, OversizeFileIsRefusedWithoutReadingIt) {
-  // A sparse file: 16 MiB + 1 byte on paper, no disk space used.
+  // A sparse file: 8 MiB + 1 byte on paper, no disk space used.
   const std::string path = write_file("huge.yaml", "");
-  ASSERT_EQ(::truncate(path.c_str(), (16 << 20) + 1), 0);
-  expect_refused(path, {path + ": error: cannot read desired-state file: is 16777217 bytes, more than the limit of 16 MiB",
+  ASSERT_EQ(::truncate(path.c_str(), (8 << 20) + 1), 0);
+  expect_refused(path, {path + ": error: cannot read desired-state file: is 8388609 bytes, more than the limit of 8 MiB",
                         "split the desired state into several files"});
+}
+
+TEST_F(HostileInputTest, DesiredStateOverTheTotalLimitIsRefusedAtTheFileThatCrossesIt) {
+  // Five sparse files of exactly 8 MiB each (the per-file limit): the fifth crosses 32 MiB.
+  const fs::path dir = temp_dir() / "state";
+  fs::create_directories(dir);
+  for (int i = 1; i <= 5; ++i) {
+    const std::string file = (dir / ("part" + std::to_string(i) + ".yaml")).string();
+    std::ofstream(file).flush();
+    ASSERT_EQ(::truncate(file.c_str(), 8 << 20), 0);
+  }
+  expect_refused(dir.string(), {(dir / "part5.yaml").string() + ": error: the desired-state files up to this one hold "
+                                                                 "more than 32 MiB, the limit for all files together"});
 }
 
 TEST_F(HostileInputTest, InvalidUtf8IsReportedWithFileLineAndColumn) {
