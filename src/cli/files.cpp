@@ -58,4 +58,21 @@ core::Result<void> write_file_atomic(const std::filesystem::path& path, std::str
   return {};
 }
 
+core::Result<void> append_to_file(const std::filesystem::path& path, std::string_view text) {
+  // O_NONBLOCK: a FIFO planted at path must not block the open; it is refused below.
+  const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    const int error = errno;
+    return cannot_write(path, error == ELOOP ? "it is a symbolic link; give the file itself" : std::strerror(error));
+  }
+  std::string failure;
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) failure = std::strerror(errno);
+  else if (!S_ISREG(st.st_mode)) failure = "not a regular file";
+  if (failure.empty() && !write_all(fd, text)) failure = std::strerror(errno);
+  if (::close(fd) != 0 && failure.empty()) failure = std::strerror(errno);
+  if (!failure.empty()) return cannot_write(path, failure);
+  return {};
+}
+
 }  // namespace sps::cli

@@ -17,4 +17,9 @@ namespace sps::cli {
 core::Result<void> write_file_atomic(const std::filesystem::path& path, std::string_view text,
                                      bool owner_only = false);
 
+/// Appends text to the regular file at path, creating it with mode 0600 when missing. A
+/// symlink, FIFO or device at path is refused (O_NOFOLLOW, fstat), never written through.
+/// Fails with kInvalidArgument naming the path and the reason.
+core::Result<void> append_to_file(const std::filesystem::path& path, std::string_view text);
+
 }  // namespace sps::cli

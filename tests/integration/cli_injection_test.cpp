@@ -249,6 +249,21 @@ TEST_F(InjectionTest, PlantedSymlinkBesideTheSavedPlanIsNotFollowed) {
   }
 }
 
+TEST_F(InjectionTest, RecordFileThatIsASymlinkIsNotWrittenThrough) {
+  // given --record FILE where FILE is a symlink to a victim, expect the apply to succeed, a
+  // warning naming the file, and the victim unchanged
+  const fs::path victim = temp_dir() / "victim";
+  std::ofstream(victim) << "precious\n";
+  const fs::path record = temp_dir() / "record.jsonl";
+  fs::create_symlink(victim, record);
+  const CliRun r = run_with_sim({"apply", demo_state(), "--auto-approve", "--record", record.string()});
+  EXPECT_EQ(r.code, cli::kExitOk) << r.all();
+  EXPECT_NE(r.err.find("warning: cannot append the apply record to " + record.string() + ": it is a symbolic link"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(read_text(victim), "precious\n");
+}
+
 TEST_F(InjectionTest, SymlinkAtTheTargetIsReplacedNotWrittenThrough) {
   const fs::path victim = temp_dir() / "victim";
   std::ofstream(victim) << "precious\n";

@@ -9,6 +9,7 @@
 #include "cli/connection.h"
 #include "cli/desired_input.h"
 #include "cli/exit_codes.h"
+#include "cli/files.h"
 #include "cli/git_revision.h"
 #include "cli/views/diagnostics_view.h"
 #include "core/json_pointer.h"
@@ -24,7 +25,6 @@
 #include <csignal>
 #include <cstdio>
 #include <ctime>
-#include <fstream>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -199,8 +199,9 @@ void append_record(const std::string& file, const std::string& url, const apply:
   json::value line = result_to_json(result, plan);
   line.as_object()["appliance"] = url;
   line.as_object()["time"] = static_cast<std::int64_t>(std::time(nullptr));
-  std::ofstream out(file, std::ios::app);
-  if (!(out << json::serialize(line) << '\n')) io.err << "warning: cannot append the apply record to " << file << '\n';
+  if (auto appended = append_to_file(file, json::serialize(line) + "\n"); !appended) {
+    io.err << "warning: cannot append the apply record to " << file << ": " << appended.error().detail << '\n';
+  }
 }
 
 bool confirm(const ApplyOptions& options, Io& io) {
