@@ -54,7 +54,8 @@ int run_cli(int argc, char** argv) {
       ->check(CLI::ExistingFile);
   app.add_option("--key", options.key_file, "Private key (PEM) for --cert")->check(CLI::ExistingFile);
   app.add_option("--seed", options.seed_dir,
-                 "Directory of <kind path>.json seed files (default: the built-in fresh appliance)")
+                 "Directory of <path>.json seed files, any path under /api/configuration "
+                 "(default: the built-in fresh appliance)")
       ->check(CLI::ExistingDirectory);
   app.add_option("--user", users,
                  "NAME:PASSWORD[:readonly] allowed to log in (repeatable; default admin:admin)");
