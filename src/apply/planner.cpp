@@ -8,7 +8,6 @@
 
 #include <boost/json.hpp>
 
-#include <algorithm>
 
 namespace sps::apply {
 namespace json = boost::json;
@@ -21,12 +20,12 @@ std::set<std::string> managed_kinds(const model::DesiredState& desired) {
 }
 
 std::vector<std::string> kinds_to_read(const catalog::Catalog& catalog, const std::set<std::string>& managed) {
-  std::vector<std::string> out = model::kinds_to_fetch(catalog, managed);
+  const std::vector<std::string> curated = model::kinds_to_fetch(catalog, managed);
+  std::set<std::string> out(curated.begin(), curated.end());
   for (const auto& kind : managed) {
-    if (catalog.find(kind) == nullptr) out.push_back(kind);
+    if (catalog.find(kind) == nullptr) out.insert(kind);
   }
-  std::sort(out.begin(), out.end());
-  return out;
+  return {out.begin(), out.end()};
 }
 
 core::Result<Planned> plan_against(const model::DesiredState& desired, appliance::ApplianceApi& api,

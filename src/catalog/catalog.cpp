@@ -1,5 +1,6 @@
 #include "catalog/catalog.h"
 
+#include "catalog/discover.h"
 #include "catalog/embedded.h"
 #include "core/json_pointer.h"
 
@@ -80,7 +81,7 @@ class AnnotationReader {
 
   // Array of objects with exactly the members in `members`, all strings.
   core::Result<std::vector<std::map<std::string, std::string>>> records(
-      std::string_view member, const std::set<std::string>& members) const {
+      std::string_view member, const std::set<std::string>& members, const std::set<std::string>& optional = {}) const {
     std::vector<std::map<std::string, std::string>> out;
     const json::value* v = m_xsps.if_contains(member);
     if (v == nullptr) return out;
@@ -90,7 +91,7 @@ class AnnotationReader {
       if (obj == nullptr) return fail("\"" + std::string(member) + "\" entries must be objects");
       std::map<std::string, std::string> record;
       for (const auto& field : *obj) {
-        if (members.count(std::string(field.key())) == 0)
+        if (members.count(std::string(field.key())) == 0 && optional.count(std::string(field.key())) == 0)
           return fail("unknown member \"" + std::string(field.key()) + "\" in \"" +
                       std::string(member) + "\"");
         if (!field.value().is_string())
@@ -182,9 +183,13 @@ core::Result<Kind> parse_kind(const std::string& file, const std::string& text) 
   if (!computed) return computed.error();
   kind.server_computed = std::move(*computed);
 
-  auto references = r.records("references", {"pointer", "target"});
+  auto references = r.records("references", {"pointer", "target"}, {"target_tier"});
   if (!references) return references.error();
-  for (auto& ref : *references) kind.references.push_back({ref["pointer"], ref["target"]});
+  for (auto& ref : *references) {
+    const auto tier = ref.find("target_tier");
+    if (tier != ref.end() && tier->second != "discovered") return r.fail("\"target_tier\" can only be \"discovered\"");
+    kind.references.push_back({ref["pointer"], ref["target"], tier != ref.end()});
+  }
 
   auto secrets = r.records("secrets", {"pointer", "mode"});
   if (!secrets) return secrets.error();
@@ -269,6 +274,9 @@ core::Result<void> Catalog::finish() {
     std::set<std::size_t> targets;
     for (const ReferenceSpec& ref : k.references) {
       auto it = index.find(ref.target);
+      // A target without a schema joins the catalog at plan time (with_kinds); until then
+      // it orders nothing.
+      if (it == index.end() && ref.discovered_target && is_configuration_path(ref.target)) continue;
       if (it == index.end())
         return core::Error(core::ErrorCode::kInternal, source_of(k) + ": x-sps: reference " +
                                                            ref.pointer + " targets unknown kind \"" +

@@ -11,7 +11,9 @@
 //     "body": "object",                      // "object" (default) | "array" | "scalar"
 //     "identity": "name",                    // collections: natural key inside the body
 //     "ordered": false,                      // collections: does item order matter?
-//     "references": [{"pointer": "/target/auth_key", "target": "private_keys"}],
+//     "references": [{"pointer": "/target/auth_key", "target": "private_keys"},
+//                    {"pointer": "/policies/channel_policy", "target": "ssh/channel_policies",
+//                     "target_tier": "discovered"}],  // a target without a schema
 //     "secrets": [{"pointer": "/token", "mode": "inline"},           // returned by GET
 //                 {"pointer": "/target/authentication/password",
 //                  "mode": "password-object"}],                       // write-only object
@@ -57,9 +59,12 @@ enum class SecretMode {
 
 /// A body location that refers to another object by key. target is the kind path of the
 /// referenced collection ("policies/backup_policies", "x509", "network/nics").
+/// discovered_target: the target has no schema ("target_tier": "discovered" in x-sps); it is
+/// read and derived at plan time (catalog/discover.h) instead of being in this catalog.
 struct ReferenceSpec {
   std::string pointer;
   std::string target;
+  bool discovered_target = false;
 };
 
 /// A body location that holds a secret.

@@ -151,7 +151,11 @@ std::vector<std::string> kinds_to_fetch(const catalog::Catalog& catalog, const s
     todo.pop_back();
     const catalog::Kind* kind = catalog.find(path);
     if (kind == nullptr || kind->write_once || !out.insert(path).second) continue;
-    for (const auto& ref : kind->references) todo.push_back(ref.target);
+    for (const auto& ref : kind->references) {
+      // A target without a schema is read too: the reader derives it (catalog/discover.h).
+      if (ref.discovered_target && catalog.find(ref.target) == nullptr) out.insert(ref.target);
+      else todo.push_back(ref.target);
+    }
   }
   return {out.begin(), out.end()};
 }

@@ -36,8 +36,8 @@ struct RawLive {
 };
 
 /// The kinds to read for a desired state that manages `managed`: those kinds plus every
-/// kind they reference (so keys can be mapped to names), except write-once kinds, which
-/// cannot be listed. Sorted by path.
+/// kind they reference (so keys can be mapped to names; targets without a schema included),
+/// except write-once kinds, which cannot be listed. Sorted by path.
 std::vector<std::string> kinds_to_fetch(const catalog::Catalog& catalog,
                                         const std::set<std::string>& managed);
 

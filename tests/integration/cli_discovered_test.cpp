@@ -45,6 +45,10 @@ class DiscoveredKindTest : public CliFixture {
     fs::create_directories(seed / "telnet");
     std::ofstream(seed / "telnet" / "channel_policies.json") << kTelnetChannelPolicies;
     std::ofstream(seed / "telnet" / "connections.json") << kTelnetConnections;
+    // Telnet options, shaped like the documented SSH options singleton (nested objects, a union).
+    std::ofstream(seed / "telnet" / "options.json")
+        << R"({"key": "options", "body": {"audit": {"timestamping": {"selection": "local", "signing_interval": 30}},
+              "service": {"enabled": true, "log_level": 4}}})";
     // A scalar-bodied path of the tests' own: datetime/timezone, the default seed's
     // documented scalar, is a curated kind.
     std::ofstream(seed / "management" / "banner.json") << R"({"key": "banner", "body": "Authorized use only"})";
@@ -148,6 +152,33 @@ TEST_F(DiscoveredKindTest, NestedSingletonPlansEmptyThenNamesAChangedFieldAndCat
   EXPECT_EQ(misspelt.code, cli::kExitError) << misspelt.all();
   EXPECT_NE(misspelt.err.find("state.yaml:6:7"), std::string::npos) << misspelt.err;
   EXPECT_NE(misspelt.err.find("comunity"), std::string::npos) << misspelt.err;
+  expect_only_reads();
+}
+
+TEST_F(DiscoveredKindTest, NestedDiscoveredSingletonPlansEmptyThenNamesAChangedFieldAndCatchesATypo) {
+  ASSERT_TRUE(sim().out_of_band_replace("telnet/options", json::parse(R"({
+      "audit": {"timestamping": {"selection": "local", "signing_interval": 60}}, "service": {"enabled": true, "log_level": 5}})")));
+  const std::string yaml = R"yaml(telnet/options:
+  audit:
+    timestamping: {selection: local, signing_interval: 60}
+  service:
+    enabled: true
+    log_level: 5
+)yaml";
+  const CliRun same = plan(desired("same", yaml));
+  EXPECT_EQ(same.code, cli::kExitOk) << same.all();
+  std::string changed_yaml = yaml;
+  changed_yaml.replace(changed_yaml.find("log_level: 5"), 12, "log_level: 6");
+  const CliRun changed = plan(desired("changed", changed_yaml));
+  EXPECT_EQ(changed.code, cli::kExitChanges) << changed.all();
+  EXPECT_NE(changed.out.find("~ service.log_level: 5 -> 6"), std::string::npos) << changed.out;
+  std::string typo = yaml;
+  typo.replace(typo.find("log_level"), 9, "log_levl");
+  const CliRun misspelt = plan(desired("typo", typo));
+  EXPECT_EQ(misspelt.code, cli::kExitError) << misspelt.all();
+  EXPECT_NE(misspelt.err.find("state.yaml:6:5"), std::string::npos) << misspelt.err;
+  EXPECT_NE(misspelt.err.find("\"log_levl\" (in /service)"), std::string::npos) << misspelt.err;
+  EXPECT_NE(misspelt.err.find("the appliance has: enabled, log_level"), std::string::npos) << misspelt.err;
   expect_only_reads();
 }
 

@@ -137,7 +137,9 @@ TEST_F(PlanTest, JsonFormatParsesAndIsVersioned) {
   const auto& steps = doc.at("steps").as_array();
   ASSERT_FALSE(steps.empty());
   EXPECT_EQ(steps.front().at("index").as_int64(), 1);
-  EXPECT_EQ(doc.at("unmanaged").as_array(), (json::array{"policies/audit_policies[default]"}));
+  // The built-in objects of the collections the demo manages.
+  EXPECT_EQ(doc.at("unmanaged").as_array(), (json::array{"policies/audit_policies[default]", "policies/time_policies[7x24]",
+                                                         "ssh/channel_policies[all]"}));
 }
 
 TEST_F(PlanTest, MarkdownFormatHasTheSummary) {
