@@ -307,6 +307,7 @@ TEST_F(DiscoveredKindTest, ExportAllThenPlanIsEmptyOnTheDefaultSeedWithoutSecret
   EXPECT_NE(all_text.find("datetime/timezone:"), std::string::npos);
   EXPECT_NE(all_text.find("management/license"), std::string::npos);
   EXPECT_NE(all_text.find("read-only"), std::string::npos);
+  EXPECT_NE(exported.out.find("  passwords: write-only objects"), std::string::npos) << exported.out;
   // The SNMP community of the seed is a credential: a placeholder, never the value.
   auto trap = sim().committed_body("management/snmp/trap");
   ASSERT_TRUE(trap);

@@ -15,6 +15,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -64,7 +65,15 @@ core::Result<exporter::Export> export_everything(appliance::ApplianceApi& api, c
   auto crawl = apply::crawl_configuration(api);
   if (!crawl) return crawl.error();
   exporter::Selection selection = exporter::select_endpoints(crawl->endpoints, catalog);
-  for (const auto& [path, why] : crawl->skipped) selection.skipped.push_back({path, why});
+  for (const auto& [path, why] : crawl->skipped) {
+    // Write-once collections cannot be listed (405): say what they are rather than the status.
+    const catalog::Kind* kind = catalog.find(path);
+    selection.skipped.push_back({path, kind != nullptr && kind->write_once
+                                           ? "write-only objects: exported as !secret placeholders where they are referenced"
+                                           : why});
+  }
+  std::sort(selection.skipped.begin(), selection.skipped.end(),
+            [](const exporter::Skipped& a, const exporter::Skipped& b) { return a.path < b.path; });
   std::set<std::string> curated;
   for (const auto& k : selection.kinds) {
     if (catalog.find(k) != nullptr) curated.insert(k);
