@@ -62,3 +62,7 @@ TEST(FuzzRegressionTest, NormalizeSurvivesCorpusAndRegressions) {
 }
 
 }  // namespace
+
+TEST(FuzzRegressionTest, SavedPlanSurvivesCorpusAndRegressions) {
+  EXPECT_GT(replay("saved_plan", sps::fuzz::run_saved_plan), 0U);
+}

@@ -29,6 +29,10 @@ void run_schema_validator(std::string_view data);
 /// the input is an object keyed by kind paths (a sim snapshot), each member as that kind's.
 void run_normalize(std::string_view data);
 
+/// plan::plan_from_file and plan::check_saved_plan on the input as a saved plan file, as is
+/// and again with its digest recomputed (what an editor of the file could hand to apply).
+void run_saved_plan(std::string_view data);
+
 /// Aborts with `what` on stderr when `condition` is false (an invariant of the code under test).
 void check(bool condition, const char* what);
 

@@ -72,6 +72,8 @@ struct Simulator::Impl {
   }
 
   Exchange process(const Request& request);
+  Exchange process_locked(const Request& request, JournalEntry& entry);
+  std::function<void(const JournalEntry&)> after_request;  // test hook, called without the lock
 
   /// Resolves a path relative to /api/configuration to (node, key); key is empty for a
   /// collection node.
@@ -79,9 +81,22 @@ struct Simulator::Impl {
 };
 
 Exchange Simulator::Impl::process(const Request& request) {
-  std::lock_guard lock(mutex);
+  JournalEntry entry;
+  std::function<void(const JournalEntry&)> hook;
+  Exchange exchange;
+  {
+    std::lock_guard lock(mutex);
+    exchange = process_locked(request, entry);
+    hook = after_request;
+  }
+  // Before the response is sent: what the hook does happens before the client hears back.
+  if (hook) hook(entry);
+  return exchange;
+}
+
+Exchange Simulator::Impl::process_locked(const Request& request, JournalEntry& entry) {
   const std::string path = request.target.substr(0, request.target.find('?'));
-  JournalEntry entry{0, request.method, path, "", 0, false, ""};
+  entry = JournalEntry{0, request.method, path, "", 0, false, ""};
   Exchange exchange;
   const std::optional<Fault> fault = store->match_fault(request.method, path);
   if (fault) {
@@ -223,6 +238,11 @@ std::vector<std::string> Simulator::journal_lines() const {
   std::vector<std::string> lines;
   for (const auto& entry : journal()) lines.push_back(entry.to_string());
   return lines;
+}
+
+void Simulator::after_request(std::function<void(const JournalEntry&)> hook) {
+  std::lock_guard lock(m_impl->mutex);
+  m_impl->after_request = std::move(hook);
 }
 
 void Simulator::clear_journal() {

@@ -25,6 +25,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -137,6 +138,10 @@ class Simulator {
   /// journal() as "METHOD PATH STATUS" strings, convenient for EXPECT_THAT.
   std::vector<std::string> journal_lines() const;
   void clear_journal();
+  /// Test hook: called on the server thread after each request is processed (journal entry
+  /// as recorded) and before its response is sent, without the simulator's lock, so it may
+  /// act as another administrator (out_of_band_*). Empty function = no hook.
+  void after_request(std::function<void(const JournalEntry&)> hook);
 
   // --- faults ------------------------------------------------------------------------
   void add_fault(Fault fault);

@@ -21,6 +21,7 @@
 #include "diff/diff.h"
 #include "model/normalize.h"
 #include "plan/plan.h"
+#include "plan/plan_check.h"
 #include "plan/plan_file.h"
 #include "render/render.h"
 
@@ -187,9 +188,23 @@ TEST_P(GoldenTest, RendersThePlanAsExpected) {
   expect_golden(dir / "plan.txt", text);
   expect_golden(dir / "plan.json", json_text);
   expect_golden(dir / "plan.md", markdown);
-  const std::string saved =
-      render::pretty_json(plan::plan_to_file(*plan, {"https://sps.example.com", "sps-apply golden", kinds}));
+  const plan::PlanBasis basis{plan::desired_without_secrets(loaded.state),
+                              plan::live_without_secrets(live, loaded.state, catalog), options};
+  const json::value saved_doc =
+      plan::plan_to_file(*plan, {"https://sps.example.com", "sps-apply golden", kinds, "desired-state"}, basis);
+  const std::string saved = render::pretty_json(saved_doc);
   expect_golden(dir / "plan-file.json", saved);
+
+  // The saved plan is data: loading it re-derives exactly these steps from the desired and
+  // live states it carries, secrets masked.
+  auto loaded_plan = plan::plan_from_file(json::parse(saved));
+  ASSERT_TRUE(loaded_plan.has_value()) << loaded_plan.error().message;
+  auto rederived = plan::check_saved_plan(*loaded_plan, catalog);
+  ASSERT_TRUE(rederived.has_value()) << rederived.error().message;
+  ASSERT_EQ(rederived->steps.size(), plan->steps.size());
+  for (std::size_t i = 0; i < plan->steps.size(); ++i) {
+    EXPECT_EQ(json::serialize(plan::step_to_json(rederived->steps[i])), json::serialize(plan::step_to_json(plan->steps[i])));
+  }
 
   // No secret value in anything a user or a file ever sees.
   const std::string coloured = render::render_plan_text(*plan, {.color = true});

@@ -169,6 +169,21 @@ class Executor {
   }
 
   bool check_fresh() {
+    if (m_options.find_stale) {
+      m_observer.on_phase("checking the plan is not stale: re-reading everything it was made from inside the transaction");
+      if (interrupted(0)) return false;
+      auto stale = m_options.find_stale();
+      if (!stale) return fail(stale.error());
+      if (stale->empty()) return true;
+      std::string detail;
+      for (const auto& s : *stale) {
+        m_result.stale.push_back(s.address);
+        std::string fields;
+        for (const auto& f : s.fields) fields += (fields.empty() ? "" : ", ") + f;
+        detail += "\n" + s.address + (fields.empty() ? std::string() : ": " + fields);
+      }
+      return refuse_stale(detail.substr(1));
+    }
     if (!m_options.read_live || m_plan.fingerprints.empty()) return true;
     m_observer.on_phase("checking the plan is not stale: re-reading inside the transaction");
     std::set<std::string> kinds;
@@ -180,12 +195,17 @@ class Executor {
       if (plan::fingerprint(live->find(parse_address(address))) != fp) m_result.stale.push_back(address);
     }
     if (m_result.stale.empty()) return true;
+    return refuse_stale({});
+  }
+
+  bool refuse_stale(std::string detail) {
     std::string names;
     for (const auto& s : m_result.stale) names += (names.empty() ? "" : ", ") + s;
     m_result.outcome = Outcome::kRefused;
     return fail(core::Error(core::ErrorCode::kConflict,
                             "the plan is stale: the appliance changed since it was made (" + names +
-                                "); nothing was changed. Run `sps-apply plan` again"));
+                                "); nothing was changed. Run `sps-apply plan` again, review it and apply the new plan",
+                            std::move(detail)));
   }
 
   core::Result<std::string> create_secret(const plan::Step& step, const plan::SecretSlot& slot, const json::value& value) {

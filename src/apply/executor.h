@@ -20,6 +20,7 @@
 #include "catalog/catalog.h"
 #include "core/error.h"
 #include "plan/plan.h"
+#include "plan/plan_check.h"
 
 #include <chrono>
 #include <functional>
@@ -79,6 +80,10 @@ struct ApplyOptions {
   std::function<bool()> cancelled;
   /// Reads the live state of kinds inside the transaction (re-read for the stale check).
   std::function<core::Result<model::LiveState>(const std::vector<std::string>& kinds)> read_live;
+  /// Inside the transaction, before any write: re-reads what the plan was made from and
+  /// returns every resource that changed since, with the fields that changed (empty = fresh).
+  /// When set, it replaces the fingerprint comparison through read_live.
+  std::function<core::Result<std::vector<plan::StaleResource>>()> find_stale;
   /// After the commit: re-plans and returns true when nothing is left to do.
   std::function<core::Result<bool>()> verify;
 };

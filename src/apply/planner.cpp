@@ -78,36 +78,41 @@ core::Result<Planned> plan_against(const model::DesiredState& desired, appliance
   return out;
 }
 
-std::vector<std::string> verify_applied(const plan::Plan& plan, const model::LiveState& live) {
-  std::vector<std::string> problems;
-  for (const auto& step : plan.steps) {
-    const model::Resource* r = live.find(step.address);
-    const std::string name = step.address.to_string();
-    if (step.action == diff::Action::kDelete) {
-      if (r != nullptr) problems.push_back(name + " still exists");
-      continue;
-    }
-    if (r == nullptr) {
-      problems.push_back(name + " does not exist");
-      continue;
-    }
-    for (const auto& f : step.change.fields) {
-      const json::value* have = core::find_pointer(r->body, f.pointer);
-      if (f.sensitive) {
-        if (f.after.has_value() != (have != nullptr)) problems.push_back(name + f.pointer + " is not set as planned");
-        continue;
-      }
-      const bool want_set = f.after.has_value() && !f.after->is_null();
-      if (!want_set) {
-        if (have != nullptr) problems.push_back(name + f.pointer + " should be unset");
-      } else if (have == nullptr) {
-        problems.push_back(name + f.pointer + " is not set");
-      } else if (!core::json_equal(*have, *f.after)) {
-        problems.push_back(name + f.pointer + " is " + json::serialize(*have) + ", planned " + json::serialize(*f.after));
-      }
+Verification verify_desired(const model::DesiredState& desired, const model::LiveState& live,
+                            const catalog::Catalog& catalog) {
+  Verification out;
+  out.resources = desired.resources.size();
+  const diff::ChangeSet changes = diff::compute_changes(desired, live, catalog, {});
+  for (const auto& c : changes.changes) {
+    const std::string name = c.address.to_string();
+    out.fields += c.unchanged_fields;
+    switch (c.action) {
+      case diff::Action::kNoOp: break;
+      case diff::Action::kCreate: out.differences.push_back(name + ": not on the appliance"); break;
+      case diff::Action::kDelete: out.differences.push_back(name + ": still on the appliance (pruned)"); break;
+      case diff::Action::kUpdate:
+        for (const auto& f : c.fields) {
+          const auto shown = [&](const std::optional<json::value>& v) {
+            if (!v || v->is_null()) return std::string("not set");
+            return f.sensitive || f.write_only ? std::string("(sensitive)") : json::serialize(*v);
+          };
+          out.differences.push_back(name + f.pointer + ": " + shown(f.before) + " on the appliance, desired " +
+                                    shown(f.after));
+        }
+        break;
     }
   }
-  return problems;
+  for (const auto& r : desired.resources) {
+    const catalog::Kind* kind = catalog.find(r.address.kind);
+    if (kind == nullptr) continue;
+    for (const auto& spec : kind->secrets) {
+      if (spec.mode == catalog::SecretMode::kInline) continue;
+      core::for_each_match(r.body, spec.pointer, [&](const std::string& ptr, const json::value& v) {
+        if (v.is_string()) out.unverifiable.push_back(r.address.to_string() + ptr);  // not a {key} literal
+      });
+    }
+  }
+  return out;
 }
 
 }  // namespace sps::apply

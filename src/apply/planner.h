@@ -45,9 +45,22 @@ core::Result<Planned> plan_against(const model::DesiredState& desired, appliance
                                    const catalog::Catalog& catalog, const diff::DiffOptions& options,
                                    core::Diagnostics& diags);
 
-/// After an apply: checks that each changed field of each step now has its planned value
-/// on the appliance (secret fields are only checked for presence). Returns one line per
-/// mismatch; empty when everything is as planned. Pure.
-std::vector<std::string> verify_applied(const plan::Plan& plan, const model::LiveState& live);
+/// What the post-commit verification found: the appliance compared with the whole desired
+/// state the plan was made from, not with the plan's own steps.
+struct Verification {
+  std::size_t resources = 0;  // desired resources compared
+  std::size_t fields = 0;     // fields found as desired
+  /// "management/soap/enabled: true on the appliance, desired false"; empty = verified.
+  std::vector<std::string> differences;
+  /// Write-only secrets (password and private-key objects): the appliance cannot return
+  /// them, so only their presence is checked. "policies/...[x]/target/authentication/password"
+  std::vector<std::string> unverifiable;
+  bool verified() const { return differences.empty(); }
+};
+
+/// Compares the whole desired state (secrets resolved) with a live state read after the
+/// commit. Pure; secret values never appear in the result.
+Verification verify_desired(const model::DesiredState& desired, const model::LiveState& live,
+                            const catalog::Catalog& catalog);
 
 }  // namespace sps::apply

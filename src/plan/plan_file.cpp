@@ -1,8 +1,12 @@
 #include "plan/plan_file.h"
 
+#include "core/canonical_json.h"
 #include "core/json_pointer.h"
+#include "core/sha256.h"
 
 #include <boost/json.hpp>
+
+#include <set>
 
 namespace sps::plan {
 namespace json = boost::json;
@@ -56,6 +60,38 @@ json::value field_json(const diff::FieldChange& f) {
   return o;
 }
 
+json::value desired_json(const model::DesiredState& desired) {
+  json::array resources;
+  for (const auto& r : desired.resources) {
+    json::array secrets;
+    for (const auto& s : r.secrets) secrets.push_back(json::object{{"pointer", s.pointer}, {"source", s.description}});
+    resources.push_back(json::object{{"address", address_json(r.address)}, {"body", r.body}, {"secrets", std::move(secrets)}});
+  }
+  json::array managed;
+  for (const auto& [kind, where] : desired.settings.kind_locations) managed.push_back(json::string(kind));
+  return json::object{{"resources", std::move(resources)},
+                      {"managed_kinds", std::move(managed)},
+                      {"prune", json::value_from(desired.settings.prune)},
+                      {"ignore", json::value_from(desired.settings.ignore)}};
+}
+
+json::value live_json(const model::LiveState& live) {
+  json::array resources;
+  for (const auto& r : live.resources) {
+    json::array preserved;
+    for (const auto& [p, v] : r.preserved) preserved.push_back(json::array{json::string(p), v});
+    resources.push_back(json::object{{"address", address_json(r.address)},
+                                     {"key", r.key},
+                                     {"builtin", r.builtin},
+                                     {"body", r.body},
+                                     {"preserved", std::move(preserved)}});
+  }
+  return json::object{{"resources", std::move(resources)},
+                      {"kinds", json::value_from(live.kinds)},
+                      {"missing_kinds", json::value_from(live.missing_kinds)},
+                      {"order", json::value_from(live.order)}};
+}
+
 /// Reads members with one error naming the first thing that is wrong.
 class Reader {
  public:
@@ -95,44 +131,204 @@ class Reader {
     }
     return out;
   }
+
+  // The members below throw (Boost.JSON accessors) on a wrong shape; plan_from_file catches.
+  core::Result<model::DesiredState> desired(const json::value& v) const {
+    model::DesiredState out;
+    const json::object& o = v.as_object();
+    for (const auto& rv : o.at("resources").as_array()) {
+      model::Resource r;
+      auto addr = address(rv.at("address"));
+      if (!addr) return addr.error();
+      r.address = *addr;
+      r.body = rv.at("body");
+      for (const auto& sv : rv.at("secrets").as_array()) {
+        r.secrets.push_back({std::string(sv.at("pointer").as_string()), std::string(sv.at("source").as_string())});
+      }
+      if (!out.resources.empty() && !(out.resources.back().address < r.address)) {
+        return fail("desired resources must be sorted by address, each once (" + r.address.to_string() + ")");
+      }
+      out.resources.push_back(std::move(r));
+    }
+    for (const auto& k : o.at("managed_kinds").as_array()) out.settings.kind_locations[std::string(k.as_string())] = {};
+    out.settings.prune = json::value_to<std::set<std::string>>(o.at("prune"));
+    out.settings.ignore = json::value_to<std::vector<std::string>>(o.at("ignore"));
+    return out;
+  }
+
+  core::Result<model::LiveState> live(const json::value& v) const {
+    model::LiveState out;
+    const json::object& o = v.as_object();
+    for (const auto& rv : o.at("resources").as_array()) {
+      model::Resource r;
+      auto addr = address(rv.at("address"));
+      if (!addr) return addr.error();
+      r.address = *addr;
+      r.key = rv.at("key").as_string();
+      r.builtin = rv.at("builtin").as_bool();
+      r.body = rv.at("body");
+      for (const auto& p : rv.at("preserved").as_array()) {
+        const json::array& pair = p.as_array();
+        if (pair.size() != 2) return fail("a preserved field must be [pointer, value]");
+        r.preserved.emplace_back(std::string(pair[0].as_string()), pair[1]);
+      }
+      if (!out.resources.empty() && !(out.resources.back().address < r.address)) {
+        return fail("live resources must be sorted by address, each once (" + r.address.to_string() + ")");
+      }
+      out.resources.push_back(std::move(r));
+    }
+    out.kinds = json::value_to<std::set<std::string>>(o.at("kinds"));
+    out.missing_kinds = json::value_to<std::set<std::string>>(o.at("missing_kinds"));
+    out.order = json::value_to<std::map<std::string, std::vector<std::string>>>(o.at("order"));
+    return out;
+  }
+
+  core::Result<Step> step(const json::value& sv) const {
+    const json::object& so = sv.as_object();
+    Step s;
+    const std::int64_t index = so.at("index").to_number<std::int64_t>();
+    if (index < 1) return fail("a step index must be 1 or more");
+    s.index = static_cast<std::size_t>(index);
+    auto action = action_from(so.at("action").as_string());
+    if (!action) return fail("unknown action in step " + std::to_string(s.index));
+    s.action = *action;
+    auto addr = address(so.at("address"));
+    if (!addr) return addr.error();
+    s.address = *addr;
+    s.method = so.at("method").as_string();
+    s.path = so.at("path").as_string();
+    s.body = so.at("body");
+    for (const auto& r : so.at("references").as_array()) {
+      auto target = address(r.at("target"));
+      if (!target) return target.error();
+      s.references.push_back({std::string(r.at("pointer").as_string()), *target});
+    }
+    auto secrets = slots(so, "secrets");
+    auto inline_secrets = slots(so, "inline_secrets");
+    if (!secrets) return secrets.error();
+    if (!inline_secrets) return inline_secrets.error();
+    s.secrets = *secrets;
+    s.inline_secrets = *inline_secrets;
+    s.change.address = s.address;
+    s.change.action = s.action;
+    s.change.key = so.at("key").as_string();
+    s.change.unchanged_fields = static_cast<std::size_t>(so.at("unchanged_fields").to_number<std::uint64_t>());
+    for (const auto& fv : so.at("changes").as_array()) {
+      const json::object& fo = fv.as_object();
+      diff::FieldChange f;
+      f.pointer = fo.at("pointer").as_string();
+      if (const auto* b = fo.if_contains("before")) f.before = *b;
+      if (const auto* a = fo.if_contains("after")) f.after = *a;
+      f.sensitive = fo.at("sensitive").as_bool();
+      f.write_only = fo.at("write_only").as_bool();
+      f.reorder = fo.at("reorder").as_bool();
+      f.reference = fo.at("reference").as_bool();
+      s.change.fields.push_back(std::move(f));
+    }
+    return s;
+  }
 };
+
+json::value placeholder(const std::string& source) { return json::object{{"$secret", source}}; }
+
+bool is_placeholder(const json::value& v) {
+  const json::object* o = v.if_object();
+  return o != nullptr && o->size() == 1 && o->contains("$secret");
+}
 
 }  // namespace
 
-json::value plan_to_file(const Plan& plan, const PlanOrigin& origin) {
+model::DesiredState desired_without_secrets(const model::DesiredState& desired) {
+  model::DesiredState out;
+  out.settings.prune = desired.settings.prune;
+  out.settings.ignore = desired.settings.ignore;
+  for (const auto& [kind, where] : desired.settings.kind_locations) out.settings.kind_locations[kind] = {};
+  out.resources.reserve(desired.resources.size());
+  for (const auto& r : desired.resources) {
+    model::Resource copy;
+    copy.address = r.address;
+    copy.body = r.body;
+    copy.secrets = r.secrets;
+    for (const auto& s : r.secrets) {
+      if (json::value* v = core::find_pointer(copy.body, s.pointer)) *v = placeholder(s.description);
+    }
+    out.resources.push_back(std::move(copy));
+  }
+  return out;
+}
+
+model::LiveState live_without_secrets(const model::LiveState& live, const model::DesiredState& desired,
+                                      const catalog::Catalog& catalog) {
+  model::LiveState out = live;
+  for (auto& r : out.resources) {
+    const catalog::Kind* kind = catalog.find(r.address.kind);
+    if (kind == nullptr) continue;
+    const model::Resource* want = desired.find(r.address);
+    for (const auto& spec : kind->secrets) {
+      if (spec.mode != catalog::SecretMode::kInline) continue;  // password-object keys are not secret
+      core::for_each_match(r.body, spec.pointer, [&](const std::string& ptr, json::value& v) {
+        const json::value* wanted = want != nullptr ? core::find_pointer(want->body, ptr) : nullptr;
+        const bool same = wanted != nullptr && core::json_equal(*wanted, v);
+        v = json::object{{"$sensitive", same ? "same" : "differs"}};
+      });
+    }
+  }
+  return out;
+}
+
+std::map<std::string, std::string> fingerprints_of(const model::LiveState& live) {
+  std::map<std::string, std::string> out;
+  for (const auto& r : live.resources) out[r.address.to_string()] = fingerprint(&r);
+  return out;
+}
+
+json::value step_to_json(const Step& s) {
+  json::value body = s.body;
+  for (const auto* slots : {&s.secrets, &s.inline_secrets}) {
+    for (const auto& slot : *slots) {
+      if (json::value* v = core::find_pointer(body, slot.pointer)) *v = placeholder(slot.source);
+    }
+  }
+  json::array refs;
+  for (const auto& r : s.references) refs.push_back(json::object{{"pointer", r.pointer}, {"target", address_json(r.target)}});
+  json::array fields;
+  for (const auto& f : s.change.fields) fields.push_back(field_json(f));
+  return json::object{{"index", s.index},
+                      {"action", diff::to_string(s.action)},
+                      {"address", address_json(s.address)},
+                      {"key", s.change.key},
+                      {"method", s.method},
+                      {"path", s.path},
+                      {"body", std::move(body)},
+                      {"references", std::move(refs)},
+                      {"secrets", slots_json(s.secrets)},
+                      {"inline_secrets", slots_json(s.inline_secrets)},
+                      {"changes", std::move(fields)},
+                      {"unchanged_fields", s.change.unchanged_fields}};
+}
+
+std::string content_digest(const json::value& doc) {
+  if (!doc.is_object() || !doc.get_object().contains("digest")) return "sha256:" + core::sha256_hex(core::canonical_json(doc));
+  json::object rest = doc.get_object();
+  rest.erase("digest");
+  return "sha256:" + core::sha256_hex(core::canonical_json(rest));
+}
+
+json::value plan_to_file(const Plan& plan, const PlanOrigin& origin, const PlanBasis& basis) {
   json::object doc;
   doc["kind"] = kPlanFileKind;
   doc["version"] = kPlanFileVersion;
   doc["created_by"] = origin.tool_version;
   doc["appliance"] = origin.appliance_url;
   doc["kinds"] = json::value_from(origin.kinds);
+  doc["desired_root"] = origin.desired_root;
+  doc["rotate_secrets"] = basis.options.rotate_secrets;
   doc["desired_digest"] = plan.desired_digest;
-  doc["fingerprints"] = json::value_from(plan.fingerprints);
+  doc["desired"] = desired_json(basis.desired);
+  doc["live"] = live_json(basis.live);
+  doc["fingerprints"] = json::value_from(fingerprints_of(basis.live));
   json::array steps;
-  for (const auto& s : plan.steps) {
-    json::value body = s.body;
-    for (const auto* slots : {&s.secrets, &s.inline_secrets}) {
-      for (const auto& slot : *slots) {
-        if (json::value* v = core::find_pointer(body, slot.pointer)) *v = json::object{{"$secret", slot.source}};
-      }
-    }
-    json::array refs;
-    for (const auto& r : s.references) refs.push_back(json::object{{"pointer", r.pointer}, {"target", address_json(r.target)}});
-    json::array fields;
-    for (const auto& f : s.change.fields) fields.push_back(field_json(f));
-    steps.push_back(json::object{{"index", s.index},
-                                 {"action", diff::to_string(s.action)},
-                                 {"address", address_json(s.address)},
-                                 {"key", s.change.key},
-                                 {"method", s.method},
-                                 {"path", s.path},
-                                 {"body", std::move(body)},
-                                 {"references", std::move(refs)},
-                                 {"secrets", slots_json(s.secrets)},
-                                 {"inline_secrets", slots_json(s.inline_secrets)},
-                                 {"changes", std::move(fields)},
-                                 {"unchanged_fields", s.change.unchanged_fields}});
-  }
+  for (const auto& s : plan.steps) steps.push_back(step_to_json(s));
   doc["steps"] = std::move(steps);
   json::array unmanaged;
   for (const auto& a : plan.unmanaged) unmanaged.push_back(address_json(a));
@@ -140,10 +336,12 @@ json::value plan_to_file(const Plan& plan, const PlanOrigin& origin) {
   json::array no_change;
   for (const auto& a : plan.no_change) no_change.push_back(address_json(a));
   doc["no_change"] = std::move(no_change);
-  return doc;
+  json::value out = std::move(doc);
+  out.as_object()["digest"] = content_digest(out);
+  return out;
 }
 
-core::Result<std::pair<Plan, PlanOrigin>> plan_from_file(const json::value& doc) {
+core::Result<SavedPlan> plan_from_file(const json::value& doc) {
   const Reader rd;
   auto root = rd.obj(doc, "the document");
   if (!root) return root.error();
@@ -152,20 +350,43 @@ core::Result<std::pair<Plan, PlanOrigin>> plan_from_file(const json::value& doc)
   if (!kind || *kind != kPlanFileKind) return rd.fail("\"kind\" is not \"" + std::string(kPlanFileKind) + "\"");
   const json::value* version = o.if_contains("version");
   if (version == nullptr || !version->is_int64() || version->get_int64() != kPlanFileVersion) {
-    return rd.fail("unsupported version (this sps-apply reads version " + std::to_string(kPlanFileVersion) + ")");
+    return rd.fail("unsupported version (this sps-apply reads version " + std::to_string(kPlanFileVersion) +
+                   "; plan again with this version)");
   }
-  Plan plan;
-  PlanOrigin origin;
-  auto digest = rd.str(o, "desired_digest");
+  SavedPlan saved;
+  auto digest = rd.str(o, "digest");
+  if (!digest) return rd.fail("it has no \"digest\"");
+  saved.digest = content_digest(doc);
+  if (*digest != saved.digest) {
+    return core::Error(core::ErrorCode::kInvalidArgument,
+                       "the plan file's content does not match its digest: it records " + *digest +
+                           ", its content hashes to " + saved.digest +
+                           "; it was edited or damaged after `sps-apply plan --out` wrote it",
+                       "nothing was sent to the appliance; make and review a new plan with `sps-apply plan --out FILE`");
+  }
+  Plan& plan = saved.plan;
+  PlanOrigin& origin = saved.origin;
+  auto desired_digest = rd.str(o, "desired_digest");
   auto appliance = rd.str(o, "appliance");
   auto created_by = rd.str(o, "created_by");
-  if (!digest || !appliance || !created_by) return rd.fail("missing desired_digest, appliance or created_by");
-  plan.desired_digest = *digest;
+  auto desired_root = rd.str(o, "desired_root");
+  if (!desired_digest || !appliance || !created_by || !desired_root) {
+    return rd.fail("missing desired_digest, appliance, created_by or desired_root");
+  }
+  plan.desired_digest = *desired_digest;
   origin.appliance_url = *appliance;
   origin.tool_version = *created_by;
+  origin.desired_root = *desired_root;
   try {
+    saved.basis.options.rotate_secrets = o.at("rotate_secrets").as_bool();
     origin.kinds = json::value_to<std::vector<std::string>>(o.at("kinds"));
     plan.fingerprints = json::value_to<std::map<std::string, std::string>>(o.at("fingerprints"));
+    auto desired = rd.desired(o.at("desired"));
+    if (!desired) return desired.error();
+    saved.basis.desired = std::move(*desired);
+    auto live = rd.live(o.at("live"));
+    if (!live) return live.error();
+    saved.basis.live = std::move(*live);
     for (const auto* list : {"unmanaged", "no_change"}) {
       for (const auto& a : o.at(list).as_array()) {
         auto addr = rd.address(a);
@@ -174,51 +395,14 @@ core::Result<std::pair<Plan, PlanOrigin>> plan_from_file(const json::value& doc)
       }
     }
     for (const auto& sv : o.at("steps").as_array()) {
-      const json::object& so = sv.as_object();
-      Step s;
-      s.index = static_cast<std::size_t>(so.at("index").to_number<std::int64_t>());
-      auto action = action_from(so.at("action").as_string());
-      if (!action) return rd.fail("unknown action in step " + std::to_string(s.index));
-      s.action = *action;
-      auto addr = rd.address(so.at("address"));
-      if (!addr) return addr.error();
-      s.address = *addr;
-      s.method = so.at("method").as_string();
-      s.path = so.at("path").as_string();
-      s.body = so.at("body");
-      for (const auto& r : so.at("references").as_array()) {
-        auto target = rd.address(r.at("target"));
-        if (!target) return target.error();
-        s.references.push_back({std::string(r.at("pointer").as_string()), *target});
-      }
-      auto secrets = rd.slots(so, "secrets");
-      auto inline_secrets = rd.slots(so, "inline_secrets");
-      if (!secrets) return secrets.error();
-      if (!inline_secrets) return inline_secrets.error();
-      s.secrets = *secrets;
-      s.inline_secrets = *inline_secrets;
-      s.change.address = s.address;
-      s.change.action = s.action;
-      s.change.key = so.at("key").as_string();
-      s.change.unchanged_fields = static_cast<std::size_t>(so.at("unchanged_fields").to_number<std::int64_t>());
-      for (const auto& fv : so.at("changes").as_array()) {
-        const json::object& fo = fv.as_object();
-        diff::FieldChange f;
-        f.pointer = fo.at("pointer").as_string();
-        if (const auto* b = fo.if_contains("before")) f.before = *b;
-        if (const auto* a = fo.if_contains("after")) f.after = *a;
-        f.sensitive = fo.at("sensitive").as_bool();
-        f.write_only = fo.at("write_only").as_bool();
-        f.reorder = fo.at("reorder").as_bool();
-        f.reference = fo.at("reference").as_bool();
-        s.change.fields.push_back(std::move(f));
-      }
-      plan.steps.push_back(std::move(s));
+      auto step = rd.step(sv);
+      if (!step) return step.error();
+      plan.steps.push_back(std::move(*step));
     }
   } catch (const std::exception& e) {
     return rd.fail(std::string("malformed member (") + e.what() + ")");
   }
-  return std::pair{std::move(plan), std::move(origin)};
+  return saved;
 }
 
 core::Result<void> resolve_secrets(Plan& plan,
@@ -227,7 +411,7 @@ core::Result<void> resolve_secrets(Plan& plan,
     for (const auto* slots : {&s.secrets, &s.inline_secrets}) {
       for (const auto& slot : *slots) {
         json::value* v = core::find_pointer(s.body, slot.pointer);
-        if (v == nullptr || !v->is_object() || !v->get_object().contains("$secret")) continue;
+        if (v == nullptr || !is_placeholder(*v)) continue;
         auto value = resolve(slot.source);
         if (!value) {
           return core::Error(core::ErrorCode::kInvalidConfig,
@@ -236,6 +420,24 @@ core::Result<void> resolve_secrets(Plan& plan,
         }
         *v = json::string(*value);
       }
+    }
+  }
+  return {};
+}
+
+core::Result<void> resolve_secrets(model::DesiredState& desired,
+                                   const std::function<core::Result<std::string>(const std::string&)>& resolve) {
+  for (auto& r : desired.resources) {
+    for (const auto& s : r.secrets) {
+      json::value* v = core::find_pointer(r.body, s.pointer);
+      if (v == nullptr || !is_placeholder(*v)) continue;
+      auto value = resolve(s.description);
+      if (!value) {
+        return core::Error(core::ErrorCode::kInvalidConfig, r.address.to_string() + s.pointer +
+                                                                ": cannot resolve secret " + s.description + ": " +
+                                                                value.error().message);
+      }
+      *v = json::string(*value);
     }
   }
   return {};

@@ -1,7 +1,6 @@
 #include "plan/plan.h"
 
 #include "diff/test_catalog.h"
-#include "plan/plan_file.h"
 
 #include <boost/json.hpp>
 #include "render/render.h"
@@ -124,47 +123,6 @@ TEST(RenderPlanTest, TextHasTerraformStyleSummaryAndNoColourByDefault) {
   EXPECT_EQ(text.find("old-token"), std::string::npos);
   EXPECT_EQ(text.find('\x1b'), std::string::npos);
   EXPECT_NE(render::render_plan_text(plan, {.color = true}).find('\x1b'), std::string::npos);
-}
-
-TEST(PlanFileTest, RoundTripsStepsWithoutSecretValues) {
-  auto d = desired_resource("policies/backup_policies", "b", R"({"name": "b", "target": {"type": "smb", "password": "hunter2"}})");
-  d.secrets.push_back({"/target/password", "env:SMB_PASSWORD"});
-  const Plan plan = plan_for(desired_state({d}), live_state({}));
-  const boost::json::value file = plan_to_file(plan, {"https://sps.example.com", "sps-apply test", {"policies/backup_policies"}});
-  const std::string text = boost::json::serialize(file);
-  EXPECT_EQ(text.find("hunter2"), std::string::npos) << text;
-
-  auto loaded = plan_from_file(boost::json::parse(text));
-  ASSERT_TRUE(loaded.has_value()) << loaded.error().message;
-  Plan& back = loaded->first;
-  EXPECT_EQ(loaded->second.appliance_url, "https://sps.example.com");
-  EXPECT_EQ(render::render_plan_json(back), render::render_plan_json(plan));
-  auto resolved = resolve_secrets(back, [](const std::string& source) -> core::Result<std::string> {
-    if (source == "env:SMB_PASSWORD") return std::string("hunter2");
-    return core::Error(core::ErrorCode::kInvalidConfig, "unset");
-  });
-  ASSERT_TRUE(resolved.has_value());
-  EXPECT_EQ(back.steps[0].body.at("target").at("password"), "hunter2");
-}
-
-TEST(PlanFileTest, RejectsDocumentsThatAreNotPlans) {
-  auto r = plan_from_file(boost::json::parse(R"({"kind": "something-else", "version": 1})"));
-  ASSERT_FALSE(r.has_value());
-  EXPECT_NE(r.error().message.find("not a valid sps-apply plan file"), std::string::npos);
-  EXPECT_FALSE(plan_from_file(boost::json::parse(R"({"kind": "sps-apply-plan", "version": 99})")).has_value());
-}
-
-TEST(PlanFileTest, UnresolvableSecretNamesItsSourceOnly) {
-  auto d = desired_resource("policies/backup_policies", "b", R"({"name": "b", "target": {"password": "hunter2"}})");
-  d.secrets.push_back({"/target/password", "env:SMB_PASSWORD"});
-  const Plan plan = plan_for(desired_state({d}), live_state({}));
-  auto loaded = plan_from_file(plan_to_file(plan, {}));
-  ASSERT_TRUE(loaded.has_value());
-  auto resolved = resolve_secrets(loaded->first, [](const std::string&) -> core::Result<std::string> {
-    return core::Error(core::ErrorCode::kInvalidConfig, "environment variable is not set");
-  });
-  ASSERT_FALSE(resolved.has_value());
-  EXPECT_NE(resolved.error().message.find("env:SMB_PASSWORD"), std::string::npos);
 }
 
 }  // namespace

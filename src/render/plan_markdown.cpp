@@ -41,7 +41,7 @@ void section(std::ostringstream& out, const plan::Plan& plan, Action action, con
 
 }  // namespace
 
-std::string render_plan_markdown(const plan::Plan& plan) {
+std::string render_plan_markdown(const plan::Plan& plan, std::string_view saved_digest) {
   std::ostringstream out;
   out << "## sps-apply plan: " << plan.count(Action::kCreate) << " to create, " << plan.count(Action::kUpdate)
       << " to update, " << plan.count(Action::kDelete) << " to delete\n";
@@ -60,6 +60,10 @@ std::string render_plan_markdown(const plan::Plan& plan) {
     for (const auto& a : plan.unmanaged) out << "- `" << a.to_string() << "`\n";
   }
   out << "\nDesired state digest: `" << plan.desired_digest.substr(0, 12) << "`\n";
+  if (!saved_digest.empty()) {
+    out << "\nSaved plan digest: `" << saved_digest << "` (`sps-apply apply` prints the digest of the file it "
+        << "applies: they must be the same)\n";
+  }
   return out.str();
 }
 

@@ -20,7 +20,9 @@ struct TextOptions {
 };
 
 std::string render_plan_text(const plan::Plan& plan, const TextOptions& options = {});
-std::string render_plan_markdown(const plan::Plan& plan);
+/// saved_digest: the digest of the saved plan file (`plan --out`), shown so a reviewer can
+/// compare it with the one apply prints.
+std::string render_plan_markdown(const plan::Plan& plan, std::string_view saved_digest = {});
 boost::json::value plan_to_json(const plan::Plan& plan);
 std::string render_plan_json(const plan::Plan& plan);
 

@@ -14,7 +14,10 @@
 #include "cli/views/diagnostics_view.h"
 #include "core/json_pointer.h"
 #include "desired/loader.h"
+#include "model/discovered.h"
 #include "model/normalize.h"
+#include "plan/plan_check.h"
+#include "plan/plan_file.h"
 #include "render/render.h"
 
 #include <CLI/CLI.hpp>
@@ -25,6 +28,7 @@
 #include <csignal>
 #include <cstdio>
 #include <ctime>
+#include <filesystem>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -252,13 +256,41 @@ void print_located_problems(const apply::ApplyResult& result, const plan::Plan& 
   }
 }
 
-void report(const apply::ApplyResult& result, const plan::Plan& plan, Io& io) {
+/// How many of a kind, in words: "1 write-only secret", "2 write-only secrets".
+std::string counted(std::size_t n, const std::string& what) {
+  return std::to_string(n) + " " + what + (n == 1 ? "" : "s");
+}
+
+void report(const apply::ApplyResult& result, const plan::Plan& plan,
+            const std::optional<apply::Verification>& verification, Io& io) {
   using apply::Outcome;
   switch (result.outcome) {
     case Outcome::kApplied:
-      io.err << "Apply complete! " << plan.count(diff::Action::kCreate) << " created, "
-             << plan.count(diff::Action::kUpdate) << " updated, " << plan.count(diff::Action::kDelete)
-             << " deleted; committed" << (result.verified ? " and verified: a new plan is empty.\n" : ".\n");
+      io.err << (verification && verification->verified() ? "Apply complete! " : "Apply committed: ")
+             << plan.count(diff::Action::kCreate) << " created, " << plan.count(diff::Action::kUpdate) << " updated, "
+             << plan.count(diff::Action::kDelete) << " deleted; committed";
+      if (verification && verification->verified()) {
+        io.err << " and verified against the whole desired state the plan was made from: "
+               << counted(verification->resources, "resource") << ", " << counted(verification->fields, "field")
+               << " as desired on the appliance.\n";
+      } else if (verification) {
+        io.err << ", but NOT verified: the appliance does not match the desired state the plan was made from "
+                  "(another administrator changed it after the commit, or the appliance rewrote values on "
+                  "commit):\n";
+        for (const auto& d : verification->differences) io.err << "  " << d << '\n';
+        io.err << "The commit stays (there is no rollback after a commit). Run `sps-apply plan` to see the "
+                  "appliance's state, fix the YAML or the appliance and apply again.\n";
+      } else {
+        io.err << ", but the verification could not be done, so whether the appliance matches the desired state "
+                  "is unknown. Run `sps-apply plan` to find out.\n";
+      }
+      if (verification && !verification->unverifiable.empty()) {
+        io.err << "Not verifiable: " << counted(verification->unverifiable.size(), "write-only secret")
+               << " (the appliance cannot return password or private-key objects; only that one is set was "
+                  "checked):";
+        for (const auto& u : verification->unverifiable) io.err << ' ' << u;
+        io.err << '\n';
+      }
       break;
     case Outcome::kNothingToDo:
       io.err << "No changes. Nothing to apply.\n";
@@ -280,61 +312,109 @@ void report(const apply::ApplyResult& result, const plan::Plan& plan, Io& io) {
       io.err << "The commit's outcome is unknown.\n";
       break;
   }
-  if (result.error) print_error(*result.error, io);
+  const bool shown = result.outcome == Outcome::kApplied && verification && !verification->verified();
+  if (result.error && !shown) print_error(*result.error, io);
 }
+
+/// Resolves the secret sources of a saved plan: env:NAME from the environment, file:PATH
+/// relative to the plan's desired-state root (from the current directory). A file that is
+/// sps-apply's own --password-file is refused: no configuration field may hold it.
+class PlanSecrets {
+ public:
+  PlanSecrets(std::string root, const std::string& password_file) : m_root(std::move(root)) {
+    std::error_code ec;
+    if (!password_file.empty()) m_password_file = std::filesystem::weakly_canonical(password_file, ec);
+  }
+  core::Result<std::string> operator()(const std::string& source) const {
+    if (auto ok = plan::check_secret_source(source); !ok) return ok.error();
+    if (source.rfind("env:", 0) == 0) {
+      if (auto v = m_system.env(source.substr(4))) return *v;
+      return core::Error(core::ErrorCode::kInvalidConfig, "environment variable " + source.substr(4) +
+                                                              " is not set; export it in the job that applies the plan");
+    }
+    const std::filesystem::path file = std::filesystem::path(m_root) / source.substr(5);
+    std::error_code ec;
+    if (!m_password_file.empty() && std::filesystem::weakly_canonical(file, ec) == m_password_file) {
+      return core::Error(core::ErrorCode::kInvalidArgument,
+                         file.generic_string() + " is sps-apply's --password-file, which no configuration field may hold");
+    }
+    auto content = m_system.read_file(file);
+    if (!content) {
+      return core::Error(content.error().code, "cannot read " + file.generic_string() + " (" + content.error().message +
+                                                   "); file: secrets of a saved plan are relative to its desired-state "
+                                                   "directory " + m_root + ": apply from the top of the checkout");
+    }
+    std::string value = std::move(*content);
+    // Like the YAML loader: a final newline is never part of the secret.
+    if (value.ends_with('\n')) value.pop_back();
+    if (value.ends_with('\r')) value.pop_back();
+    return value;
+  }
+
+ private:
+  std::string m_root;
+  std::filesystem::path m_password_file;
+  desired::SystemSecretResolver m_system;
+};
 
 int run_apply(const ApplyOptions& options, Io& io) {
   const catalog::Catalog& catalog = catalog::Catalog::builtin();
   const bool from_file = is_plan_file(options.path);
   std::optional<CheckedDesired> checked;
+  std::optional<plan::SavedPlan> saved;
   plan::Plan plan;
-  std::string planned_url;
   if (from_file) {
     auto loaded = load_plan_file(options.path);
     if (!loaded) {
       print_error(loaded.error(), io);
       return kExitError;
     }
-    plan = std::move(loaded->first);
-    planned_url = loaded->second.appliance_url;
-    const desired::SystemSecretResolver secrets;
-    auto resolved = plan::resolve_secrets(plan, [&](const std::string& source) -> core::Result<std::string> {
-      if (source.rfind("env:", 0) == 0) {
-        if (auto v = secrets.env(source.substr(4))) return *v;
-        return core::Error(core::ErrorCode::kInvalidConfig, "environment variable is not set");
-      }
-      if (source.rfind("file:", 0) == 0) return secrets.read_file(source.substr(5));
-      return core::Error(core::ErrorCode::kInvalidConfig, "unknown secret source");
-    });
+    saved = std::move(*loaded);
+    io.err << "sps-apply: applying the saved plan " << options.path << ", digest " << saved->digest << '\n';
+    const PlanSecrets secrets(saved->origin.desired_root, options.connection.password_file);
+    auto resolved = plan::resolve_secrets(saved->plan, secrets);
+    if (resolved) resolved = plan::resolve_secrets(saved->basis.desired, secrets);
     if (!resolved) {
       print_error(resolved.error(), io);
       return kExitError;
     }
+    plan = std::move(saved->plan);
   } else {
     checked = load_desired_or_report(options.path, io);
     if (!checked) return kExitError;
+    relativize_file_secrets(checked->state, desired_root_of(options.path));
   }
   auto conn = connect(options.connection, io);
   if (!conn) {
     print_error(conn.error(), io);
     return kExitError;
   }
-  if (from_file && planned_url != conn->url) {
-    io.err << "error: the plan was made for " << planned_url << ", not " << conn->url
+  if (saved && saved->origin.appliance_url != conn->url) {
+    io.err << "error: the plan was made for " << saved->origin.appliance_url << ", not " << conn->url
            << "; plan again against this appliance\n";
     return kExitError;
   }
-  const diff::DiffOptions diff_options{.rotate_secrets = options.rotate_secrets};
-  core::Diagnostics diags;
-  if (!from_file) {
-    auto planned = apply::plan_against(checked->state, *conn->api, catalog, diff_options, diags);
+  // What the plan was made from: the whole desired state (secrets resolved; discovered kinds
+  // fitted to their live shape), the catalog it was planned with (curated plus discovered
+  // kinds), every live resource it read (inline secrets masked) and the kinds it read.
+  std::optional<apply::Planned> planned;
+  if (!saved) {
+    core::Diagnostics diags;
+    const diff::DiffOptions diff_options{.rotate_secrets = options.rotate_secrets};
+    auto made = apply::plan_against(checked->state, *conn->api, catalog, diff_options, diags);
     render_diagnostics_text(diags, io.err, false);
-    if (!planned) {
-      print_error(planned.error(), io);
+    if (!made) {
+      print_error(made.error(), io);
       return kExitError;
     }
+    planned = std::move(*made);
     plan = std::move(planned->plan);
   }
+  const model::DesiredState& desired = saved ? saved->basis.desired : planned->desired;
+  const catalog::Catalog& planned_catalog = saved ? catalog : planned->catalog;
+  const model::LiveState planned_live =
+      saved ? std::move(saved->basis.live) : plan::live_without_secrets(planned->live, desired, planned_catalog);
+  const std::vector<std::string> read_kinds = saved ? saved->origin.kinds : planned->kinds;
   if (options.format == "text") io.out << render::render_plan_text(plan, {.color = io.color});
   if (plan.empty()) {
     if (options.format == "json") io.out << render::pretty_json(result_to_json({}, plan));
@@ -350,28 +430,35 @@ int run_apply(const ApplyOptions& options, Io& io) {
     core::Diagnostics ignored;
     return apply::read_live(*conn->api, catalog, kinds, ignored);
   };
-  apply_options.verify = [&]() -> core::Result<bool> {
+  // Reads what the plan read, normalized as the planner normalized it.
+  const auto read_again = [&]() -> core::Result<model::LiveState> {
     core::Diagnostics ignored;
-    if (checked) {
-      auto again = apply::plan_against(checked->state, *conn->api, catalog, {}, ignored);
-      if (!again) return again.error();
-      return again->plan.empty();
-    }
-    std::set<std::string> kinds;
-    for (const auto& s : plan.steps) kinds.insert(s.address.kind);
-    auto live = apply::read_live(*conn->api, catalog, apply::kinds_to_read(catalog, kinds), ignored);
+    apply::ReadOptions read_options;
+    if (checked) read_options.refine = [&](catalog::Kind& kind) { model::mark_desired_secrets(kind, checked->state); };
+    auto read = apply::read_live_kinds(*conn->api, catalog, read_kinds, ignored, std::move(read_options));
+    if (!read) return read.error();
+    return std::move(read->live);
+  };
+  apply_options.find_stale = [&]() -> core::Result<std::vector<plan::StaleResource>> {
+    auto live = read_again();
     if (!live) return live.error();
-    const auto problems = apply::verify_applied(plan, *live);
-    for (const auto& p : problems) io.err << "  not as planned: " << p << '\n';
-    return problems.empty();
+    return plan::compare_live(planned_live, plan::live_without_secrets(*live, desired, planned_catalog));
+  };
+  std::optional<apply::Verification> verification;
+  apply_options.verify = [&]() -> core::Result<bool> {
+    auto live = read_again();
+    if (!live) return live.error();
+    verification = apply::verify_desired(desired, *live, planned_catalog);
+    return verification->verified();
   };
   const SecretScrubber scrub(plan);
   ProgressView progress(io.err, plan.steps.size(), scrub);
   const apply::ApplyResult result = scrub(apply::apply_plan(plan, *conn->api, catalog, apply_options, progress));
   if (!options.record_file.empty()) append_record(options.record_file, conn->url, result, plan, io);
-  report(result, plan, io);
+  report(result, plan, verification, io);
   print_located_problems(result, plan, checked ? &checked->state : nullptr, io);
   if (options.format == "json") io.out << render::pretty_json(result_to_json(result, plan));
+  if (result.outcome == apply::Outcome::kApplied && !result.verified) return kExitUnknown;
   const bool ok = result.outcome == apply::Outcome::kApplied && !result.error;
   return ok ? kExitOk : kExitError;
 }

@@ -33,39 +33,62 @@ struct PlanOptions {
 };
 
 int run_plan(const PlanOptions& options, Io& io) {
-  const auto checked = load_desired_or_report(options.path, io);
+  auto checked = load_desired_or_report(options.path, io);
   if (!checked) return kExitError;
+  const std::string root = desired_root_of(options.path);
+  relativize_file_secrets(checked->state, root);
+  if (!options.out_file.empty() && !checked->state.discovered.empty()) {
+    io.err << "error: --out: saved plans cover kinds with a schema only, and this desired state manages "
+           << *checked->state.discovered.begin()
+           << ", which has none (a discovered kind); nothing was sent to the appliance
+"
+              "  review with `sps-apply plan` and apply the desired-state directory itself (`sps-apply apply "
+           << options.path << "`), which plans and applies in one run
+";
+    return kExitError;
+  }
   auto conn = connect(options.connection, io);
   if (!conn) {
     print_error(conn.error(), io);
     return kExitError;
   }
+  const catalog::Catalog& catalog = catalog::Catalog::builtin();
   core::Diagnostics diags;
-  auto planned = apply::plan_against(checked->state, *conn->api, catalog::Catalog::builtin(),
-                                     {.rotate_secrets = options.rotate_secrets}, diags);
+  const diff::DiffOptions diff_options{.rotate_secrets = options.rotate_secrets};
+  auto planned = apply::plan_against(checked->state, *conn->api, catalog, diff_options, diags);
   render_diagnostics_text(diags, io.err, false);
   if (!planned) {
     print_error(planned.error(), io);
     return kExitError;
   }
+  std::string digest;
   if (!options.out_file.empty()) {
-    auto saved = save_plan_file(options.out_file, planned->plan, conn->url, planned->kinds);
+    // The file carries what the plan was made from, without secret values, so apply can
+    // re-derive the steps, find every change since and verify against the whole state.
+    const plan::PlanBasis basis{plan::desired_without_secrets(planned->desired),
+                                plan::live_without_secrets(planned->live, planned->desired, planned->catalog),
+                                diff_options};
+    const plan::PlanOrigin origin{conn->url, "", planned->kinds, root};
+    auto saved = save_plan_file(options.out_file, planned->plan, origin, basis);
     if (!saved) {
       print_error(saved.error(), io);
       return kExitError;
     }
+    digest = std::move(*saved);
   }
   if (options.format == "json") {
     io.out << render::render_plan_json(planned->plan);
   } else if (options.format == "markdown") {
-    io.out << render::render_plan_markdown(planned->plan);
+    io.out << render::render_plan_markdown(planned->plan, digest);
   } else {
     io.out << render::render_plan_text(planned->plan, {.color = io.color});
     if (!options.out_file.empty()) {
-      io.out << "\nSaved the plan to " << options.out_file << ". Apply exactly these steps with:\n"
+      io.out << "\nSaved the plan to " << options.out_file << " (digest " << digest
+             << "). Apply exactly these steps with:\n"
              << "  sps-apply apply " << options.out_file << "\n";
     }
   }
+  if (!digest.empty() && options.format != "text") io.err << "Saved the plan to " << options.out_file << " (digest " << digest << ")\n";
   return options.detailed_exitcode && !planned->plan.empty() ? kExitChanges : kExitOk;
 }
 

@@ -1,21 +1,27 @@
 #include "cli/commands/plan_support.h"
 
+#include "catalog/catalog.h"
 #include "cli/files.h"
 #include "desired/read_file.h"
+#include "plan/plan_check.h"
 
 #include <boost/json.hpp>
 
+#include <cctype>
 #include <filesystem>
-
+#include <fstream>
 
 namespace sps::cli {
 namespace json = boost::json;
+namespace fs = std::filesystem;
 
-core::Result<void> save_plan_file(const std::string& path, const plan::Plan& plan, const std::string& url,
-                                  const std::vector<std::string>& kinds) {
-  const plan::PlanOrigin origin{url, std::string("sps-apply ") + SPS_APPLY_VERSION, kinds};
-  const std::string text = json::serialize(plan::plan_to_file(plan, origin)) + "\n";
-  return write_file_atomic(path, text, /*owner_only=*/true);
+core::Result<std::string> save_plan_file(const std::string& path, const plan::Plan& plan, plan::PlanOrigin origin,
+                                         const plan::PlanBasis& basis) {
+  origin.tool_version = std::string("sps-apply ") + SPS_APPLY_VERSION;
+  const json::value doc = plan::plan_to_file(plan, origin, basis);
+  auto written = write_file_atomic(path, json::serialize(doc) + "\n", /*owner_only=*/true);
+  if (!written) return written.error();
+  return std::string(doc.at("digest").as_string());
 }
 
 namespace {
@@ -27,12 +33,16 @@ core::Result<json::value> read_json(const std::string& path) {
   if (!text) return core::Error(core::ErrorCode::kInvalidArgument, "cannot read " + path + ": " + text.error().message);
   boost::system::error_code ec;
   json::value v = json::parse(*text, ec);
-  if (ec) return core::Error(core::ErrorCode::kInvalidArgument, path + " is not JSON: " + ec.message());
+  if (ec) {
+    return core::Error(core::ErrorCode::kInvalidArgument,
+                       path + " is not JSON (" + ec.message() + "): a saved plan cut short or damaged",
+                       "nothing was sent to the appliance; make and review a new plan with `sps-apply plan --out FILE`");
+  }
   return v;
 }
 }  // namespace
 
-core::Result<std::pair<plan::Plan, plan::PlanOrigin>> load_plan_file(const std::string& path) {
+core::Result<plan::SavedPlan> load_plan_file(const std::string& path) {
   auto doc = read_json(path);
   if (!doc) return doc.error();
   auto loaded = plan::plan_from_file(*doc);
@@ -41,15 +51,57 @@ core::Result<std::pair<plan::Plan, plan::PlanOrigin>> load_plan_file(const std::
     e.message = path + ": " + e.message;
     return e;
   }
+  auto checked = plan::check_saved_plan(*loaded, catalog::Catalog::builtin());
+  if (!checked) {
+    core::Error e = checked.error();
+    e.message = path + ": " + e.message;
+    return e;
+  }
+  loaded->plan = std::move(*checked);
   return loaded;
 }
 
 bool is_plan_file(const std::string& path) {
   std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) return false;
+  if (!fs::is_regular_file(path, ec)) return false;
+  // A directory of YAML is the common case; only a .json file or a file that starts like
+  // a JSON object is read as a plan.
+  std::ifstream in(path, std::ios::binary);
+  char first = 0;
+  while (in.get(first) && std::isspace(static_cast<unsigned char>(first))) {
+  }
+  if (first != '{') return false;
   auto doc = read_json(path);
-  return doc && doc->is_object() && doc->get_object().contains("kind") &&
-         doc->at("kind") == json::value(plan::kPlanFileKind);
+  if (!doc) return fs::path(path).extension() == ".json";  // a damaged plan: report it as one
+  return doc->is_object() && doc->get_object().contains("kind") && doc->at("kind") == json::value(plan::kPlanFileKind);
+}
+
+std::string desired_root_of(const std::string& desired_path) {
+  std::error_code ec;
+  fs::path root = fs::is_directory(desired_path, ec) ? fs::path(desired_path) : fs::path(desired_path).parent_path();
+  if (root.empty()) root = ".";
+  if (root.is_relative()) return root.lexically_normal().generic_string();
+  const fs::path cwd = fs::current_path(ec);
+  if (!ec) {
+    const fs::path rel = root.lexically_normal().lexically_relative(cwd);
+    if (!rel.empty() && *rel.begin() != "..") return rel.generic_string();
+  }
+  return root.lexically_normal().generic_string();
+}
+
+void relativize_file_secrets(model::DesiredState& desired, const std::string& root) {
+  std::error_code ec;
+  const fs::path base = fs::absolute(root, ec).lexically_normal();
+  if (ec) return;
+  for (auto& r : desired.resources) {
+    for (auto& s : r.secrets) {
+      if (s.description.rfind("file:", 0) != 0) continue;
+      const fs::path file(s.description.substr(5));
+      if (!file.is_absolute()) continue;
+      const fs::path rel = file.lexically_normal().lexically_relative(base);
+      if (!rel.empty()) s.description = "file:" + rel.generic_string();
+    }
+  }
 }
 
 }  // namespace sps::cli

@@ -1,23 +1,38 @@
 #pragma once
 // Saved-plan files for plan and apply: written atomically with owner-only permissions
-// (they describe the appliance's configuration), read back with clear errors.
+// (they describe the appliance's configuration), read back with clear errors, and checked
+// (digest, structure, steps re-derived: plan/plan_check.h) before apply contacts anything.
 #include "core/error.h"
+#include "model/model.h"
 #include "plan/plan.h"
 #include "plan/plan_file.h"
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
 namespace sps::cli {
 
-/// Writes the plan to path (via a temporary file and rename, mode 0600).
-core::Result<void> save_plan_file(const std::string& path, const plan::Plan& plan, const std::string& url,
-                                  const std::vector<std::string>& kinds);
+/// Writes the plan to path (via a temporary file and rename, mode 0600). Returns the file's
+/// digest ("sha256:...").
+core::Result<std::string> save_plan_file(const std::string& path, const plan::Plan& plan, plan::PlanOrigin origin,
+                                         const plan::PlanBasis& basis);
 
-/// Reads a saved plan. kInvalidArgument when the file is unreadable or not a saved plan.
-core::Result<std::pair<plan::Plan, plan::PlanOrigin>> load_plan_file(const std::string& path);
+/// Reads and checks a saved plan: kInvalidArgument when the file is unreadable, too large,
+/// not a saved plan, does not match its digest, or holds steps its
+/// carried states do not imply. The returned plan is the re-derived one (secrets as
+/// placeholders).
+core::Result<plan::SavedPlan> load_plan_file(const std::string& path);
 
 /// True when path names a file that looks like a saved plan (JSON whose "kind" says so).
 bool is_plan_file(const std::string& path);
+
+/// The directory `!secret file:` paths of a saved plan are relative to: the desired-state
+/// directory given to `plan` (or a file's directory), relative to the current directory
+/// when it is inside it, so the plan applies from another checkout of the same repository.
+std::string desired_root_of(const std::string& desired_path);
+
+/// Rewrites absolute `file:` secret sources under root as paths relative to root.
+void relativize_file_secrets(model::DesiredState& desired, const std::string& root);
 
 }  // namespace sps::cli

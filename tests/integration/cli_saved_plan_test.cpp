@@ -1,0 +1,241 @@
+// Saved plans against an in-process sps-sim over TLS: a saved plan is only as good as what
+// it checked (every resource read, the file's digest, verification against the whole
+// desired state), and it is data, not a program (steps re-derived, secret sources limited).
+#include "cli/exit_codes.h"
+#include "plan/plan_file.h"
+#include "support/cli_runner.h"
+
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+
+#include <unistd.h>
+
+namespace sps::testing {
+namespace {
+namespace fs = std::filesystem;
+namespace json = boost::json;
+
+std::string read_text(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+class SavedPlanTest : public CliFixture {
+ protected:
+  void SetUp() override {
+    CliFixture::SetUp();
+    m_plan_file = (temp_dir() / "plan.json").string();
+    m_planned = run_with_sim({"plan", demo_state(), "--out", m_plan_file});
+    ASSERT_EQ(m_planned.code, cli::kExitOk) << m_planned.all();
+    m_initial_text = sim().committed_snapshot_text();
+    sim().clear_journal();
+  }
+
+  CliRun apply_saved() { return run_with_sim({"apply", m_plan_file, "--auto-approve"}); }
+
+  json::value saved() const { return json::parse(read_text(m_plan_file)); }
+
+  /// Rewrites the plan file; with redigest, as someone who also recomputes its digest.
+  void write_plan(json::value doc, bool redigest = true) {
+    if (redigest) doc.as_object()["digest"] = plan::content_digest(doc);
+    std::ofstream(m_plan_file, std::ios::trunc) << json::serialize(doc);
+  }
+
+  /// The saved step that writes `kind`.
+  static json::object& step_for(json::value& doc, std::string_view kind) {
+    for (auto& s : doc.at("steps").as_array()) {
+      if (s.at("address").at("kind").as_string() == kind) return s.as_object();
+    }
+    throw std::runtime_error("no step for " + std::string(kind));
+  }
+
+  /// Refused before logging in: the simulator saw no request at all, nothing changed.
+  void expect_refused_before_login(const CliRun& r, const std::string& why) {
+    EXPECT_EQ(r.code, cli::kExitError) << r.all();
+    EXPECT_NE(r.err.find(why), std::string::npos) << r.err;
+    EXPECT_TRUE(sim().journal().empty()) << ::testing::PrintToString(sim().journal_lines());
+    EXPECT_EQ(sim().committed_snapshot_text(), m_initial_text);
+    expect_no_secrets(r.all());
+  }
+
+  std::string m_plan_file;
+  CliRun m_planned;
+  std::string m_initial_text;
+};
+
+TEST_F(SavedPlanTest, PlanAndApplyPrintTheSameDigestAndVerifyTheWholeDesiredState) {
+  const std::string digest(saved().at("digest").as_string());
+  EXPECT_NE(m_planned.out.find("(digest " + digest + ")"), std::string::npos) << m_planned.out;
+  const CliRun markdown = run_with_sim({"plan", demo_state(), "--out", m_plan_file, "--format", "markdown"});
+  EXPECT_NE(markdown.out.find("Saved plan digest: `" + std::string(saved().at("digest").as_string()) + "`"),
+            std::string::npos)
+      << markdown.out;
+  const std::string digest2(saved().at("digest").as_string());
+  const CliRun r = apply_saved();
+  ASSERT_EQ(r.code, cli::kExitOk) << r.all();
+  EXPECT_NE(r.err.find("digest " + digest2), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("verified against the whole desired state"), std::string::npos) << r.err;
+  // The SMB password of the archive policy is a password object: never readable.
+  EXPECT_NE(r.err.find("Not verifiable: 1 write-only secret"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("policies/archive_cleanup_policies[compliance-archive]/target/authentication/password"),
+            std::string::npos)
+      << r.err;
+  expect_no_secrets(r.all());
+  EXPECT_EQ(run_with_sim({"plan", demo_state(), "--detailed-exitcode"}).code, cli::kExitOk);
+}
+
+// management/soap is not changed by the plan; another administrator changes it before the
+// apply: the plan is refused, naming the resource and the field.
+TEST_F(SavedPlanTest, ChangeToAnUnchangedResourceMakesThePlanStale) {
+  bool listed = false;
+  const json::value doc = saved();
+  for (const auto& a : doc.at("no_change").as_array()) listed |= a.at("kind") == "management/soap";
+  ASSERT_TRUE(listed) << "the demo plan must leave management/soap unchanged";
+  ASSERT_TRUE(sim().out_of_band_replace("management/soap", json::parse(R"({"enabled": true})")).has_value());
+  const std::string before = sim().committed_snapshot_text();
+  sim().clear_journal();
+
+  const CliRun r = apply_saved();
+  EXPECT_EQ(r.code, cli::kExitError) << r.all();
+  EXPECT_NE(r.err.find("the plan is stale"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("management/soap: /enabled"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("sps-apply plan"), std::string::npos) << r.err;
+  for (const auto& e : sim().journal()) {
+    if (e.method != "GET") {
+      const std::string line = e.method + " " + e.path;
+      EXPECT_TRUE(line == "POST /api/transaction" || line == "DELETE /api/transaction" ||
+                  e.path == "/api/authentication")
+          << line;
+    }
+  }
+  EXPECT_EQ(sim().committed_snapshot_text(), before);
+}
+
+TEST_F(SavedPlanTest, EditedFileIsRefusedBeforeLogin) {
+  std::string text = read_text(m_plan_file);
+  const std::size_t at = text.find("\"timeout\":15");
+  ASSERT_NE(at, std::string::npos);
+  text.replace(at, 12, "\"timeout\":16");
+  std::ofstream(m_plan_file, std::ios::trunc) << text;
+  expect_refused_before_login(apply_saved(), "does not match its digest");
+}
+
+TEST_F(SavedPlanTest, TruncatedFileIsRefusedBeforeLogin) {
+  const std::string text = read_text(m_plan_file);
+  std::ofstream(m_plan_file, std::ios::trunc) << text.substr(0, text.size() / 2);
+  expect_refused_before_login(apply_saved(), "cut short or damaged");
+}
+
+TEST_F(SavedPlanTest, InjectedCommitStepIsRefused) {
+  json::value doc = saved();
+  json::object commit = step_for(doc, "management/webinterface");
+  commit["method"] = "PUT";
+  commit["path"] = "/api/transaction";
+  commit["body"] = json::object{{"status", "commit"}, {"commit_message", "half"}};
+  auto& steps = doc.at("steps").as_array();
+  steps.insert(steps.begin() + 1, std::move(commit));
+  write_plan(std::move(doc));
+  expect_refused_before_login(apply_saved(), "PUT /api/transaction");
+}
+
+TEST_F(SavedPlanTest, EditedStepBodyIsRefused) {
+  json::value doc = saved();
+  step_for(doc, "management/webinterface")["body"].as_object()["timeout"] = 99;
+  write_plan(std::move(doc));
+  expect_refused_before_login(apply_saved(), "\"body\" at /timeout differs");
+}
+
+TEST_F(SavedPlanTest, ChangedSecretSourceIsRefused) {
+  // Only in the step: the step no longer follows from the carried desired state.
+  json::value doc = saved();
+  step_for(doc, "management/splunk_forwarder")["inline_secrets"].as_array().at(0).as_object()["source"] = "env:HOME";
+  write_plan(doc);
+  expect_refused_before_login(apply_saved(), "\"body\" at /token/$secret differs");
+
+  // Everywhere, consistently, to sps-apply's own password: refused all the same.
+  doc = saved();
+  for (auto& r : doc.at("desired").at("resources").as_array()) {
+    if (r.at("address").at("kind") != "management/splunk_forwarder") continue;
+    r.at("secrets").as_array().at(0).as_object()["source"] = "env:SPS_PASSWORD";
+    r.at("body").as_object()["token"] = json::object{{"$secret", "env:SPS_PASSWORD"}};
+  }
+  for (auto& s : doc.at("steps").as_array()) {
+    if (s.at("address").at("kind") != "management/splunk_forwarder") continue;
+    s.at("inline_secrets").as_array().at(0).as_object()["source"] = "env:SPS_PASSWORD";
+    s.at("body").as_object()["token"] = json::object{{"$secret", "env:SPS_PASSWORD"}};
+  }
+  write_plan(doc);
+  expect_refused_before_login(apply_saved(), "env:SPS_PASSWORD, sps-apply's own credential");
+}
+
+// Another administrator changes a resource the plan does not touch right after the commit
+// (the simulator runs the change before it answers the commit): the apply is committed but
+// not verified, exit 3, naming the field.
+TEST_F(SavedPlanTest, ChangeBetweenCommitAndVerificationIsReportedAsNotVerified) {
+  std::atomic<bool> done{false};
+  sim().after_request([this, &done](const sim::JournalEntry& e) {
+    if (e.method == "PUT" && e.path == "/api/transaction" && e.applied && !done.exchange(true)) {
+      EXPECT_TRUE(sim().out_of_band_replace("management/soap", json::parse(R"({"enabled": true})")).has_value());
+    }
+  });
+  const CliRun r = apply_saved();
+  sim().after_request({});
+  EXPECT_TRUE(done.load());
+  EXPECT_EQ(r.code, cli::kExitUnknown) << r.all();
+  EXPECT_NE(r.err.find("NOT verified"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("management/soap/enabled: true on the appliance, desired false"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("Apply complete!"), std::string::npos) << r.err;
+  EXPECT_NE(sim().committed_snapshot_text(), m_initial_text);  // the commit stays
+  expect_no_secrets(r.all());
+}
+
+/// Runs in another working directory and comes back.
+class CurrentDirectory {
+ public:
+  explicit CurrentDirectory(const fs::path& dir) : m_old(fs::current_path()) { fs::current_path(dir); }
+  ~CurrentDirectory() { fs::current_path(m_old); }
+  CurrentDirectory(const CurrentDirectory&) = delete;
+  CurrentDirectory& operator=(const CurrentDirectory&) = delete;
+
+ private:
+  fs::path m_old;
+};
+
+// A plan made in one checkout applies from a copy of it elsewhere: `!secret file:` paths are
+// recorded relative to the desired-state directory, not as absolute paths.
+TEST_F(SavedPlanTest, PlanMadeInOneCheckoutAppliesFromACopyInAnotherDirectory) {
+  const fs::path a = temp_dir() / "checkout-a";
+  const fs::path b = temp_dir() / "checkout-b";
+  fs::create_directories(a / "desired-state" / "secrets");
+  fs::copy(demo_state(), a / "desired-state", fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+  std::string policies = read_text(a / "desired-state" / "policies.yaml");
+  const std::string env_source = "!secret env:SPS_ARCHIVE_SMB_PASSWORD";
+  ASSERT_NE(policies.find(env_source), std::string::npos);
+  policies.replace(policies.find(env_source), env_source.size(), "!secret file:secrets/smb.pw");
+  std::ofstream(a / "desired-state" / "policies.yaml", std::ios::trunc) << policies;
+  std::ofstream(a / "desired-state" / "secrets" / "smb.pw") << kSmbPassword << "\n";
+  ::unsetenv("SPS_ARCHIVE_SMB_PASSWORD");
+  {
+    CurrentDirectory in_a(a);
+    const CliRun planned = run_with_sim({"plan", "desired-state", "--out", "plan.json"});
+    ASSERT_EQ(planned.code, cli::kExitOk) << planned.all();
+  }
+  const std::string text = read_text(a / "plan.json");
+  EXPECT_NE(text.find("file:secrets/smb.pw"), std::string::npos);
+  EXPECT_EQ(text.find(a.string()), std::string::npos) << "no absolute path of checkout A in the plan";
+  fs::copy(a, b, fs::copy_options::recursive);
+  fs::remove_all(a);
+  sim().clear_journal();
+  CurrentDirectory in_b(b);
+  const CliRun r = run_with_sim({"apply", "plan.json", "--auto-approve"});
+  ASSERT_EQ(r.code, cli::kExitOk) << r.all();
+  EXPECT_NE(r.err.find("verified against the whole desired state"), std::string::npos) << r.err;
+  expect_no_secrets(r.all());
+}
+
+}  // namespace
+}  // namespace sps::testing
