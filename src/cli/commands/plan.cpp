@@ -40,11 +40,9 @@ int run_plan(const PlanOptions& options, Io& io) {
   if (!options.out_file.empty() && !checked->state.discovered.empty()) {
     io.err << "error: --out: saved plans cover kinds with a schema only, and this desired state manages "
            << *checked->state.discovered.begin()
-           << ", which has none (a discovered kind); nothing was sent to the appliance
-"
+           << ", which has none (a discovered kind); nothing was sent to the appliance\n"
               "  review with `sps-apply plan` and apply the desired-state directory itself (`sps-apply apply "
-           << options.path << "`), which plans and applies in one run
-";
+           << options.path << "`), which plans and applies in one run\n";
     return kExitError;
   }
   auto conn = connect(options.connection, io);
