@@ -55,24 +55,32 @@ std::string joined(const std::vector<std::string>& items) {
   return out;
 }
 
-/// The live state as the planner saw it: an inline secret that was equal to the desired
-/// value becomes the desired placeholder again, so the diff finds it unchanged.
-model::LiveState live_for_diff(const model::LiveState& live, const model::DesiredState& desired,
-                               const catalog::Catalog& catalog) {
+/// In the states given to the planner, a secret is a string that stands for its source, so
+/// the diff compares it as a leaf exactly as it compared the value it stands for.
+std::string stand_in(const std::string& source) { return "\x01secret:" + source; }
+
+/// The desired state as the planner saw it, placeholders replaced by stand-ins.
+model::DesiredState desired_for_diff(const model::DesiredState& desired) {
+  model::DesiredState out = desired;
+  for (auto& r : out.resources) {
+    for (const auto& s : r.secrets) {
+      if (json::value* v = core::find_pointer(r.body, s.pointer)) *v = json::string(stand_in(s.description));
+    }
+  }
+  return out;
+}
+
+/// The live state as the planner saw it: a masked secret that was equal to the desired value
+/// becomes the desired stand-in, one that differed a string no stand-in equals.
+model::LiveState live_for_diff(const model::LiveState& live, const model::DesiredState& desired) {
   model::LiveState out = live;
   for (auto& r : out.resources) {
-    const catalog::Kind* kind = catalog.find(r.address.kind);
     const model::Resource* want = desired.find(r.address);
-    if (kind == nullptr || want == nullptr) continue;
-    for (const auto& spec : kind->secrets) {
-      if (spec.mode != catalog::SecretMode::kInline) continue;
-      core::for_each_match(r.body, spec.pointer, [&](const std::string& ptr, json::value& v) {
-        const json::object* marker = v.if_object();
-        const json::value* same = marker != nullptr ? marker->if_contains("$sensitive") : nullptr;
-        const json::value* wanted = core::find_pointer(want->body, ptr);
-        if (same != nullptr && *same == "same" && wanted != nullptr) v = *wanted;
-      });
-    }
+    for_each_masked(r.body, [&](const std::string& ptr, json::value& v) {
+      const json::value* wanted = want != nullptr ? core::find_pointer(want->body, ptr) : nullptr;
+      const bool same = v.get_object().at("$sensitive") == "same" && wanted != nullptr;
+      v = same ? *wanted : json::value("\x02differs");
+    });
   }
   return out;
 }
@@ -143,7 +151,7 @@ std::string first_difference(const json::value& saved, const json::value& derive
     const json::value* other = a.if_contains(m.key());
     if (other != nullptr && core::json_equal(*other, m.value())) continue;
     std::string what = "its \"" + std::string(m.key()) + "\"";
-    if (other != nullptr && m.key() == "body") {
+    if (other != nullptr) {
       const auto at = differing_pointers(*other, m.value(), 3);
       if (!at.empty()) what += " at " + joined(at);
     }
@@ -194,10 +202,11 @@ core::Result<Plan> check_saved_plan(const SavedPlan& saved, const catalog::Catal
   }
 
   // Re-derive with the pure planner and require the very same plan.
-  const model::LiveState live = live_for_diff(basis.live, basis.desired, catalog);
-  const diff::ChangeSet changes = diff::compute_changes(basis.desired, live, catalog, basis.options);
+  const model::DesiredState desired = desired_for_diff(basis.desired);
+  const model::LiveState live = live_for_diff(basis.live, desired);
+  const diff::ChangeSet changes = diff::compute_changes(desired, live, catalog, basis.options);
   if (changes.diagnostics.has_errors()) return refuse("its desired state refers to objects that exist nowhere");
-  auto derived = build_plan(changes, basis.desired, live, catalog);
+  auto derived = build_plan(changes, desired, live, catalog);
   if (!derived) return refuse("its desired state cannot be planned: " + derived.error().message);
   if (derived->desired_digest != saved.plan.desired_digest) {
     return refuse("its desired_digest is not the digest of the desired state it carries");
@@ -225,6 +234,14 @@ core::Result<Plan> check_saved_plan(const SavedPlan& saved, const catalog::Catal
   }
   if (derived->unmanaged != saved.plan.unmanaged || derived->no_change != saved.plan.no_change) {
     return refuse("its unmanaged or unchanged resources are not those the states it carries imply");
+  }
+  // Secrets go back to placeholders, which resolve_secrets() fills.
+  for (auto& st : derived->steps) {
+    for (const auto* slots : {&st.secrets, &st.inline_secrets}) {
+      for (const auto& slot : *slots) {
+        if (json::value* v = core::find_pointer(st.body, slot.pointer)) *v = json::object{{"$secret", slot.source}};
+      }
+    }
   }
   derived->fingerprints = fingerprints_of(basis.live);
   if (derived->fingerprints != saved.plan.fingerprints) {

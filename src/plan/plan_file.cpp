@@ -262,18 +262,45 @@ model::LiveState live_without_secrets(const model::LiveState& live, const model:
   model::LiveState out = live;
   for (auto& r : out.resources) {
     const catalog::Kind* kind = catalog.find(r.address.kind);
-    if (kind == nullptr) continue;
     const model::Resource* want = desired.find(r.address);
-    for (const auto& spec : kind->secrets) {
-      if (spec.mode != catalog::SecretMode::kInline) continue;  // password-object keys are not secret
-      core::for_each_match(r.body, spec.pointer, [&](const std::string& ptr, json::value& v) {
-        const json::value* wanted = want != nullptr ? core::find_pointer(want->body, ptr) : nullptr;
-        const bool same = wanted != nullptr && core::json_equal(*wanted, v);
-        v = json::object{{"$sensitive", same ? "same" : "differs"}};
-      });
+    const auto mask = [&](const std::string& ptr, json::value& v) {
+      if (is_masked(v)) return;
+      const json::value* wanted = want != nullptr ? core::find_pointer(want->body, ptr) : nullptr;
+      const bool same = wanted != nullptr && core::json_equal(*wanted, v);
+      v = json::object{{"$sensitive", same ? "same" : "differs"}};
+    };
+    if (kind != nullptr) {
+      for (const auto& spec : kind->secrets) {
+        // Password-object keys are not secret; inline secrets are.
+        if (spec.mode == catalog::SecretMode::kInline) core::for_each_match(r.body, spec.pointer, mask);
+      }
+    }
+    // A !secret in a field the catalog does not mark secret is a secret all the same.
+    if (want != nullptr) {
+      for (const auto& s : want->secrets) {
+        const catalog::SecretSpec* spec = kind != nullptr ? kind->secret_at(s.pointer) : nullptr;
+        if (spec != nullptr && spec->mode != catalog::SecretMode::kInline) continue;
+        if (json::value* v = core::find_pointer(r.body, s.pointer)) mask(s.pointer, *v);
+      }
     }
   }
   return out;
+}
+
+bool is_masked(const json::value& v) {
+  const json::object* o = v.if_object();
+  return o != nullptr && o->size() == 1 && o->contains("$sensitive") && o->at("$sensitive").is_string();
+}
+
+void for_each_masked(json::value& v, const std::function<void(const std::string&, json::value&)>& fn,
+                     const std::string& pointer) {
+  if (is_masked(v)) {
+    fn(pointer, v);
+  } else if (json::object* o = v.if_object()) {
+    for (auto& m : *o) for_each_masked(m.value(), fn, core::append_pointer(pointer, m.key()));
+  } else if (json::array* a = v.if_array()) {
+    for (std::size_t i = 0; i < a->size(); ++i) for_each_masked((*a)[i], fn, pointer + "/" + std::to_string(i));
+  }
 }
 
 std::map<std::string, std::string> fingerprints_of(const model::LiveState& live) {

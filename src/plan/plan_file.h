@@ -65,10 +65,19 @@ struct SavedPlan {
 /// The desired state with every secret value replaced by {"$secret": source}.
 model::DesiredState desired_without_secrets(const model::DesiredState& desired);
 
-/// The live state with every inline secret value replaced by {"$sensitive": "same"} when it
-/// equals the (resolved) desired value at that pointer, else {"$sensitive": "differs"}.
+/// The live state with every secret value (inline secrets of the catalog, and fields the
+/// desired state takes from a !secret) replaced by {"$sensitive": "same"} when it equals the
+/// (resolved) desired value at that pointer, else {"$sensitive": "differs"}.
 model::LiveState live_without_secrets(const model::LiveState& live, const model::DesiredState& desired,
                                       const catalog::Catalog& catalog);
+
+/// True for a secret masked by live_without_secrets ({"$sensitive": "same" | "differs"}).
+bool is_masked(const boost::json::value& v);
+
+/// Calls fn(pointer, value) for every masked secret in a body.
+void for_each_masked(boost::json::value& body,
+                     const std::function<void(const std::string& pointer, boost::json::value& value)>& fn,
+                     const std::string& pointer = "");
 
 /// Fingerprint of every resource of a live state (as returned by live_without_secrets).
 std::map<std::string, std::string> fingerprints_of(const model::LiveState& live);

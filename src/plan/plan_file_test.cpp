@@ -116,6 +116,25 @@ TEST(PlanFileTest, InlineSecretsAreCarriedAsSameOrDiffers) {
   }
 }
 
+// A !secret in a field the catalog does not mark secret: its live value is masked too, and
+// the plan re-derives the same (no) change.
+TEST(PlanFileTest, SecretInAPlainFieldIsMaskedInTheCarriedLiveState) {
+  auto splunk = desired_resource("management/splunk_forwarder", "", R"({"enabled": true, "sender": "plain-secret-9"})");
+  splunk.secrets.push_back({"/sender", "env:SENDER"});
+  const auto desired = desired_state({splunk});
+  auto live = live_state({live_resource("management/splunk_forwarder", "", "splunk_forwarder",
+                                        R"({"enabled": false, "sender": "plain-secret-9"})")});
+  auto changes = diff::compute_changes(desired, live, test_catalog());
+  auto plan = build_plan(changes, desired, live, test_catalog());
+  ASSERT_TRUE(plan.has_value());
+  const PlanBasis basis{desired_without_secrets(desired), live_without_secrets(live, desired, test_catalog()), {}};
+  const json::value doc = plan_to_file(*plan, {"https://sps.example.com", "t", {"management/splunk_forwarder"}, "."}, basis);
+  EXPECT_EQ(json::serialize(doc).find("plain-secret-9"), std::string::npos) << doc;
+  auto checked = load_and_check(doc);
+  ASSERT_TRUE(checked.has_value()) << checked.error().message;
+  EXPECT_EQ(render::render_plan_json(*checked), render::render_plan_json(*plan));
+}
+
 TEST(PlanFileTest, EditWithoutNewDigestIsRefusedNamingBothDigests) {
   Saved s = make_saved();
   policy_step(s.doc)["path"] = "/api/configuration/policies/audit_policies";
