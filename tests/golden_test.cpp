@@ -189,7 +189,7 @@ TEST_P(GoldenTest, RendersThePlanAsExpected) {
   expect_golden(dir / "plan.json", json_text);
   expect_golden(dir / "plan.md", markdown);
   const plan::PlanBasis basis{plan::desired_without_secrets(loaded.state),
-                              plan::live_without_secrets(live, loaded.state, catalog), options};
+                              plan::live_without_secrets(live, loaded.state, catalog), options, {}};
   const json::value saved_doc =
       plan::plan_to_file(*plan, {"https://sps.example.com", "sps-apply golden", kinds, "desired-state"}, basis);
   const std::string saved = render::pretty_json(saved_doc);

@@ -183,13 +183,16 @@ std::vector<std::string> differing_pointers(const json::value& a, const json::va
   return out;
 }
 
-core::Result<Plan> check_saved_plan(const SavedPlan& saved, const catalog::Catalog& catalog) {
+core::Result<Plan> check_saved_plan(const SavedPlan& saved, const catalog::Catalog& curated) {
   const PlanBasis& basis = saved.basis;
+  auto full = saved_catalog(saved, curated);
+  if (!full) return full.error();
+  const catalog::Catalog& catalog = *full;
   for (const auto& kind : saved.origin.kinds) {
     if (catalog.find(kind) == nullptr) return refuse("it read " + kind + ", which is not a kind of this sps-apply");
   }
-  if (basis.live.kinds != std::set<std::string>(saved.origin.kinds.begin(), saved.origin.kinds.end())) {
-    return refuse("its live state does not hold the kinds it says it read");
+  for (const auto& kind : basis.live.kinds) {
+    if (catalog.find(kind) == nullptr) return refuse("its live state holds " + kind + ", which is not a kind of this sps-apply");
   }
   for (const auto& r : basis.live.resources) {
     if (basis.live.kinds.count(r.address.kind) == 0) {

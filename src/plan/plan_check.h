@@ -31,7 +31,8 @@ inline constexpr const char* kCredentialVariables[] = {"SPS_PASSWORD", "SPS_USER
 /// it when it is malformed or names a credential variable.
 core::Result<void> check_secret_source(const std::string& source);
 
-/// Checks a loaded saved plan against the catalog and re-derives its steps from its basis.
+/// Checks a loaded saved plan against the curated catalog plus the discovered kinds it
+/// carries (saved_catalog) and re-derives its steps from its basis.
 /// Returns the re-derived plan (secrets as placeholders, fingerprints of every carried live
 /// resource) or kInvalidArgument naming the first step, resource or member that does not
 /// follow from the carried states.

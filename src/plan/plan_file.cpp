@@ -1,5 +1,6 @@
 #include "plan/plan_file.h"
 
+#include "catalog/discover.h"
 #include "core/canonical_json.h"
 #include "core/json_pointer.h"
 #include "core/sha256.h"
@@ -92,6 +93,28 @@ json::value live_json(const model::LiveState& live) {
                       {"order", json::value_from(live.order)}};
 }
 
+json::value kind_json(const catalog::Kind& k) {
+  json::array refs;
+  for (const auto& r : k.references) {
+    refs.push_back(json::object{{"pointer", r.pointer}, {"target", r.target}, {"discovered_target", r.discovered_target}});
+  }
+  json::array secrets;
+  for (const auto& sec : k.secrets) secrets.push_back(json::object{{"pointer", sec.pointer}, {"mode", mode_name(sec.mode)}});
+  json::object fields;
+  for (const auto& [pattern, names] : k.fields) fields[pattern] = json::value_from(names);
+  const char* body = k.body == catalog::BodyType::kArray ? "array" : k.body == catalog::BodyType::kScalar ? "scalar" : "object";
+  return json::object{{"path", k.path},
+                      {"shape", k.is_collection() ? "collection" : "singleton"},
+                      {"body", body},
+                      {"identity", k.identity},
+                      {"ordered", k.ordered},
+                      {"references", std::move(refs)},
+                      {"secrets", std::move(secrets)},
+                      {"set_lists", json::value_from(k.set_lists)},
+                      {"server_computed", json::value_from(k.server_computed)},
+                      {"fields", std::move(fields)}};
+}
+
 /// Reads members with one error naming the first thing that is wrong.
 class Reader {
  public:
@@ -181,6 +204,39 @@ class Reader {
     out.missing_kinds = json::value_to<std::set<std::string>>(o.at("missing_kinds"));
     out.order = json::value_to<std::map<std::string, std::vector<std::string>>>(o.at("order"));
     return out;
+  }
+
+  // Throws on a wrong shape, like the members below.
+  core::Result<catalog::Kind> kind(const json::value& v) const {
+    const json::object& o = v.as_object();
+    catalog::Kind k;
+    k.path = o.at("path").as_string();
+    if (!catalog::is_configuration_path(k.path)) return fail("a discovered kind has a bad path \"" + k.path + "\"");
+    k.rest_path = "/api/configuration/" + k.path;
+    k.discovered = true;
+    k.schema = json::object{{"description", "discovered kind " + k.path + ": derived from the appliance's answer"}};
+    const std::string_view shape = o.at("shape").as_string();
+    if (shape != "collection" && shape != "singleton") return fail("bad shape of discovered kind " + k.path);
+    k.shape = shape == "collection" ? catalog::Shape::kCollection : catalog::Shape::kSingleton;
+    const std::string_view body = o.at("body").as_string();
+    k.body = body == "array" ? catalog::BodyType::kArray : body == "scalar" ? catalog::BodyType::kScalar : catalog::BodyType::kObject;
+    k.identity = o.at("identity").as_string();
+    k.ordered = o.at("ordered").as_bool();
+    for (const auto& r : o.at("references").as_array()) {
+      k.references.push_back({std::string(r.at("pointer").as_string()), std::string(r.at("target").as_string()),
+                              r.at("discovered_target").as_bool()});
+    }
+    for (const auto& sec : o.at("secrets").as_array()) {
+      auto mode = mode_from(sec.at("mode").as_string());
+      if (!mode) return fail("bad secret mode in discovered kind " + k.path);
+      k.secrets.push_back({std::string(sec.at("pointer").as_string()), *mode});
+    }
+    k.set_lists = json::value_to<std::vector<std::string>>(o.at("set_lists"));
+    k.server_computed = json::value_to<std::vector<std::string>>(o.at("server_computed"));
+    for (const auto& f : o.at("fields").as_object()) {
+      k.fields[std::string(f.key())] = json::value_to<std::set<std::string>>(f.value());
+    }
+    return k;
   }
 
   core::Result<Step> step(const json::value& sv) const {
@@ -303,6 +359,31 @@ void for_each_masked(json::value& v, const std::function<void(const std::string&
   }
 }
 
+std::vector<catalog::Kind> discovered_kinds(const catalog::Catalog& catalog) {
+  std::vector<catalog::Kind> out;
+  for (const auto& k : catalog.kinds()) {
+    if (k.discovered) out.push_back(k);
+  }
+  return out;
+}
+
+core::Result<catalog::Catalog> saved_catalog(const SavedPlan& saved, const catalog::Catalog& curated) {
+  for (const auto& k : saved.basis.discovered) {
+    if (curated.find(k.path) != nullptr) {
+      return core::Error(core::ErrorCode::kInvalidArgument,
+                         "the saved plan is refused: it carries " + k.path + " as a discovered kind, but it has a schema",
+                         "nothing was sent to the appliance; make and review a new plan with `sps-apply plan --out FILE`");
+    }
+  }
+  auto full = curated.with_kinds(saved.basis.discovered);
+  if (!full) {
+    return core::Error(core::ErrorCode::kInvalidArgument,
+                       "the saved plan is refused: its discovered kinds do not fit the catalog (" + full.error().message + ")",
+                       "nothing was sent to the appliance; make and review a new plan with `sps-apply plan --out FILE`");
+  }
+  return full;
+}
+
 std::map<std::string, std::string> fingerprints_of(const model::LiveState& live) {
   std::map<std::string, std::string> out;
   for (const auto& r : live.resources) out[r.address.to_string()] = fingerprint(&r);
@@ -350,6 +431,9 @@ json::value plan_to_file(const Plan& plan, const PlanOrigin& origin, const PlanB
   doc["kinds"] = json::value_from(origin.kinds);
   doc["desired_root"] = origin.desired_root;
   doc["rotate_secrets"] = basis.options.rotate_secrets;
+  json::array discovered;
+  for (const auto& k : basis.discovered) discovered.push_back(kind_json(k));
+  doc["discovered_kinds"] = std::move(discovered);
   doc["desired_digest"] = plan.desired_digest;
   doc["desired"] = desired_json(basis.desired);
   doc["live"] = live_json(basis.live);
@@ -406,6 +490,11 @@ core::Result<SavedPlan> plan_from_file(const json::value& doc) {
   origin.desired_root = *desired_root;
   try {
     saved.basis.options.rotate_secrets = o.at("rotate_secrets").as_bool();
+    for (const auto& kv : o.at("discovered_kinds").as_array()) {
+      auto k = rd.kind(kv);
+      if (!k) return k.error();
+      saved.basis.discovered.push_back(std::move(*k));
+    }
     origin.kinds = json::value_to<std::vector<std::string>>(o.at("kinds"));
     plan.fingerprints = json::value_to<std::map<std::string, std::string>>(o.at("fingerprints"));
     auto desired = rd.desired(o.at("desired"));

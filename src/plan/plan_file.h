@@ -52,6 +52,8 @@ struct PlanBasis {
   model::DesiredState desired;  // secrets as {"$secret": source}
   model::LiveState live;        // inline secrets as {"$sensitive": "same" | "differs"}
   diff::DiffOptions options;
+  /// Discovered kinds (no schema) the plan was made with, as derived from the appliance.
+  std::vector<catalog::Kind> discovered;
 };
 
 /// A loaded saved plan.
@@ -78,6 +80,13 @@ bool is_masked(const boost::json::value& v);
 void for_each_masked(boost::json::value& body,
                      const std::function<void(const std::string& pointer, boost::json::value& value)>& fn,
                      const std::string& pointer = "");
+
+/// The discovered kinds of a planning catalog (the ones without a schema).
+std::vector<catalog::Kind> discovered_kinds(const catalog::Catalog& catalog);
+
+/// The catalog a saved plan was made with: `curated` plus its carried discovered kinds.
+/// Fails with kInvalidArgument when a carried kind is not a discovered configuration path.
+core::Result<catalog::Catalog> saved_catalog(const SavedPlan& saved, const catalog::Catalog& curated);
 
 /// Fingerprint of every resource of a live state (as returned by live_without_secrets).
 std::map<std::string, std::string> fingerprints_of(const model::LiveState& live);

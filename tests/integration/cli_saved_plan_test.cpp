@@ -237,19 +237,5 @@ TEST_F(SavedPlanTest, PlanMadeInOneCheckoutAppliesFromACopyInAnotherDirectory) {
   expect_no_secrets(r.all());
 }
 
-// Saved plans re-derive their steps with the curated catalog: a kind without a schema (a
-// discovered kind) cannot be saved, and plan says so before contacting the appliance.
-TEST_F(SavedPlanTest, DiscoveredKindsAreNotSavedAndPlanSaysWhatToDoInstead) {
-  const fs::path dir = temp_dir() / "discovered";
-  fs::create_directories(dir);
-  std::ofstream(dir / "state.yaml") << "services/example_service:\n  enabled: true\n";
-  const CliRun r = run_with_sim({"plan", dir.string(), "--out", (temp_dir() / "d.json").string()});
-  EXPECT_EQ(r.code, cli::kExitError) << r.all();
-  EXPECT_NE(r.err.find("services/example_service, which has none (a discovered kind)"), std::string::npos) << r.err;
-  EXPECT_NE(r.err.find("sps-apply apply " + dir.string()), std::string::npos) << r.err;
-  EXPECT_TRUE(sim().journal().empty()) << ::testing::PrintToString(sim().journal_lines());
-  EXPECT_FALSE(fs::exists(temp_dir() / "d.json"));
-}
-
 }  // namespace
 }  // namespace sps::testing

@@ -411,7 +411,16 @@ int run_apply(const ApplyOptions& options, Io& io) {
     plan = std::move(planned->plan);
   }
   const model::DesiredState& desired = saved ? saved->basis.desired : planned->desired;
-  const catalog::Catalog& planned_catalog = saved ? catalog : planned->catalog;
+  std::optional<catalog::Catalog> saved_with_discovered;
+  if (saved) {
+    auto full = plan::saved_catalog(*saved, catalog);  // checked when the file was loaded
+    if (!full) {
+      print_error(full.error(), io);
+      return kExitError;
+    }
+    saved_with_discovered = std::move(*full);
+  }
+  const catalog::Catalog& planned_catalog = saved ? *saved_with_discovered : planned->catalog;
   const model::LiveState planned_live =
       saved ? std::move(saved->basis.live) : plan::live_without_secrets(planned->live, desired, planned_catalog);
   const std::vector<std::string> read_kinds = saved ? saved->origin.kinds : planned->kinds;

@@ -37,14 +37,6 @@ int run_plan(const PlanOptions& options, Io& io) {
   if (!checked) return kExitError;
   const std::string root = desired_root_of(options.path);
   relativize_file_secrets(checked->state, root);
-  if (!options.out_file.empty() && !checked->state.discovered.empty()) {
-    io.err << "error: --out: saved plans cover kinds with a schema only, and this desired state manages "
-           << *checked->state.discovered.begin()
-           << ", which has none (a discovered kind); nothing was sent to the appliance\n"
-              "  review with `sps-apply plan` and apply the desired-state directory itself (`sps-apply apply "
-           << options.path << "`), which plans and applies in one run\n";
-    return kExitError;
-  }
   auto conn = connect(options.connection, io);
   if (!conn) {
     print_error(conn.error(), io);
@@ -65,7 +57,7 @@ int run_plan(const PlanOptions& options, Io& io) {
     // re-derive the steps, find every change since and verify against the whole state.
     const plan::PlanBasis basis{plan::desired_without_secrets(planned->desired),
                                 plan::live_without_secrets(planned->live, planned->desired, planned->catalog),
-                                diff_options};
+                                diff_options, plan::discovered_kinds(planned->catalog)};
     const plan::PlanOrigin origin{conn->url, "", planned->kinds, root};
     auto saved = save_plan_file(options.out_file, planned->plan, origin, basis);
     if (!saved) {
