@@ -29,6 +29,10 @@ void run_schema_validator(std::string_view data);
 /// the input is an object keyed by kind paths (a sim snapshot), each member as that kind's.
 void run_normalize(std::string_view data);
 
+/// appliance::map_response / error_from_response on the input as an answer body, then
+/// model::normalize_live with the parsed document as every catalog kind's GET answer.
+void run_appliance_answer(std::string_view data);
+
 /// Aborts with `what` on stderr when `condition` is false (an invariant of the code under test).
 void check(bool condition, const char* what);
 

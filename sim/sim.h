@@ -47,6 +47,9 @@ enum class FaultAction {
   kDropAfter,   // process the request (state changes happen), then close without answering
   kStall,       // keep the connection open and never answer
   kExpireTransaction,  // expire the open transaction (as if it timed out), then process
+  kRewrite,     // process the request (state changes happen), then answer status + body
+                // instead of the real answer: a garbled or mistyped answer, or an error
+                // status after the work was done
 };
 
 /// A fault rule. A request matches when method and path match; among the matching
@@ -60,10 +63,12 @@ struct Fault {
   int status = 500;        // kStatus only
   std::string error_type = "InternalError";  // kStatus only
   std::string message = "Injected fault";    // kStatus only
+  std::string body;        // kRewrite only: the raw answer body (any bytes)
 
   /// Parses the command-line grammar (sim/README.md), e.g.
   /// "status=500,method=PUT,path=/api/configuration/policies/*,nth=3,type=InternalError",
-  /// "drop=before,nth=2", "stall,path=/api/transaction", "expire,method=PUT".
+  /// "drop=before,nth=2", "stall,path=/api/transaction", "expire,method=PUT",
+  /// "rewrite=200,method=PUT,path=/api/transaction,body=<html>" (body takes the rest).
   /// Fails with kInvalidArgument naming the bad item.
   static core::Result<Fault> parse(std::string_view spec);
 };
