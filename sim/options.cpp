@@ -62,6 +62,9 @@ core::Result<Fault> Fault::parse(std::string_view spec) {
       }
       fault.action = FaultAction::kStatus;
       has_action = true;
+    } else if (name == "cut") {
+      fault.action = FaultAction::kCut;
+      has_action = true;
     } else if (name == "rewrite") {
       if (!parse_number(value, fault.status) || fault.status < 100 || fault.status > 599) {
         return bad_fault(spec, "rewrite must be an HTTP status code");
@@ -86,7 +89,7 @@ core::Result<Fault> Fault::parse(std::string_view spec) {
       return bad_fault(spec, "unknown item '" + std::string(name) + "'");
     }
   }
-  if (!has_action) return bad_fault(spec, "no action (status=N, drop=before|after, stall, expire, rewrite=N)");
+  if (!has_action) return bad_fault(spec, "no action (status=N, drop=before|after, stall, expire, cut, rewrite=N)");
   return fault;
 }
 

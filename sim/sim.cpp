@@ -108,13 +108,17 @@ Exchange Simulator::Impl::process(const Request& request) {
         exchange.action = Exchange::Action::kDropAfter;
         entry.fault = "drop-after";
         break;
+      case FaultAction::kCut:
+        exchange.action = Exchange::Action::kCutAfter;
+        entry.fault = "cut";
+        break;
       case FaultAction::kRewrite:
         entry.fault = "rewrite";
         break;
     }
   }
   const bool process_it = !fault || fault->action == FaultAction::kExpireTransaction ||
-                          fault->action == FaultAction::kDropAfter ||
+                          fault->action == FaultAction::kDropAfter || fault->action == FaultAction::kCut ||
                           fault->action == FaultAction::kRewrite;
   if (process_it) {
     exchange.response = router->handle(request);

@@ -47,6 +47,8 @@ enum class FaultAction {
   kDropAfter,   // process the request (state changes happen), then close without answering
   kStall,       // keep the connection open and never answer
   kExpireTransaction,  // expire the open transaction (as if it timed out), then process
+  kCut,         // process the request (state changes happen), send the first half of the
+                // answer's bytes (status line, headers, part of the body), then reset
   kRewrite,     // process the request (state changes happen), then answer status + body
                 // instead of the real answer: a garbled or mistyped answer, or an error
                 // status after the work was done
@@ -81,7 +83,8 @@ struct JournalEntry {
   std::string user;            // authenticated user, "" if none
   int status = 0;              // HTTP status sent (or that would have been sent); 0 = none
   bool applied = false;        // the request was processed and succeeded (2xx)
-  std::string fault;           // "" or "status", "drop-before", "drop-after", "stall", "expire"
+  std::string fault;           // "" or "status", "drop-before", "drop-after", "stall", "expire",
+                               // "cut", "rewrite"
 
   /// "PUT /api/transaction 200" (plus " [fault]" when a fault fired).
   std::string to_string() const;

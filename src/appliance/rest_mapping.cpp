@@ -283,7 +283,7 @@ core::Result<Response> map_response(int status, std::string_view body) {
   if (ec == json::error::too_deep) {
     return core::Error(core::ErrorCode::kBadResponse,
                        std::to_string(status) + " response is nested deeper than " + std::to_string(kMaxJsonDepth) +
-                           " levels, far beyond any document the SPS REST API describes; it was not read");
+                           " levels, far beyond any document the SPS REST API describes; it was refused");
   }
   if (ec) {
     return core::Error(core::ErrorCode::kBadResponse,

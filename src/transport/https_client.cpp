@@ -295,8 +295,8 @@ struct HttpsClient::Impl {
       return make_error(FailureKind::kTooLarge,
                         "the answer to " + what + " from https://" + endpoint + " is larger than the limit of " +
                             format_bytes(options.max_response_bytes) +
-                            " (--max-answer-size); it was not read. Raise the limit if the appliance really "
-                            "holds that much configuration");
+                            " (--max-answer-size); sps-apply stopped reading it. Raise the limit if the "
+                            "appliance really holds that much configuration");
     }
     std::string reason = lower_first(ec.message());
     if (ec == http::error::end_of_stream || ec == ssl::error::stream_truncated ||

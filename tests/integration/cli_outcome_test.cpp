@@ -110,7 +110,8 @@ TEST_F(OutcomeTest, CommitLostAndStatusCheckLostIsReportedUnknown) {
   const std::vector<Case> cases{{"commit dropped before, status 500", sim::FaultAction::kDropBefore, sim::FaultAction::kStatus},
                                 {"commit dropped after, status 500", sim::FaultAction::kDropAfter, sim::FaultAction::kStatus},
                                 {"commit dropped after, status reset", sim::FaultAction::kDropAfter, sim::FaultAction::kDropBefore},
-                                {"commit stalled, status reset", sim::FaultAction::kStall, sim::FaultAction::kDropBefore}};
+                                {"commit stalled, status reset", sim::FaultAction::kStall, sim::FaultAction::kDropBefore},
+                                {"commit cut, status cut", sim::FaultAction::kCut, sim::FaultAction::kCut}};
   for (const auto& c : cases) {
     SCOPED_TRACE(c.name);
     restore();
@@ -165,6 +166,16 @@ TEST_F(OutcomeTest, CommitAnsweredInconclusivelyAfterCommittingIsEstablishedAsCo
     EXPECT_FALSE(sim().transaction_open());
     EXPECT_TRUE(shows_the_plan());
   }
+}
+
+// The commit's answer is cut in half after the appliance committed: established as above.
+TEST_F(OutcomeTest, CommitAnswerCutMidwayIsEstablishedAsCommitted) {
+  add_fault(sim::FaultAction::kCut, "PUT", kTransaction);
+  const CliRun r = apply();
+  EXPECT_EQ(r.code, cli::kExitOk) << r.all();
+  EXPECT_TRUE(contains(r.err, "GET /api/transaction: closed; the committed state shows the plan")) << r.err;
+  EXPECT_FALSE(sim().transaction_open());
+  EXPECT_TRUE(shows_the_plan());
 }
 
 // The commit was refused and the transaction is still open (the status check says so):

@@ -256,7 +256,7 @@ void print_located_problems(const apply::ApplyResult& result, const plan::Plan& 
 
 std::string lock_sentence(const apply::ApplyResult& result) {
   switch (result.lock) {
-    case apply::LockState::kNotTaken:
+    case apply::LockState::kNotTaken: return {};  // sps-apply never held it
     case apply::LockState::kReleased: return "The configuration lock is released.";
     case apply::LockState::kHeld:
       return "The configuration lock is still held by this apply's transaction; the appliance cancels it when it "
@@ -313,8 +313,8 @@ void report(const apply::ApplyResult& result, const plan::Plan& plan, Io& io) {
       break;
   }
   if (!result.established.empty()) io.err << "How this is known: " << result.established << ".\n";
-  if (result.outcome != Outcome::kNothingToDo && result.outcome != Outcome::kApplied) {
-    io.err << lock_sentence(result) << '\n';
+  if (const std::string lock = lock_sentence(result); !lock.empty() && result.outcome != Outcome::kApplied) {
+    io.err << lock << '\n';
   }
   if (result.error) print_error(*result.error, io);
 }
