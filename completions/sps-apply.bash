@@ -15,7 +15,7 @@ _sps_apply() {
   fi
 
   local commands="validate plan apply drift export"
-  local connection="--url --username --password-file --ca-file --insecure --timeout --verbose"
+  local connection="--url --username --password-file --ca-file --insecure --timeout --deadline --max-answer-size --verbose"
 
   # The subcommand is the first word that is not a flag.
   local command="" i
@@ -48,7 +48,7 @@ _sps_apply() {
       compopt -o filenames 2>/dev/null
       return ;;
     --url) COMPREPLY=($(compgen -W "https://" -- "$cur")); compopt -o nospace 2>/dev/null; return ;;
-    --username | --timeout | --commit-message | --ignore) COMPREPLY=(); return ;;
+    --username | --timeout | --deadline | --max-answer-size | --commit-message | --ignore) COMPREPLY=(); return ;;
     --only)
       # The kind paths of schemas/ (the writable ones).
       local kinds="policies/backup_policies policies/audit_policies policies/archive_cleanup_policies

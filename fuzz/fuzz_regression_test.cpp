@@ -61,6 +61,10 @@ TEST(FuzzRegressionTest, NormalizeSurvivesCorpusAndRegressions) {
   EXPECT_GT(replay("normalize", sps::fuzz::run_normalize), 0U);
 }
 
+TEST(FuzzRegressionTest, ApplianceAnswerSurvivesCorpusAndRegressions) {
+  EXPECT_GT(replay("appliance_answer", sps::fuzz::run_appliance_answer), 0U);
+}
+
 }  // namespace
 
 TEST(FuzzRegressionTest, SavedPlanSurvivesCorpusAndRegressions) {

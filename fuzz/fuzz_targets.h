@@ -32,6 +32,9 @@ void run_normalize(std::string_view data);
 /// plan::plan_from_file and plan::check_saved_plan on the input as a saved plan file, as is
 /// and again with its digest recomputed (what an editor of the file could hand to apply).
 void run_saved_plan(std::string_view data);
+/// appliance::map_response / error_from_response on the input as an answer body, then
+/// model::normalize_live with the parsed document as every catalog kind's GET answer.
+void run_appliance_answer(std::string_view data);
 
 /// Aborts with `what` on stderr when `condition` is false (an invariant of the code under test).
 void check(bool condition, const char* what);

@@ -39,7 +39,13 @@ std::vector<std::string_view> split_items(std::string_view spec) {
 core::Result<Fault> Fault::parse(std::string_view spec) {
   Fault fault;
   bool has_action = false;
-  for (std::string_view item : split_items(spec)) {
+  // body= takes the rest of the spec (a body may contain commas).
+  std::string_view items = spec;
+  if (const auto at = spec.find("body="); at != std::string_view::npos && (at == 0 || spec[at - 1] == ',')) {
+    fault.body = std::string(spec.substr(at + 5));
+    items = spec.substr(0, at == 0 ? 0 : at - 1);
+  }
+  for (std::string_view item : split_items(items)) {
     const auto eq = item.find('=');
     const std::string_view name = item.substr(0, eq);
     const std::string_view value = eq == std::string_view::npos ? "" : item.substr(eq + 1);
@@ -55,6 +61,15 @@ core::Result<Fault> Fault::parse(std::string_view spec) {
         return bad_fault(spec, "status must be an HTTP status code");
       }
       fault.action = FaultAction::kStatus;
+      has_action = true;
+    } else if (name == "cut") {
+      fault.action = FaultAction::kCut;
+      has_action = true;
+    } else if (name == "rewrite") {
+      if (!parse_number(value, fault.status) || fault.status < 100 || fault.status > 599) {
+        return bad_fault(spec, "rewrite must be an HTTP status code");
+      }
+      fault.action = FaultAction::kRewrite;
       has_action = true;
     } else if (name == "method") {
       fault.method = std::string(value);
@@ -74,7 +89,7 @@ core::Result<Fault> Fault::parse(std::string_view spec) {
       return bad_fault(spec, "unknown item '" + std::string(name) + "'");
     }
   }
-  if (!has_action) return bad_fault(spec, "no action (status=N, drop=before|after, stall, expire)");
+  if (!has_action) return bad_fault(spec, "no action (status=N, drop=before|after, stall, expire, cut, rewrite=N)");
   return fault;
 }
 

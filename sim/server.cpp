@@ -10,9 +10,12 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+
+#include <sstream>
 
 namespace sps::sim {
 namespace {
@@ -125,6 +128,7 @@ net::awaitable<void> Server::Impl::session(tcp::socket socket) {
         }
       }
       case Exchange::Action::kRespond:
+      case Exchange::Action::kCutAfter:
         break;
     }
 
@@ -139,6 +143,19 @@ net::awaitable<void> Server::Impl::session(tcp::socket socket) {
     res.keep_alive(req.keep_alive());
     res.body() = std::move(exchange.response.body);
     res.prepare_payload();
+
+    if (exchange.action == Exchange::Action::kCutAfter) {
+      // Half of the answer's bytes, then the connection vanishes: a byte cut mid-answer.
+      std::ostringstream text;
+      text << res;
+      const std::string bytes = text.str();
+      beast::get_lowest_layer(stream).expires_after(kWriteTimeout);
+      co_await net::async_write(stream, net::buffer(bytes.data(), bytes.size() / 2), kTuple);
+      beast::error_code ignored;
+      beast::get_lowest_layer(stream).socket().shutdown(tcp::socket::shutdown_both, ignored);
+      beast::get_lowest_layer(stream).close();
+      co_return;
+    }
 
     // Write the answer.
     beast::get_lowest_layer(stream).expires_after(kWriteTimeout);

@@ -18,7 +18,7 @@ namespace sps::sim {
 
 /// What the server does with one request, decided by the callback.
 struct Exchange {
-  enum class Action { kRespond, kDropBefore, kDropAfter, kStall };
+  enum class Action { kRespond, kDropBefore, kDropAfter, kStall, kCutAfter };
   Action action = Action::kRespond;
   Response response;
 };

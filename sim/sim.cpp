@@ -123,15 +123,28 @@ Exchange Simulator::Impl::process_locked(const Request& request, JournalEntry& e
         exchange.action = Exchange::Action::kDropAfter;
         entry.fault = "drop-after";
         break;
+      case FaultAction::kCut:
+        exchange.action = Exchange::Action::kCutAfter;
+        entry.fault = "cut";
+        break;
+      case FaultAction::kRewrite:
+        entry.fault = "rewrite";
+        break;
     }
   }
   const bool process_it = !fault || fault->action == FaultAction::kExpireTransaction ||
-                          fault->action == FaultAction::kDropAfter;
+                          fault->action == FaultAction::kDropAfter || fault->action == FaultAction::kCut ||
+                          fault->action == FaultAction::kRewrite;
   if (process_it) {
     exchange.response = router->handle(request);
     entry.status = exchange.response.status;
     entry.user = exchange.response.user;
     entry.applied = entry.status >= 200 && entry.status < 300;
+  }
+  if (fault && fault->action == FaultAction::kRewrite) {
+    // The work is done (entry.applied says whether it succeeded); only the answer lies.
+    exchange.response.status = fault->status;
+    exchange.response.body = fault->body;
   }
   store->record(entry);
   if (journal_out.is_open()) {

@@ -48,6 +48,11 @@ enum class FaultAction {
   kDropAfter,   // process the request (state changes happen), then close without answering
   kStall,       // keep the connection open and never answer
   kExpireTransaction,  // expire the open transaction (as if it timed out), then process
+  kCut,         // process the request (state changes happen), send the first half of the
+                // answer's bytes (status line, headers, part of the body), then reset
+  kRewrite,     // process the request (state changes happen), then answer status + body
+                // instead of the real answer: a garbled or mistyped answer, or an error
+                // status after the work was done
 };
 
 /// A fault rule. A request matches when method and path match; among the matching
@@ -61,10 +66,12 @@ struct Fault {
   int status = 500;        // kStatus only
   std::string error_type = "InternalError";  // kStatus only
   std::string message = "Injected fault";    // kStatus only
+  std::string body;        // kRewrite only: the raw answer body (any bytes)
 
   /// Parses the command-line grammar (sim/README.md), e.g.
   /// "status=500,method=PUT,path=/api/configuration/policies/*,nth=3,type=InternalError",
-  /// "drop=before,nth=2", "stall,path=/api/transaction", "expire,method=PUT".
+  /// "drop=before,nth=2", "stall,path=/api/transaction", "expire,method=PUT",
+  /// "rewrite=200,method=PUT,path=/api/transaction,body=<html>" (body takes the rest).
   /// Fails with kInvalidArgument naming the bad item.
   static core::Result<Fault> parse(std::string_view spec);
 };
@@ -77,7 +84,8 @@ struct JournalEntry {
   std::string user;            // authenticated user, "" if none
   int status = 0;              // HTTP status sent (or that would have been sent); 0 = none
   bool applied = false;        // the request was processed and succeeded (2xx)
-  std::string fault;           // "" or "status", "drop-before", "drop-after", "stall", "expire"
+  std::string fault;           // "" or "status", "drop-before", "drop-after", "stall", "expire",
+                               // "cut", "rewrite"
 
   /// "PUT /api/transaction 200" (plus " [fault]" when a fault fired).
   std::string to_string() const;

@@ -1,5 +1,6 @@
 #include "appliance/rest_mapping.h"
 
+#include <boost/json/error.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -276,7 +277,14 @@ core::Result<Response> map_response(int status, std::string_view body) {
     return response;
   }
   boost::system::error_code ec;
-  response.body = json::parse(body, ec);
+  json::parse_options limits;
+  limits.max_depth = kMaxJsonDepth;
+  response.body = json::parse(body, ec, {}, limits);
+  if (ec == json::error::too_deep) {
+    return core::Error(core::ErrorCode::kBadResponse,
+                       std::to_string(status) + " response is nested deeper than " + std::to_string(kMaxJsonDepth) +
+                           " levels, far beyond any document the SPS REST API describes; it was refused");
+  }
   if (ec) {
     return core::Error(core::ErrorCode::kBadResponse,
                        std::to_string(status) + " response is not valid JSON: " + ec.message(),

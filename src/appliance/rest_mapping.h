@@ -60,8 +60,12 @@ std::string redact_credentials(std::string_view text);
 /// Credentials in the body are redacted (redact_credentials) before anything is taken from it.
 core::Error error_from_response(int status, std::string_view body);
 
+/// Deepest JSON nesting accepted in an answer (SPS documents nest a handful of levels).
+inline constexpr std::size_t kMaxJsonDepth = 64;
+
 /// Maps a complete answer: 2xx -> Response with the parsed body (null when empty);
-/// 2xx with a body that is not JSON -> kBadResponse; anything else -> error_from_response.
+/// 2xx with a body that is not JSON, or nested deeper than kMaxJsonDepth -> kBadResponse;
+/// anything else -> error_from_response.
 core::Result<Response> map_response(int status, std::string_view body);
 
 /// Adds what the user can do about an error to its message, naming the request:

@@ -109,6 +109,16 @@ TEST(MapResponseTest, ScalarBodyIsAccepted) {
   EXPECT_EQ(result->body.as_string(), "America/New_York");
 }
 
+TEST(MapResponseTest, NestingDeeperThanTheLimitIsBadResponse) {
+  const std::string ok = std::string(kMaxJsonDepth - 1, '[') + std::string(kMaxJsonDepth - 1, ']');
+  EXPECT_TRUE(map_response(200, ok).has_value());
+  const std::string deep = std::string(kMaxJsonDepth + 1, '[') + std::string(kMaxJsonDepth + 1, ']');
+  const auto mapped = map_response(200, deep);
+  ASSERT_FALSE(mapped.has_value());
+  EXPECT_EQ(mapped.error().code, core::ErrorCode::kBadResponse);
+  EXPECT_NE(mapped.error().message.find("nested deeper than 64 levels"), std::string::npos) << mapped.error().message;
+}
+
 TEST(MapResponseTest, InvalidJsonOnSuccessIsBadResponse) {
   const auto result = map_response(200, "<html>login page</html>");
   ASSERT_TRUE(result.has_error());

@@ -19,6 +19,22 @@ std::string_view to_string(Outcome o) {
     case Outcome::kRolledBack: return "rolled-back";
     case Outcome::kRollbackFailed: return "rollback-failed";
     case Outcome::kCommitUnknown: return "commit-unknown";
+    case Outcome::kCommittedUnverified: return "committed-unverified";
+    case Outcome::kCommittedDiffers: return "committed-not-as-planned";
+  }
+  return "unknown";
+}
+
+bool needs_attention(Outcome o) {
+  return o == Outcome::kCommitUnknown || o == Outcome::kCommittedUnverified || o == Outcome::kCommittedDiffers;
+}
+
+std::string_view to_string(LockState s) {
+  switch (s) {
+    case LockState::kNotTaken: return "not-taken";
+    case LockState::kReleased: return "released";
+    case LockState::kHeld: return "held";
+    case LockState::kUnknown: return "unknown";
   }
   return "unknown";
 }
@@ -32,6 +48,30 @@ model::Address parse_address(const std::string& s) {
   const std::size_t open = s.find('[');
   if (open == std::string::npos || s.back() != ']') return {s, ""};
   return {s.substr(0, open), s.substr(open + 1, s.size() - open - 2)};
+}
+
+/// Why POST /api/transaction was refused with a lock error, naming the holder from the
+/// error details ("locked_by", and "remaining_seconds" when the appliance gives it). A
+/// holder with sps-apply's own user name is most likely an abandoned earlier run.
+std::string lock_message(const core::Error& e, const std::string& username) {
+  boost::system::error_code ec;
+  const json::value details = json::parse(e.detail, ec);
+  const json::object* o = !ec ? details.if_object() : nullptr;
+  const json::value* by = o != nullptr ? o->if_contains("locked_by") : nullptr;
+  const json::value* rs = o != nullptr ? o->if_contains("remaining_seconds") : nullptr;
+  const std::string holder = by != nullptr && by->is_string() ? std::string(by->get_string()) : std::string();
+  const std::string expires = rs != nullptr && rs->is_int64() ? " in " + std::to_string(rs->get_int64()) + " s"
+                                                              : " (by default 10 minutes after its last request)";
+  if (!holder.empty() && holder == username) {
+    return "the configuration is locked by '" + holder +
+           "', the user sps-apply logs in as: most likely an earlier sps-apply run that was stopped before it "
+           "could roll back (killed, or its connection lost), or this user in the web interface. Nothing was "
+           "changed (" + e.message + "). The appliance cancels that transaction when it expires" + expires +
+           "; apply again after that";
+  }
+  return "the configuration is locked by another administrator" + (holder.empty() ? std::string() : " ('" + holder + "')") +
+         ", so nothing was changed (" + e.message +
+         "); try again when they have committed or left the configuration pages";
 }
 
 class Executor {
@@ -51,13 +91,19 @@ class Executor {
     if (!commit()) return std::move(m_result);
     m_result.outcome = Outcome::kApplied;
     if (m_options.verify && !m_result.verified) {
+      // The transaction is closed (the commit answer said so): these reads see the
+      // committed configuration, not sps-apply's own pending changes.
       m_observer.on_phase("verifying: re-reading the appliance and planning again");
       auto converged = m_options.verify();
       if (!converged) {
+        m_result.outcome = Outcome::kCommittedUnverified;
         m_result.error = converged.error();
+        m_result.error->message = "committed, but the verification could not read the appliance back: " +
+                                  m_result.error->message;
       } else {
         m_result.verified = *converged;
         if (!*converged) {
+          m_result.outcome = Outcome::kCommittedDiffers;
           m_result.error = core::Error(core::ErrorCode::kBadResponse,
                                        "committed, but a new plan is not empty: the appliance changed some values "
                                        "on commit; run `sps-apply plan` to see them");
@@ -100,7 +146,9 @@ class Executor {
   void track_remaining(const json::value& body) {
     const json::value* meta = body.is_object() ? body.get_object().if_contains("meta") : nullptr;
     const json::value* rs = meta && meta->is_object() ? meta->get_object().if_contains("remaining_seconds") : nullptr;
-    if (rs && rs->is_number()) m_remaining = rs->to_number<std::int64_t>();
+    if (rs && rs->is_int64()) m_remaining = rs->get_int64();
+    else if (rs && rs->is_uint64() && rs->get_uint64() <= 1'000'000'000) m_remaining = static_cast<std::int64_t>(rs->get_uint64());
+    m_result.remaining_seconds = m_remaining;
   }
 
   /// Rolls back and records why; returns false so callers can `return fail(...)`.
@@ -111,20 +159,68 @@ class Executor {
     return false;
   }
 
+  /// Rolls the open transaction back and establishes that it is closed. Only called while
+  /// nothing was committed: before the commit was sent, or when the appliance says the
+  /// transaction is still open after it.
   void rollback() {
+    const Outcome rolled_back = m_result.outcome == Outcome::kRefused ? Outcome::kRefused : Outcome::kRolledBack;
     if (!m_open) {
-      if (m_result.outcome != Outcome::kRefused) m_result.outcome = Outcome::kRolledBack;
+      m_result.outcome = rolled_back;
       return;
     }
-    m_observer.on_phase("rolling back: DELETE /api/transaction");
-    auto r = send(0, "", "DELETE", kTransaction, nullptr);
+    cleanup();
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      m_observer.on_phase("rolling back: DELETE /api/transaction");
+      auto r = send(0, "", "DELETE", kTransaction, nullptr);
+      // The documented answer is 200 {"meta": {...}} (DELETE transaction reference page).
+      if (r && r->body.is_object()) {
+        m_open = false;
+        m_result.lock = LockState::kReleased;
+        m_result.outcome = rolled_back;
+        return;
+      }
+      m_result.rollback_error = r ? "the appliance answered without a JSON body" : r.error().message;
+      // The answer is lost or garbled: ask whether the transaction is still open.
+      const std::optional<std::string> status = transaction_status();
+      if (status == "closed") {
+        m_open = false;
+        m_result.lock = LockState::kReleased;
+        m_result.outcome = rolled_back;
+        m_result.established = "GET /api/transaction: closed after the rollback";
+        m_result.rollback_error.clear();
+        return;
+      }
+      if (status != "open") {
+        m_result.lock = LockState::kUnknown;
+        break;
+      }
+      m_result.lock = LockState::kHeld;
+    }
     m_open = false;
-    if (r) {
-      if (m_result.outcome != Outcome::kRefused) m_result.outcome = Outcome::kRolledBack;
-      return;
-    }
     m_result.outcome = Outcome::kRollbackFailed;
-    m_result.rollback_error = r.error().message;
+  }
+
+  /// GET /api/transaction: "open" or "closed", or nullopt when the answer is missing or not
+  /// the documented shape. The reference guide's sample has {"transaction": {"status"}},
+  /// One Identity's own client (safeguard-ps sessionapi.psm1) reads {"body": {"status"}}:
+  /// both are accepted.
+  std::optional<std::string> transaction_status() {
+    m_observer.on_phase("asking the appliance for the transaction's status: GET /api/transaction");
+    auto r = send(0, "", "GET", kTransaction, nullptr);
+    if (!r || !r->body.is_object()) return std::nullopt;
+    const json::object& o = r->body.get_object();
+    const json::value* holder = o.if_contains("body");
+    if (holder == nullptr || !holder->is_object()) holder = o.if_contains("transaction");
+    const json::value* st = holder != nullptr && holder->is_object() ? holder->get_object().if_contains("status") : nullptr;
+    if (st == nullptr || !st->is_string() || (st->get_string() != "open" && st->get_string() != "closed")) {
+      return std::nullopt;
+    }
+    return std::string(st->get_string());
+  }
+
+  void cleanup() {
+    if (!m_cleanup && m_options.on_cleanup) m_options.on_cleanup();
+    m_cleanup = true;
   }
 
   bool interrupted(std::size_t step) {
@@ -150,21 +246,20 @@ class Executor {
     auto r = send(0, "", "POST", kTransaction, nullptr);
     if (r) {
       m_open = true;
+      m_result.lock = LockState::kHeld;
       return true;
     }
     core::Error e = r.error();
     if (e.code == core::ErrorCode::kConflict || e.code == core::ErrorCode::kPermissionDenied ||
         e.code == core::ErrorCode::kUnauthenticated) {
       m_result.outcome = Outcome::kRefused;
-      if (e.code == core::ErrorCode::kConflict) {
-        e.message = "the configuration is locked by another administrator, so nothing was changed (" + e.message +
-                    "); try again when they have committed or left the configuration pages";
-      }
+      if (e.code == core::ErrorCode::kConflict) e.message = lock_message(e, m_options.username);
       m_result.error = std::move(e);
       return false;
     }
     // No answer: the appliance may have opened the transaction anyway. Release it.
     m_open = true;
+    m_result.lock = LockState::kUnknown;
     return fail(std::move(e));
   }
 
@@ -297,43 +392,84 @@ class Executor {
 
   bool commit() {
     if (interrupted(0)) return false;
+    cleanup();
     m_observer.on_phase("committing: PUT /api/transaction");
     const json::value body = json::object{{"status", "commit"}, {"commit_message", m_options.commit_message}};
     auto r = send(0, "", "PUT", kTransaction, &body);
-    if (r) {
+    if (r && r->body.is_object()) {
       m_open = false;
+      m_result.lock = LockState::kReleased;
       return true;
     }
-    const core::ErrorCode code = r.error().code;
-    if (code != core::ErrorCode::kUnavailable && code != core::ErrorCode::kTimeout) {
-      // The appliance refused the commit (SemanticError): the transaction is still open.
-      return fail(r.error());
+    // Any other answer proves nothing: no answer at all, an error status (which the
+    // appliance may send after it committed), or a 2xx without a JSON body.
+    core::Error cause = r ? core::Error(core::ErrorCode::kBadResponse, "the commit was answered " +
+                                                                          std::to_string(r->status) + " without a JSON body")
+                          : r.error();
+    return establish(std::move(cause));
+  }
+
+  /// After a commit whose answer proved nothing: finds out from the appliance whether it
+  /// committed. Returns true when the plan is committed and verified.
+  bool establish(core::Error cause) {
+    const std::optional<std::string> status = transaction_status();
+    if (!status) {
+      m_result.outcome = Outcome::kCommitUnknown;
+      m_result.lock = LockState::kUnknown;
+      m_result.error = core::Error(cause.code,
+                                   "the commit's outcome is unknown: its answer proved nothing (" + cause.message +
+                                       ") and the appliance did not say whether the transaction is still open",
+                                   cause.detail);
+      return false;
     }
-    // No answer: did the commit happen? Ask for the transaction's status.
-    auto status = send(0, "", "GET", kTransaction, nullptr);
-    const json::value* st = nullptr;
-    if (status && status->body.is_object()) {
-      const json::object& o = status->body.get_object();
-      if (const json::value* b = o.if_contains("body"); b && b->is_object()) st = b->get_object().if_contains("status");
-      else if (const json::value* t = o.if_contains("transaction"); t && t->is_object()) st = t->get_object().if_contains("status");
+    if (*status == "open") {
+      // Not committed: the appliance refused it (or never got it). Roll back as before.
+      m_result.established = "GET /api/transaction: still open after the commit, so nothing was committed";
+      return fail(std::move(cause));
     }
-    if (st && st->is_string() && st->get_string() == "open") return fail(r.error());
     m_open = false;
-    // The transaction is closed: the commit went through and only its answer was lost, or
-    // the appliance dropped the transaction. Commits are atomic, so re-reading tells which.
+    m_result.lock = LockState::kReleased;
+    // Closed: either committed (only the answer was lost or garbled) or dropped by the
+    // appliance (expiry). Commits are atomic, so the committed state tells which; the
+    // transaction is closed, so these reads see the committed configuration.
+    m_observer.on_phase("the transaction is closed; reading the appliance to find out whether it was committed");
     if (m_options.verify) {
-      m_observer.on_phase("the commit got no answer; re-reading the appliance to find out whether it was committed");
       auto converged = m_options.verify();
       if (converged && *converged) {
         m_result.verified = true;
+        m_result.established = "GET /api/transaction: closed; the committed state shows the plan";
         return true;
       }
     }
+    if (unchanged()) {
+      m_result.outcome = Outcome::kRolledBack;
+      m_result.established = "GET /api/transaction: closed; the committed state is the state the plan was made from";
+      m_result.error = core::Error(cause.code,
+                                   "the transaction was closed without committing (" + cause.message +
+                                       "); the appliance shows the state before the apply",
+                                   cause.detail);
+      return false;
+    }
     m_result.outcome = Outcome::kCommitUnknown;
-    m_result.error = core::Error(code, "the commit request got no answer (" + r.error().message +
-                                           "); the configuration may or may not have been committed. Run "
-                                           "`sps-apply plan` to see the appliance's state");
+    m_result.error = core::Error(cause.code,
+                                 "the commit's answer proved nothing (" + cause.message +
+                                     "); the transaction is closed, but the appliance shows neither the planned state "
+                                     "nor the state before (or could not be read). Run `sps-apply plan` to see it",
+                                 cause.detail);
     return false;
+  }
+
+  /// Whether every resource the plan depends on reads back exactly as when it was planned.
+  bool unchanged() {
+    if (!m_options.read_live || m_plan.fingerprints.empty()) return false;
+    std::set<std::string> kinds;
+    for (const auto& [address, fp] : m_plan.fingerprints) kinds.insert(parse_address(address).kind);
+    auto live = m_options.read_live({kinds.begin(), kinds.end()});
+    if (!live) return false;
+    for (const auto& [address, fp] : m_plan.fingerprints) {
+      if (plan::fingerprint(live->find(parse_address(address))) != fp) return false;
+    }
+    return true;
   }
 
   const plan::Plan& m_plan;
@@ -343,6 +479,7 @@ class Executor {
   ApplyObserver& m_observer;
   ApplyResult m_result;
   bool m_open = false;
+  bool m_cleanup = false;
   std::optional<std::int64_t> m_remaining;
   std::map<std::string, std::string> m_created;   // address -> key of objects created by this apply
   std::map<std::string, std::string> m_written;   // object path -> changelog type expected

@@ -12,9 +12,19 @@
 //   4. GET /api/transaction/changes must list exactly the objects the plan wrote.
 //   5. PUT /api/transaction {"status": "commit", "commit_message": ...}.
 //   6. After the commit, the caller's verify() re-plans and must find nothing to do.
-// Any failure before the commit completes (HTTP error, SemanticError, timeout, lost
+// Any failure before the commit is sent (HTTP error, SemanticError, timeout, lost
 // connection, cancellation by a signal, remaining_seconds running low) rolls the
 // transaction back with DELETE /api/transaction, so the appliance is exactly as before.
+//
+// Every outcome is established, never assumed:
+//   * committed: only a 2xx commit answer with a JSON object body says so directly; then
+//     verify() reads the committed state (the transaction is closed, so no read ever sees
+//     sps-apply's own pending changes);
+//   * any other commit answer (none, an error status, an unparsable body) is followed by
+//     GET /api/transaction: "open" = not committed, so it is rolled back; "closed" = the
+//     committed state decides: as planned (verify()), as before (the plan's fingerprints),
+//     or neither; no status = the outcome and the lock state are unknown;
+//   * rolled back: the DELETE was answered 2xx, or GET /api/transaction says "closed".
 // This module never prints: progress goes to an ApplyObserver.
 #include "appliance/appliance_api.h"
 #include "catalog/catalog.h"
@@ -45,12 +55,30 @@ enum class Outcome {
   kNothingToDo,     // empty plan: no transaction opened
   kApplied,         // committed (and verified when a verifier was given)
   kRefused,         // lock held or stale plan: nothing written
-  kRolledBack,      // a failure after writes began; the transaction was rolled back
-  kRollbackFailed,  // a failure and the rollback request failed too (appliance cancels on expiry)
-  kCommitUnknown,   // the commit request got no answer and the outcome could not be established
+  kRolledBack,      // not committed, proven: rolled back, or the transaction closed unused
+  kRollbackFailed,  // not committed (the commit was never sent, or the transaction is still
+                    // open) and the rollback failed: the appliance cancels it on expiry
+  kCommitUnknown,   // whether the commit happened could not be established, or the appliance
+                    // shows neither the planned state nor the state before
+  kCommittedUnverified,  // committed (proven), but the verification could not read it back
+  kCommittedDiffers,     // committed (proven), but the verification found differences
 };
 
 std::string_view to_string(Outcome o);
+
+/// Whether a person must look at the appliance: it changed but not as planned, or the
+/// outcome is unknown (the CLI's exit code 3).
+bool needs_attention(Outcome o);
+
+/// What sps-apply knows about the configuration lock (its transaction) at the end.
+enum class LockState {
+  kNotTaken,  // no transaction was opened
+  kReleased,  // committed or rolled back: the lock is free
+  kHeld,      // the transaction is still open in sps-apply's session: it expires by itself
+  kUnknown,   // no answer tells
+};
+
+std::string_view to_string(LockState s);
 
 /// The result of apply_plan.
 struct ApplyResult {
@@ -61,6 +89,11 @@ struct ApplyResult {
   std::vector<std::string> stale;    // addresses whose live state changed since the plan
   bool verified = false;             // the post-commit re-plan was empty
   std::string rollback_error;        // why the rollback request failed, if it did
+  LockState lock = LockState::kNotTaken;
+  std::optional<std::int64_t> remaining_seconds;  // last remaining_seconds seen (lock kHeld)
+  /// How the outcome was established when the commit answer did not say it ("GET
+  /// /api/transaction: closed; the committed state shows the plan"), else empty.
+  std::string established;
 };
 
 /// Progress callbacks; the CLI prints them. Default implementations do nothing.
@@ -76,15 +109,23 @@ struct ApplyOptions {
   std::string commit_message;
   /// Roll back instead of starting another step when the transaction has fewer seconds left.
   std::int64_t min_remaining_seconds = 30;
-  /// Polled before every request; true = stop and roll back (SIGINT/SIGTERM).
+  /// Polled before every request; true = stop and roll back (SIGINT/SIGTERM/SIGHUP).
   std::function<bool()> cancelled;
+  /// Called once before the first request that must go out even after an interruption or
+  /// past the command's deadline: the commit, its status check, the rollback. The CLI stops
+  /// aborting requests in flight from then on. Optional.
+  std::function<void()> on_cleanup;
+  /// The user sps-apply logs in as: a lock held by this user is reported as most likely an
+  /// abandoned earlier run. Optional.
+  std::string username;
   /// Reads the live state of kinds inside the transaction (re-read for the stale check).
   std::function<core::Result<model::LiveState>(const std::vector<std::string>& kinds)> read_live;
   /// Inside the transaction, before any write: re-reads what the plan was made from and
   /// returns every resource that changed since, with the fields that changed (empty = fresh).
   /// When set, it replaces the fingerprint comparison through read_live.
   std::function<core::Result<std::vector<plan::StaleResource>>()> find_stale;
-  /// After the commit: re-plans and returns true when nothing is left to do.
+  /// After the commit (never while the transaction is open): re-plans and returns true
+  /// when nothing is left to do.
   std::function<core::Result<bool>()> verify;
 };
 

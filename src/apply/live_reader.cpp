@@ -77,7 +77,11 @@ class Reader {
     if (!item_paths.empty()) {
       auto items = m_api.get_many(item_paths);
       for (std::size_t i = 0; i < items.size(); ++i) {
-        if (!items[i]) return items[i].error();
+        if (!items[i]) {
+          core::Error e = items[i].error();
+          e.message = "reading " + item_paths[i] + ": " + e.message;
+          return e;
+        }
         m_raw.items[item_paths[i]] = std::move(items[i]->body);
       }
     }
@@ -112,7 +116,22 @@ class Reader {
     auto joined = m_catalog.with_kinds(std::move(derived));
     if (!joined) return joined.error();
     LiveRead out{std::move(*joined), {}, m_kinds};
-    out.live = model::normalize_live(out.catalog, m_kinds, std::move(m_raw), m_diags);
+    // An answer that is not the documented shape (a listing without items, a body of the
+    // wrong type, an item without a key) must never read as "empty": a plan built on it
+    // would create duplicates or delete nothing. It is an error for every command.
+    core::Diagnostics found;
+    out.live = model::normalize_live(out.catalog, m_kinds, std::move(m_raw), found);
+    std::string problems;
+    for (const auto& d : found.items()) {
+      if (d.severity == core::Severity::kError) problems += (problems.empty() ? "" : "\n") + d.message;
+    }
+    if (!problems.empty()) {
+      return core::Error(core::ErrorCode::kBadResponse,
+                         "the appliance answered with documents that are not the shape the SPS REST API "
+                         "documents; nothing was planned or changed",
+                         problems);
+    }
+    m_diags.append(found);
     return out;
   }
 

@@ -46,7 +46,9 @@ struct ReadOptions {
 /// LiveState::missing_kinds, not an error. A discovered path that is a directory, or whose
 /// answer has no recognizable shape, is an error diagnostic (resource = the path) and the
 /// call fails with kInvalidConfig. Any other failure is returned as the error, naming the
-/// endpoint. Warnings from normalization go to diags.
+/// endpoint. An answer that is not the documented shape (model/normalize.h: a listing
+/// without items, a body that is not an object, an item without a key) fails with
+/// kBadResponse listing every problem. Warnings from normalization go to diags.
 core::Result<LiveRead> read_live_kinds(appliance::ApplianceApi& api, const catalog::Catalog& catalog,
                                        const std::vector<std::string>& kinds, core::Diagnostics& diags,
                                        ReadOptions options = {});

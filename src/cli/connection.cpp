@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <atomic>
 #include <cstdlib>
 #include <ostream>
 #include <sstream>
@@ -12,6 +13,9 @@
 namespace sps::cli {
 
 namespace {
+
+std::atomic<bool> g_stop{false};
+std::atomic<bool> g_cleanup{false};
 
 std::string env_or(const std::string& flag, const char* variable) {
   if (!flag.empty()) return flag;
@@ -38,6 +42,34 @@ core::Result<std::string> read_password(const ConnectionOptions& options) {
 
 }  // namespace
 
+void request_stop() noexcept { g_stop.store(true); }
+bool stop_requested() noexcept { return g_stop.load(); }
+void enter_cleanup() noexcept { g_cleanup.store(true); }
+
+core::Result<std::chrono::seconds> parse_duration(std::string_view text) {
+  const auto bad = [&] {
+    return core::Error(core::ErrorCode::kInvalidArgument, "invalid duration '" + std::string(text) + "'",
+                       "give a positive number of seconds, optionally with a unit: 90s, 10m, 1h");
+  };
+  if (text.empty() || text.size() > 12) return bad();
+  std::int64_t unit = 1;
+  std::string_view digits = text;
+  switch (text.back()) {
+    case 's': unit = 1; digits.remove_suffix(1); break;
+    case 'm': unit = 60; digits.remove_suffix(1); break;
+    case 'h': unit = 3600; digits.remove_suffix(1); break;
+    default: break;
+  }
+  if (digits.empty()) return bad();
+  std::int64_t value = 0;
+  for (char c : digits) {
+    if (c < '0' || c > '9') return bad();
+    value = value * 10 + (c - '0');
+  }
+  if (value <= 0) return bad();
+  return std::chrono::seconds(value * unit);
+}
+
 void add_connection_options(CLI::App& app, ConnectionOptions& options) {
   app.add_option("--url", options.url, "Appliance URL, https://HOST[:PORT] (env SPS_URL)")->group("Connection");
   app.add_option("--username", options.username, "REST user (env SPS_USERNAME)")->group("Connection");
@@ -47,8 +79,23 @@ void add_connection_options(CLI::App& app, ConnectionOptions& options) {
       ->group("Connection");
   app.add_flag("--insecure", options.insecure, "Do not verify the appliance's certificate (testing only)")
       ->group("Connection");
-  app.add_option("--timeout", options.timeout_seconds, "Seconds to wait for each request")
+  app.add_option("--timeout", options.timeout_seconds,
+                 "Seconds one attempt of a request may take, TLS handshake included")
       ->check(CLI::PositiveNumber)
+      ->capture_default_str()
+      ->group("Connection");
+  app.add_option("--deadline", options.deadline,
+                 "Time the whole command may take (90s, 10m, 1h); an apply still rolls back after it")
+      ->type_name("DURATION")
+      ->check([](const std::string& text) {
+        auto d = parse_duration(text);
+        return d ? std::string() : d.error().message + " (" + d.error().detail + ")";
+      })
+      ->capture_default_str()
+      ->group("Connection");
+  app.add_option("--max-answer-size", options.max_answer_mib, "Largest answer accepted from the appliance, in MiB")
+      ->type_name("MIB")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{4096}))
       ->capture_default_str()
       ->group("Connection");
   app.add_flag("--verbose", options.verbose, "Log each request (method, path, status, duration) to stderr")
@@ -72,7 +119,23 @@ core::Result<Connection> connect(const ConnectionOptions& options, Io& io) {
   if (!password) return password.error();
   settings.password = std::move(*password);
   const auto timeout = std::chrono::milliseconds(static_cast<std::int64_t>(options.timeout_seconds * 1000));
-  settings.timeouts.request = timeout;
+  settings.timeouts.request = timeout;  // bounds connect and handshake too (transport/https_client.h)
+  settings.max_response_bytes = options.max_answer_mib * 1024 * 1024;
+  auto deadline = parse_duration(options.deadline);
+  if (!deadline) return deadline.error();
+  g_stop.store(false);
+  g_cleanup.store(false);
+  const auto end = std::chrono::steady_clock::now() + *deadline;
+  settings.should_stop = [end, text = options.deadline]() -> std::string {
+    const bool cleanup = g_cleanup.load();
+    if (g_stop.load() && !cleanup) return "interrupted by a signal";
+    const auto now = std::chrono::steady_clock::now();
+    if (now >= end + (cleanup ? kCleanupGrace : std::chrono::seconds(0))) {
+      return "the command's deadline (--deadline " + text + ") has passed" +
+             (cleanup ? " even with its " + std::to_string(kCleanupGrace.count()) + " s grace for the rollback" : "");
+    }
+    return {};
+  };
   if (settings.insecure) {
     io.err << "warning: --insecure: the appliance's certificate is not verified; anyone on the network path "
               "can impersonate it and read the credentials. Use --ca-file instead outside of tests.\n";
@@ -82,10 +145,11 @@ core::Result<Connection> connect(const ConnectionOptions& options, Io& io) {
     settings.log = [err](std::string_view line) { *err << line << '\n'; };
   }
   const std::string url = settings.url;
+  const std::string username = settings.username;
   auto api = transport::HttpsApplianceApi::create(std::move(settings));
   if (!api) return api.error();
   if (auto ok = (*api)->login(); !ok) return ok.error();
-  return Connection{std::move(*api), url};
+  return Connection{std::move(*api), url, username};
 }
 
 void print_error(const core::Error& error, Io& io) {

@@ -1,15 +1,18 @@
 #pragma once
 // Connection options shared by every command that talks to an appliance (plan, apply,
 // drift, export): --url, --username, --password-file, --ca-file, --insecure, --timeout,
-// --verbose, and the environment variables SPS_URL, SPS_USERNAME, SPS_PASSWORD,
+// --deadline, --max-answer-size, --verbose, and the environment variables SPS_URL, SPS_USERNAME, SPS_PASSWORD,
 // SPS_CA_FILE (a flag wins over its variable). A password is never accepted as a
 // command-line argument: it would show in process listings and shell history.
 #include "appliance/appliance_api.h"
 #include "cli/cli.h"
 #include "core/error.h"
 
+#include <chrono>
+#include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 
 namespace CLI {
 class App;
@@ -24,9 +27,24 @@ struct ConnectionOptions {
   std::string password_file;
   std::string ca_file;
   bool insecure = false;
-  double timeout_seconds = 30;
+  double timeout_seconds = 30;             // one attempt of one request, handshake included
+  std::string deadline = "10m";            // the whole command (DURATION: 90s, 10m, 1h, 600)
+  std::uint64_t max_answer_mib = 64;       // one answer's body
   bool verbose = false;
 };
+
+/// "90s", "10m", "1h", "600" (seconds) -> seconds; kInvalidArgument otherwise.
+core::Result<std::chrono::seconds> parse_duration(std::string_view text);
+
+// A stop request for the running command: apply's signal handlers set it, the transport
+// aborts requests in flight when it is set or the --deadline passes. After
+// enter_cleanup() (the commit, its status check, the rollback must go out) a stop request
+// no longer aborts requests and the deadline gets a grace period (kCleanupGrace).
+inline constexpr std::chrono::seconds kCleanupGrace{60};
+/// Async-signal-safe.
+void request_stop() noexcept;
+bool stop_requested() noexcept;
+void enter_cleanup() noexcept;
 
 /// Adds the connection flags to a subcommand.
 void add_connection_options(CLI::App& app, ConnectionOptions& options);
@@ -35,10 +53,12 @@ void add_connection_options(CLI::App& app, ConnectionOptions& options);
 struct Connection {
   std::unique_ptr<appliance::ApplianceApi> api;
   std::string url;
+  std::string username;
 };
 
 /// Resolves flags and environment, warns on --insecure (to io.err), creates the HTTPS API
-/// and logs in. Errors say what is missing or wrong and how to fix it.
+/// and logs in. Starts the command's deadline and clears any stop request. Errors say what
+/// is missing or wrong and how to fix it.
 core::Result<Connection> connect(const ConnectionOptions& options, Io& io);
 
 /// Prints an error (message, detail, and a hint for common causes) to io.err.

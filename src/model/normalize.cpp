@@ -111,6 +111,28 @@ class UnknownFieldFinder {
   std::map<std::string, schema::Validator> m_validators;
 };
 
+// Whether a live body has the type the kind's bodies have (objects for every curated kind;
+// a discovered kind records the type its first answer had).
+bool has_body_type(const catalog::Kind& kind, const json::value& body) {
+  switch (kind.body) {
+    case catalog::BodyType::kObject: return body.is_object();
+    case catalog::BodyType::kArray: return body.is_array();
+    case catalog::BodyType::kScalar: return !body.is_object() && !body.is_array();
+  }
+  return false;
+}
+
+std::string type_name(const json::value& v) {
+  switch (v.kind()) {
+    case json::kind::object: return "an object";
+    case json::kind::array: return "an array";
+    case json::kind::string: return "a string";
+    case json::kind::null: return "null";
+    case json::kind::bool_: return "a boolean";
+    default: return "a number";
+  }
+}
+
 // The document of one collection item: from the listing, or fetched separately.
 json::value* item_body(json::object& item, RawLive& raw, const std::string& rest_path) {
   if (auto b = item.find("body"); b != item.end()) return &b->value();
@@ -179,9 +201,11 @@ LiveState normalize_live(const catalog::Catalog& catalog, const std::vector<std:
     json::object* obj = doc.if_object();
     if (!kind->is_collection()) {
       json::value* body = obj != nullptr && obj->contains("body") ? &obj->at("body") : nullptr;
-      if (body == nullptr) {
-        diags.error({}, "the appliance's answer for " + kind->rest_path + " has no body",
-                    "expected {\"key\", \"body\", \"meta\"} as the SPS REST API documents for a singleton");
+      if (body == nullptr || !has_body_type(*kind, *body)) {
+        diags.error({}, "the appliance's answer for " + kind->rest_path +
+                            (body == nullptr ? " has no body" : " has a body of the wrong type (" + type_name(*body) + ")"),
+                    "expected {\"key\", \"body\", \"meta\"} as the SPS REST API documents for a singleton, with "
+                    "the body's type unchanged");
         continue;
       }
       Resource r;
@@ -201,9 +225,17 @@ LiveState normalize_live(const catalog::Catalog& catalog, const std::vector<std:
     auto& order = live.order[path];
     for (auto& item_value : items->get_array()) {
       json::object* item = item_value.if_object();
-      json::value* body = item != nullptr ? item_body(*item, raw, kind->rest_path) : nullptr;
-      if (body == nullptr) {
-        diags.error({}, "an item of " + kind->rest_path + " has no body", "");
+      const json::value* item_key = item != nullptr ? item->if_contains("key") : nullptr;
+      if (item_key == nullptr || !item_key->is_string() || item_key->get_string().empty()) {
+        diags.error({}, "an item of the appliance's listing of " + kind->rest_path + " has no key",
+                    "expected {\"items\": [{\"key\": \"...\", \"body\": {...}}]} as the SPS REST API documents");
+        continue;
+      }
+      json::value* body = item_body(*item, raw, kind->rest_path);
+      if (body == nullptr || !has_body_type(*kind, *body)) {
+        diags.error({}, "item " + std::string(item_key->get_string()) + " of " + kind->rest_path +
+                            (body == nullptr ? " has no body" : " has a body of the wrong type (" + type_name(*body) + ")"),
+                    "expected {\"key\", \"body\"} for every item, as the SPS REST API documents");
         continue;
       }
       Resource r;

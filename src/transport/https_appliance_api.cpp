@@ -76,13 +76,22 @@ Result<std::unique_ptr<HttpsApplianceApi>> HttpsApplianceApi::create(ConnectionS
   options.tls_context = settings.tls_context;
   options.timeouts = settings.timeouts;
   options.pool_size = std::max(1, settings.parallelism);
+  options.max_response_bytes = settings.max_response_bytes;
+  options.should_stop = settings.should_stop;
   options.log = settings.log;
   auto client = HttpsClient::create(std::move(options));
   if (!client) {
     return client.error();
   }
   if (!settings.sleep) {
-    settings.sleep = [](std::chrono::milliseconds delay) { std::this_thread::sleep_for(delay); };
+    settings.sleep = [stop = settings.should_stop](std::chrono::milliseconds delay) {
+      // In short steps, so Ctrl-C or the deadline never waits for a backoff to end.
+      const auto until = std::chrono::steady_clock::now() + delay;
+      while (std::chrono::steady_clock::now() < until && !(stop && !stop().empty())) {
+        std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
+            std::chrono::milliseconds(50), until - std::chrono::steady_clock::now()));
+      }
+    };
   }
   if (!settings.random) {
     auto engine = std::make_shared<std::mt19937_64>(std::random_device{}());

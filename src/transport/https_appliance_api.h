@@ -44,11 +44,16 @@ struct ConnectionSettings {
   Timeouts timeouts;
   int parallelism = 4;   // keep-alive connections for get_many
   int max_retries = 3;   // resends of a read after the first attempt
+  std::uint64_t max_response_bytes = kDefaultMaxResponseBytes;  // one answer's body
+  /// Non-empty = stop now (see ClientOptions::should_stop); also ends retries and their
+  /// waits. Optional.
+  std::function<std::string()> should_stop;
   std::chrono::milliseconds retry_base_delay{200};
   std::chrono::milliseconds retry_max_delay{5'000};
   /// Verbose log lines (method, path, status, duration). Optional.
   std::function<void(std::string_view)> log;
-  /// Waits between retries; default std::this_thread::sleep_for. Tests inject a recorder.
+  /// Waits between retries; default sleeps in short steps, ending early when should_stop()
+  /// fires. Tests inject a recorder.
   std::function<void(std::chrono::milliseconds)> sleep;
   /// Random numbers in [0, 1) for the jitter; default a randomly seeded generator.
   std::function<double()> random;

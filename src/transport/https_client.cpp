@@ -4,11 +4,13 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/error.hpp>
 #include <boost/asio/ssl/stream.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -26,6 +28,7 @@
 #include <cctype>
 #include <cerrno>
 #include <optional>
+#include <set>
 #include <strings.h>
 
 #ifndef SPS_VERSION
@@ -47,10 +50,10 @@ using Stream = beast::ssl_stream<beast::tcp_stream>;
 // the transport), exactly as the Beast awaitable examples do with as_tuple.
 constexpr auto kNoThrow = net::as_tuple(net::use_awaitable);
 
-// Listings of large collections carry every item's body (SPS 6.1+), so allow far more
-// than Beast's 8 MB default; the limit only guards against a runaway server.
-constexpr std::uint64_t kMaxResponseBytes = 256ULL * 1024 * 1024;
 constexpr std::chrono::milliseconds kShutdownTimeout{2000};
+// How often should_stop() is polled while requests are in flight: Ctrl-C aborts a request
+// within this, not after its timeout.
+constexpr std::chrono::milliseconds kStopPollInterval{50};
 
 /// One TLS connection and its read buffer (bytes past one response stay for the next).
 struct Connection {
@@ -70,6 +73,11 @@ http::verb to_verb(Method method) {
     case Method::kDelete: return http::verb::delete_;
   }
   return http::verb::get;
+}
+
+std::string format_bytes(std::uint64_t bytes) {
+  if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) == 0) return std::to_string(bytes / (1024 * 1024)) + " MiB";
+  return std::to_string(bytes) + " bytes";
 }
 
 std::string format_duration(std::chrono::milliseconds duration) {
@@ -151,6 +159,54 @@ struct HttpsClient::Impl {
   ClientStats stats;
   std::string endpoint;     // "host:port" for messages
   std::string host_header;  // Host field value
+  std::set<Connection*> in_flight;  // connections with an operation pending (for stops)
+  std::string stop_reason;          // set when should_stop() fired during this run()
+
+  /// Registers a connection as busy for the lifetime of the guard.
+  struct Busy {
+    Busy(Impl& impl, Connection* connection) : m_impl(impl), m_connection(connection) {
+      m_impl.in_flight.insert(connection);
+    }
+    ~Busy() { m_impl.in_flight.erase(m_connection); }
+    Busy(const Busy&) = delete;
+    Busy& operator=(const Busy&) = delete;
+
+   private:
+    Impl& m_impl;
+    Connection* m_connection;
+  };
+
+  /// Sets a step's expiry: its own limit, but never past the end of the attempt.
+  static void expire(beast::tcp_stream& stream, std::chrono::milliseconds step, Clock::time_point attempt_end) {
+    stream.expires_at(std::min(Clock::now() + step, attempt_end));
+  }
+
+  /// The effective limit of a step, for messages.
+  std::chrono::milliseconds limit_of(std::chrono::milliseconds step) const {
+    return std::min(step, options.timeouts.request);
+  }
+
+  // Polls should_stop() while any request runs; on a reason, aborts every operation in
+  // flight (they complete with operation_aborted, reported as kStopped).
+  net::awaitable<void> watchdog(const std::size_t& running, net::steady_timer& timer) {
+    while (running > 0) {
+      timer.expires_after(kStopPollInterval);
+      co_await timer.async_wait(kNoThrow);
+      if (running == 0) break;
+      if (stop_reason.empty()) stop_reason = options.should_stop();
+      if (stop_reason.empty()) continue;
+      for (Connection* connection : in_flight) beast::get_lowest_layer(connection->stream).cancel();
+    }
+  }
+
+  /// kStopped when a stop was asked for (before or during this request), else nullopt.
+  std::optional<ClientError> stopped(const HttpRequest& request) {
+    if (stop_reason.empty() && options.should_stop) stop_reason = options.should_stop();
+    if (stop_reason.empty()) return std::nullopt;
+    return make_error(FailureKind::kStopped, "stopped " + std::string(to_string(request.method)) + " " +
+                                                 std::string(path_of(request.target)) + " (" + endpoint +
+                                                 "): " + stop_reason);
+  }
 
   void log(const std::string& line) const {
     if (options.log) {
@@ -162,12 +218,21 @@ struct HttpsClient::Impl {
   // (every I/O error is a value), so an exception is rethrown rather than hidden.
   void run(std::vector<net::awaitable<void>> tasks) {
     std::exception_ptr failure;
+    stop_reason.clear();
+    std::size_t running = tasks.size();
+    net::steady_timer watchdog_timer(ioc);
     for (auto& task : tasks) {
-      net::co_spawn(ioc, std::move(task), [&failure](const std::exception_ptr& e) {
+      net::co_spawn(ioc, std::move(task), [&failure, &running, &watchdog_timer](const std::exception_ptr& e) {
         if (e && !failure) {
           failure = e;
         }
+        if (--running == 0) {
+          watchdog_timer.cancel();  // the watchdog's wait ends now, not after its interval
+        }
       });
+    }
+    if (options.should_stop && running > 0) {
+      net::co_spawn(ioc, watchdog(running, watchdog_timer), net::detached);
     }
     ioc.restart();
     ioc.run();
@@ -191,7 +256,7 @@ struct HttpsClient::Impl {
   ClientError connect_error(const boost::system::error_code& ec) const {
     if (ec == beast::error::timeout) {
       return make_error(FailureKind::kTimeout, "timed out after " +
-                                                   format_duration(options.timeouts.connect) +
+                                                   format_duration(limit_of(options.timeouts.connect)) +
                                                    " connecting to " + endpoint);
     }
     return make_error(FailureKind::kConnect,
@@ -201,7 +266,7 @@ struct HttpsClient::Impl {
   ClientError handshake_error(const boost::system::error_code& ec, Connection& connection) const {
     if (ec == beast::error::timeout) {
       return make_error(FailureKind::kTimeout, "timed out after " +
-                                                   format_duration(options.timeouts.handshake) +
+                                                   format_duration(limit_of(options.timeouts.handshake)) +
                                                    " during the TLS handshake with " + endpoint);
     }
     if (!options.insecure) {
@@ -226,6 +291,13 @@ struct HttpsClient::Impl {
                         "timed out after " + format_duration(options.timeouts.request) + " " +
                             std::string(phase) + " " + what + " (" + endpoint + ")");
     }
+    if (ec == http::error::body_limit) {
+      return make_error(FailureKind::kTooLarge,
+                        "the answer to " + what + " from https://" + endpoint + " is larger than the limit of " +
+                            format_bytes(options.max_response_bytes) +
+                            " (--max-answer-size); sps-apply stopped reading it. Raise the limit if the "
+                            "appliance really holds that much configuration");
+    }
     std::string reason = lower_first(ec.message());
     if (ec == http::error::end_of_stream || ec == ssl::error::stream_truncated ||
         ec == net::error::eof) {
@@ -235,7 +307,7 @@ struct HttpsClient::Impl {
                                             std::string(phase) + " " + what + ": " + reason);
   }
 
-  net::awaitable<ClientResult<std::unique_ptr<Connection>>> open_connection() {
+  net::awaitable<ClientResult<std::unique_ptr<Connection>>> open_connection(Clock::time_point attempt_end) {
     // Look up the domain name, once per client: getaddrinfo cannot be cancelled, so its
     // duration is bounded by the system resolver's own timeouts, not by ours.
     if (!endpoints) {
@@ -254,9 +326,10 @@ struct HttpsClient::Impl {
     auto connection = std::make_unique<Connection>(ioc.get_executor(), *tls,
                                                    stats.connections_opened + 1);
     auto& tcp_layer = beast::get_lowest_layer(connection->stream);
+    const Busy busy(*this, connection.get());
 
     // Make the connection on an IP address we got from the lookup.
-    tcp_layer.expires_after(options.timeouts.connect);
+    expire(tcp_layer, options.timeouts.connect, attempt_end);
     if (auto [ec, unused] = co_await tcp_layer.async_connect(*endpoints, kNoThrow); ec) {
       co_return connect_error(ec);
     }
@@ -280,8 +353,9 @@ struct HttpsClient::Impl {
           });
     }
 
-    // Perform the TLS handshake.
-    tcp_layer.expires_after(options.timeouts.handshake);
+    // Perform the TLS handshake, bounded by the attempt too: a server that accepts TCP and
+    // never speaks TLS must not hold up a short --timeout.
+    expire(tcp_layer, options.timeouts.handshake, attempt_end);
     if (auto [ec] = co_await connection->stream.async_handshake(ssl::stream_base::client, kNoThrow);
         ec) {
       co_return handshake_error(ec, *connection);
@@ -297,6 +371,7 @@ struct HttpsClient::Impl {
   // Sends one request on an open connection and reads the whole response.
   net::awaitable<ClientResult<HttpResponse>> round_trip(Connection& connection,
                                                         const HttpRequest& request,
+                                                        Clock::time_point attempt_end,
                                                         bool& keep_alive) {
     http::request<http::string_body> req{to_verb(request.method), request.target, 11};
     req.set(http::field::host, host_header);
@@ -316,18 +391,22 @@ struct HttpsClient::Impl {
     req.prepare_payload();
 
     auto& tcp_layer = beast::get_lowest_layer(connection.stream);
+    const Busy busy(*this, &connection);
 
     // Send the HTTP request to the remote host.
-    tcp_layer.expires_after(options.timeouts.request);
+    expire(tcp_layer, options.timeouts.request, attempt_end);
     ++stats.requests_sent;
     if (auto [ec, unused] = co_await http::async_write(connection.stream, req, kNoThrow); ec) {
       co_return io_error(ec, "sending", request);
     }
 
     // Receive the HTTP response.
+    // One deadline for the whole answer, however slowly it trickles in, and a size limit
+    // checked against Content-Length before anything is buffered (and while reading a
+    // chunked answer).
     http::response_parser<http::string_body> parser;
-    parser.body_limit(kMaxResponseBytes);
-    tcp_layer.expires_after(options.timeouts.request);
+    parser.body_limit(options.max_response_bytes);
+    expire(tcp_layer, options.timeouts.request, attempt_end);
     if (auto [ec, unused] =
             co_await http::async_read(connection.stream, connection.buffer, parser, kNoThrow);
         ec) {
@@ -386,10 +465,17 @@ struct HttpsClient::Impl {
 
   net::awaitable<ClientResult<HttpResponse>> exchange(const HttpRequest& request) {
     const auto started = Clock::now();
+    if (auto stop = stopped(request)) {
+      ClientResult<HttpResponse> failed = *stop;
+      log_request(request, failed, started, 0);
+      co_return failed;
+    }
+    Clock::time_point attempt_end = started + options.timeouts.request;
     std::unique_ptr<Connection> connection = take_idle();
     const bool reused = connection != nullptr;
     if (!connection) {
-      auto opened = co_await open_connection();
+      auto opened = co_await open_connection(attempt_end);
+      if (!opened && !stop_reason.empty()) opened = *stopped(request);
       if (!opened) {
         ClientResult<HttpResponse> failed = opened.error();
         log_request(request, failed, started, 0);
@@ -398,21 +484,25 @@ struct HttpsClient::Impl {
       connection = std::move(*opened);
     }
     bool keep_alive = false;
-    ClientResult<HttpResponse> result = co_await round_trip(*connection, request, keep_alive);
+    ClientResult<HttpResponse> result = co_await round_trip(*connection, request, attempt_end, keep_alive);
+    if (!result && !stop_reason.empty()) result = *stopped(request);
     if (!result && reused && request.method == Method::kGet &&
         result.error().kind == FailureKind::kIo) {
       // The server closed the idle connection between our liveness check and the write.
       // Only a GET may be resent: a write might have been executed (never retried).
       log("connection " + std::to_string(connection->id) + " broke; resending on a new one");
       connection.reset();
-      auto opened = co_await open_connection();
+      attempt_end = Clock::now() + options.timeouts.request;
+      auto opened = co_await open_connection(attempt_end);
+      if (!opened && !stop_reason.empty()) opened = *stopped(request);
       if (!opened) {
         ClientResult<HttpResponse> failed = opened.error();
         log_request(request, failed, started, 0);
         co_return failed;
       }
       connection = std::move(*opened);
-      result = co_await round_trip(*connection, request, keep_alive);
+      result = co_await round_trip(*connection, request, attempt_end, keep_alive);
+      if (!result && !stop_reason.empty()) result = *stopped(request);
     }
     log_request(request, result, started, connection->id);
     if (result && keep_alive) {

@@ -63,12 +63,19 @@ struct HttpResponse {
   std::vector<std::string_view> header_values(std::string_view name) const;
 };
 
-/// Deadlines of each phase of a request. Resolution uses the system resolver's own limits.
+/// Deadlines of a request. Resolution uses the system resolver's own limits.
 struct Timeouts {
-  std::chrono::milliseconds connect{10'000};    // TCP connect
-  std::chrono::milliseconds handshake{10'000};  // TLS handshake
-  std::chrono::milliseconds request{30'000};    // writing the request, and reading the response
+  std::chrono::milliseconds connect{10'000};    // TCP connect (at most `request`)
+  std::chrono::milliseconds handshake{10'000};  // TLS handshake (at most `request`)
+  /// The whole attempt: connect, TLS handshake, writing the request and reading the whole
+  /// response, whichever phases it needs. A server that accepts TCP and never speaks TLS,
+  /// or trickles its answer, fails within this.
+  std::chrono::milliseconds request{30'000};
 };
+
+/// Default limit on the size of one answer body (a guard against a runaway or hostile
+/// server: the client holds the whole answer and its parsed JSON in memory).
+inline constexpr std::uint64_t kDefaultMaxResponseBytes = 64ULL * 1024 * 1024;
 
 /// Why a request failed before a complete response arrived. Decides retries upstream.
 enum class FailureKind {
@@ -78,6 +85,8 @@ enum class FailureKind {
   kTls,        // other TLS failure
   kTimeout,    // a phase hit its deadline
   kIo,         // the connection broke while writing or reading
+  kTooLarge,   // the answer is larger than max_response_bytes: never retry
+  kStopped,    // should_stop() asked to stop (a signal, the command's deadline): never retry
 };
 
 /// A transport failure: its kind and the user-facing error (kUnavailable or kTimeout).
@@ -100,6 +109,10 @@ struct ClientOptions {
   std::shared_ptr<boost::asio::ssl::context> tls_context;
   Timeouts timeouts;
   int pool_size = 4;  // parallel keep-alive connections for send_many (at least 1)
+  std::uint64_t max_response_bytes = kDefaultMaxResponseBytes;  // body limit of one answer
+  /// Polled about every 50 ms while requests are in flight, and before each request: a
+  /// non-empty reason ("interrupted by a signal") aborts them at once with kStopped. Optional.
+  std::function<std::string()> should_stop;
   std::string user_agent;  // empty = default_user_agent()
   /// Receives one line per request: method, path, status or failure, duration. Never
   /// headers, bodies or query strings.

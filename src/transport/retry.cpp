@@ -27,7 +27,9 @@ bool is_retryable_failure(FailureKind kind) {
     case FailureKind::kTimeout:
     case FailureKind::kIo: return true;
     case FailureKind::kResolve:
-    case FailureKind::kTlsVerify: return false;
+    case FailureKind::kTlsVerify:
+    case FailureKind::kTooLarge:
+    case FailureKind::kStopped: return false;
   }
   return false;
 }

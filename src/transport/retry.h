@@ -25,7 +25,8 @@ std::chrono::milliseconds backoff_delay(const RetryPolicy& policy, int attempt, 
 bool is_retryable_status(int status);
 
 /// Connection-level failures that may go away: connect, handshake, timeouts, broken
-/// connections. DNS failures and certificate verification failures are not retried.
+/// connections. DNS failures, certificate verification failures, answers over the size
+/// limit and stops (a signal, the deadline) are not retried.
 bool is_retryable_failure(FailureKind kind);
 
 }  // namespace sps::transport

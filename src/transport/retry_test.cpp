@@ -50,6 +50,9 @@ TEST(RetryableTest, VerificationAndDnsFailuresAreFinal) {
   EXPECT_TRUE(is_retryable_failure(FailureKind::kIo));
   EXPECT_FALSE(is_retryable_failure(FailureKind::kTlsVerify));
   EXPECT_FALSE(is_retryable_failure(FailureKind::kResolve));
+  // An answer over the size limit would be as large again; a stop (signal, deadline) is final.
+  EXPECT_FALSE(is_retryable_failure(FailureKind::kTooLarge));
+  EXPECT_FALSE(is_retryable_failure(FailureKind::kStopped));
 }
 
 }  // namespace

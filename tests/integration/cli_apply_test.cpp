@@ -100,6 +100,7 @@ TEST_F(ApplyTest, AnyFaultAtAnyWriteLeavesTheApplianceUnchanged) {
                                 {"semantic-error", sim::FaultAction::kStatus, 400, "SemanticError"},
                                 {"drop-before", sim::FaultAction::kDropBefore, 0, ""},
                                 {"drop-after", sim::FaultAction::kDropAfter, 0, ""},
+                                {"cut-after", sim::FaultAction::kCut, 0, ""},
                                 {"stall", sim::FaultAction::kStall, 0, ""}};
   for (const auto& kind : kinds) {
     for (unsigned nth = 1; nth <= writes; ++nth) {
@@ -113,7 +114,8 @@ TEST_F(ApplyTest, AnyFaultAtAnyWriteLeavesTheApplianceUnchanged) {
       fault.error_type = kind.type;
       sim().add_fault(fault);
       const CliRun r = apply({"--timeout", "1"});
-      const bool commit_applied = nth == writes && kind.action == sim::FaultAction::kDropAfter;
+      const bool commit_applied =
+          nth == writes && (kind.action == sim::FaultAction::kDropAfter || kind.action == sim::FaultAction::kCut);
       if (commit_applied) {
         // The commit went through and only its answer was lost: apply must find out and
         // report success, not a rollback that did not happen.

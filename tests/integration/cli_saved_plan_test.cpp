@@ -185,7 +185,7 @@ TEST_F(SavedPlanTest, ChangeBetweenCommitAndVerificationIsReportedAsNotVerified)
   const CliRun r = apply_saved();
   sim().after_request({});
   EXPECT_TRUE(done.load());
-  EXPECT_EQ(r.code, cli::kExitUnknown) << r.all();
+  EXPECT_EQ(r.code, cli::kExitAttention) << r.all();
   EXPECT_NE(r.err.find("NOT verified"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("management/soap/enabled: true on the appliance, desired false"), std::string::npos) << r.err;
   EXPECT_EQ(r.err.find("Apply complete!"), std::string::npos) << r.err;

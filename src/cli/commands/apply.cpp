@@ -24,6 +24,7 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <csignal>
 #include <cstdio>
@@ -53,31 +54,30 @@ struct ApplyOptions {
   ConnectionOptions connection;
 };
 
-std::atomic<bool> g_interrupted{false};
+extern "C" void on_signal(int) { request_stop(); }
 
-extern "C" void on_signal(int) { g_interrupted.store(true); }
+/// Every signal that stops a process and can be caught: Ctrl-C, kill, a closed terminal or
+/// SSH session (SIGHUP), Ctrl-Backslash (SIGQUIT). SIGPIPE is ignored process-wide (main.cpp): a closed
+/// output pipe is an output error, never a reason to stop mid-transaction.
+constexpr std::array<int, 4> kStopSignals{SIGINT, SIGTERM, SIGHUP, SIGQUIT};
 
-/// Installs SIGINT/SIGTERM handlers for the lifetime of an apply, restoring the old ones.
+/// Installs the stop-signal handlers for the lifetime of an apply, restoring the old ones.
 class SignalGuard {
  public:
   SignalGuard() {
-    g_interrupted.store(false);
     struct sigaction sa {};
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
-    ::sigaction(SIGINT, &sa, &m_old_int);
-    ::sigaction(SIGTERM, &sa, &m_old_term);
+    for (std::size_t i = 0; i < kStopSignals.size(); ++i) ::sigaction(kStopSignals[i], &sa, &m_old[i]);
   }
   ~SignalGuard() {
-    ::sigaction(SIGINT, &m_old_int, nullptr);
-    ::sigaction(SIGTERM, &m_old_term, nullptr);
+    for (std::size_t i = 0; i < kStopSignals.size(); ++i) ::sigaction(kStopSignals[i], &m_old[i], nullptr);
   }
   SignalGuard(const SignalGuard&) = delete;
   SignalGuard& operator=(const SignalGuard&) = delete;
 
  private:
-  struct sigaction m_old_int {};
-  struct sigaction m_old_term {};
+  std::array<struct sigaction, kStopSignals.size()> m_old{};
 };
 
 /// Masks the plan's secret values in text that came back from the appliance: an error
@@ -194,6 +194,8 @@ json::value result_to_json(const apply::ApplyResult& result, const plan::Plan& p
   if (result.failed_step != 0) o["failed_step"] = result.failed_step;
   if (!result.stale.empty()) o["stale"] = json::value_from(result.stale);
   o["verified"] = result.verified;
+  o["lock"] = apply::to_string(result.lock);
+  if (!result.established.empty()) o["established"] = result.established;
   if (!result.rollback_error.empty()) o["rollback_error"] = result.rollback_error;
   return o;
 }
@@ -261,35 +263,38 @@ std::string counted(std::size_t n, const std::string& what) {
   return std::to_string(n) + " " + what + (n == 1 ? "" : "s");
 }
 
+std::string lock_sentence(const apply::ApplyResult& result) {
+  switch (result.lock) {
+    case apply::LockState::kNotTaken: return {};  // sps-apply never held it
+    case apply::LockState::kReleased: return "The configuration lock is released.";
+    case apply::LockState::kHeld:
+      return "The configuration lock is still held by this apply's transaction; the appliance cancels it when it "
+             "expires" +
+             (result.remaining_seconds ? " (in about " + std::to_string(*result.remaining_seconds) + " s)"
+                                       : std::string(" (remaining_seconds, 10 minutes by default)")) +
+             ".";
+    case apply::LockState::kUnknown:
+      return "The state of the configuration lock is unknown: this apply's transaction may still be open, and the "
+             "appliance cancels it when it expires (remaining_seconds, 10 minutes by default).";
+  }
+  return {};
+}
+
 void report(const apply::ApplyResult& result, const plan::Plan& plan,
             const std::optional<apply::Verification>& verification, Io& io) {
   using apply::Outcome;
+  const std::string counts = std::to_string(plan.count(diff::Action::kCreate)) + " created, " +
+                             std::to_string(plan.count(diff::Action::kUpdate)) + " updated, " +
+                             std::to_string(plan.count(diff::Action::kDelete)) + " deleted";
   switch (result.outcome) {
     case Outcome::kApplied:
-      io.err << (verification && verification->verified() ? "Apply complete! " : "Apply committed: ")
-             << plan.count(diff::Action::kCreate) << " created, " << plan.count(diff::Action::kUpdate) << " updated, "
-             << plan.count(diff::Action::kDelete) << " deleted; committed";
+      io.err << "Apply complete! " << counts << "; committed";
       if (verification && verification->verified()) {
         io.err << " and verified against the whole desired state the plan was made from: "
                << counted(verification->resources, "resource") << ", " << counted(verification->fields, "field")
                << " as desired on the appliance.\n";
-      } else if (verification) {
-        io.err << ", but NOT verified: the appliance does not match the desired state the plan was made from "
-                  "(another administrator changed it after the commit, or the appliance rewrote values on "
-                  "commit):\n";
-        for (const auto& d : verification->differences) io.err << "  " << d << '\n';
-        io.err << "The commit stays (there is no rollback after a commit). Run `sps-apply plan` to see the "
-                  "appliance's state, fix the YAML or the appliance and apply again.\n";
       } else {
-        io.err << ", but the verification could not be done, so whether the appliance matches the desired state "
-                  "is unknown. Run `sps-apply plan` to find out.\n";
-      }
-      if (verification && !verification->unverifiable.empty()) {
-        io.err << "Not verifiable: " << counted(verification->unverifiable.size(), "write-only secret")
-               << " (the appliance cannot return password or private-key objects; only that one is set was "
-                  "checked):";
-        for (const auto& u : verification->unverifiable) io.err << ' ' << u;
-        io.err << '\n';
+        io.err << (result.verified ? " and verified: a new plan is empty.\n" : ".\n");
       }
       break;
     case Outcome::kNothingToDo:
@@ -298,22 +303,60 @@ void report(const apply::ApplyResult& result, const plan::Plan& plan,
     case Outcome::kRefused:
       io.err << "Apply refused; the appliance was not changed.\n";
       break;
-    case Outcome::kRolledBack:
+    case Outcome::kRolledBack: {
+      const bool rolled_back = std::any_of(result.records.begin(), result.records.end(), [](const auto& r) {
+        return r.ok && r.what == "DELETE /api/transaction";
+      });
       io.err << "Apply failed"
              << (result.failed_step ? " at step " + std::to_string(result.failed_step) : std::string())
-             << "; the transaction was rolled back and the appliance is unchanged.\n";
+             << (rolled_back ? "; the transaction was rolled back" : "")
+             << ": nothing was committed and the appliance is unchanged.\n";
       break;
+    }
     case Outcome::kRollbackFailed:
-      io.err << "Apply failed, and the rollback request failed too (" << result.rollback_error
-             << "). Nothing was committed: the appliance cancels the uncommitted transaction by itself when "
-                "it expires (remaining_seconds, 10 minutes at most by default).\n";
+      io.err << "Apply failed, and the rollback failed too (" << result.rollback_error
+             << "). Nothing was committed, so the appliance's configuration is unchanged.\n";
       break;
     case Outcome::kCommitUnknown:
-      io.err << "The commit's outcome is unknown.\n";
+      io.err << "ATTENTION: the outcome of the commit is unknown; a person must check the appliance "
+                "(`sps-apply plan` shows what differs from the desired state).\n";
+      break;
+    case Outcome::kCommittedUnverified:
+      io.err << "ATTENTION: committed (" << counts << "), but the result could not be read back to verify it.\n";
+      break;
+    case Outcome::kCommittedDiffers:
+      io.err << "ATTENTION: committed (" << counts << "), but the appliance does not show the planned state.\n";
       break;
   }
-  const bool shown = result.outcome == Outcome::kApplied && verification && !verification->verified();
-  if (result.error && !shown) print_error(*result.error, io);
+  const bool differences_shown = verification && !verification->differences.empty() &&
+                                 (result.outcome == Outcome::kCommittedDiffers || result.outcome == Outcome::kApplied);
+  if (differences_shown) {
+    io.err << "The appliance does not match the desired state the plan was made from (another administrator "
+              "changed it after the commit, or the appliance rewrote values on commit):\n";
+    for (const auto& d : verification->differences) io.err << "  " << d << '\n';
+    io.err << "The commit stays (there is no rollback after a commit). Run `sps-apply plan` to see the "
+              "appliance's state, fix the YAML or the appliance and apply again.\n";
+  }
+  if (verification && !verification->unverifiable.empty()) {
+    io.err << "Not verifiable: " << counted(verification->unverifiable.size(), "write-only secret")
+           << " (the appliance cannot return password or private-key objects; only that one is set was "
+              "checked):";
+    for (const auto& u : verification->unverifiable) io.err << ' ' << u;
+    io.err << '\n';
+  }
+  if (!result.established.empty()) io.err << "How this is known: " << result.established << ".\n";
+  if (const std::string lock = lock_sentence(result); !lock.empty() && result.outcome != Outcome::kApplied) {
+    io.err << lock << '\n';
+  }
+  if (result.error && !differences_shown) print_error(*result.error, io);
+}
+
+/// The exit code of an apply's outcome (exit_codes.h).
+int exit_code(const apply::ApplyResult& result) {
+  if (apply::needs_attention(result.outcome)) return kExitAttention;
+  const bool ok = (result.outcome == apply::Outcome::kApplied || result.outcome == apply::Outcome::kNothingToDo) &&
+                  !result.error;
+  return ok ? kExitOk : kExitError;
 }
 
 /// Resolves the secret sources of a saved plan: env:NAME from the environment, file:PATH
@@ -434,7 +477,9 @@ int run_apply(const ApplyOptions& options, Io& io) {
   SignalGuard signals;
   apply::ApplyOptions apply_options;
   apply_options.commit_message = commit_message(options, plan);
-  apply_options.cancelled = [] { return g_interrupted.load(); };
+  apply_options.cancelled = [] { return stop_requested(); };
+  apply_options.on_cleanup = [] { enter_cleanup(); };
+  apply_options.username = conn->username;
   apply_options.read_live = [&](const std::vector<std::string>& kinds) {
     core::Diagnostics ignored;
     return apply::read_live(*conn->api, catalog, kinds, ignored);
@@ -467,9 +512,7 @@ int run_apply(const ApplyOptions& options, Io& io) {
   report(result, plan, verification, io);
   print_located_problems(result, plan, checked ? &checked->state : nullptr, io);
   if (options.format == "json") io.out << render::pretty_json(result_to_json(result, plan));
-  if (result.outcome == apply::Outcome::kApplied && !result.verified) return kExitUnknown;
-  const bool ok = result.outcome == apply::Outcome::kApplied && !result.error;
-  return ok ? kExitOk : kExitError;
+  return exit_code(result);
 }
 
 }  // namespace
@@ -494,7 +537,9 @@ Command setup_apply(CLI::App& app) {
       "  sps-apply apply desired-state/                  # plan, confirm, apply\n"
       "  sps-apply plan --out plan.json && sps-apply apply plan.json --auto-approve\n"
       "Any failure before the commit rolls the transaction back: the appliance ends up exactly as\n"
-      "planned, or exactly as it was.");
+      "planned, or exactly as it was. When the commit's answer is lost, apply asks the appliance\n"
+      "what happened; if it cannot find out, it says so and exits 3 (a person must look).\n"
+      "SIGINT, SIGTERM, SIGHUP and SIGQUIT roll back before exiting.");
   return {sub, [options](Io& io) { return run_apply(*options, io); }};
 }
 
