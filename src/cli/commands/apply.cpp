@@ -331,8 +331,8 @@ void report(const apply::ApplyResult& result, const plan::Plan& plan,
   const bool differences_shown = verification && !verification->differences.empty() &&
                                  (result.outcome == Outcome::kCommittedDiffers || result.outcome == Outcome::kApplied);
   if (differences_shown) {
-    io.err << "The appliance does not match the desired state the plan was made from (another administrator "
-              "changed it after the commit, or the appliance rewrote values on commit):\n";
+    io.err << "NOT verified: the appliance does not match the desired state the plan was made from (another "
+              "administrator changed it after the commit, or the appliance rewrote values on commit):\n";
     for (const auto& d : verification->differences) io.err << "  " << d << '\n';
     io.err << "The commit stays (there is no rollback after a commit). Run `sps-apply plan` to see the "
               "appliance's state, fix the YAML or the appliance and apply again.\n";
