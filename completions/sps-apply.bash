@@ -15,7 +15,8 @@ _sps_apply() {
   fi
 
   local commands="validate plan apply drift export"
-  local connection="--url --username --password-file --ca-file --insecure --timeout --deadline --max-answer-size --verbose"
+  local connection="--url --username --password-file --ca-file --insecure --timeout --deadline --max-answer-size --verbose
+    --login-method --client-cert --client-key --client-pkcs12 --client-key-passphrase-file"
 
   # The subcommand is the first word that is not a flag.
   local command="" i
@@ -36,7 +37,8 @@ _sps_apply() {
         *) COMPREPLY=() ;;
       esac
       return ;;
-    --password-file | --ca-file | --record | --output)
+    --password-file | --ca-file | --record | --output | --client-cert | --client-key | --client-pkcs12 | \
+      --client-key-passphrase-file)
       COMPREPLY=($(compgen -f -- "$cur")); compopt -o filenames 2>/dev/null
       return ;;
     --out)
@@ -48,7 +50,8 @@ _sps_apply() {
       compopt -o filenames 2>/dev/null
       return ;;
     --url) COMPREPLY=($(compgen -W "https://" -- "$cur")); compopt -o nospace 2>/dev/null; return ;;
-    --username | --timeout | --deadline | --max-answer-size | --commit-message | --ignore) COMPREPLY=(); return ;;
+    --username | --timeout | --deadline | --max-answer-size | --commit-message | --ignore | --login-method | \
+      --lock-timeout) COMPREPLY=(); return ;;
     --only)
       # The kind paths of schemas/ (the writable ones).
       local kinds="policies/backup_policies policies/audit_policies policies/archive_cleanup_policies
@@ -67,9 +70,9 @@ _sps_apply() {
 
   local flags
   case $command in
-    validate) flags="--format --help" ;;
+    validate) flags="--format --require-secrets --help" ;;
     plan) flags="--out --format --detailed-exitcode --rotate-secrets $connection --help" ;;
-    apply) flags="--auto-approve --format --record --commit-message --rotate-secrets $connection --help" ;;
+    apply) flags="--auto-approve --format --record --commit-message --rotate-secrets --lock-timeout $connection --help" ;;
     drift) flags="--format --output --ignore $connection --help" ;;
     export) flags="--out --only --all $connection --help" ;;
     *) flags="--help" ;;

@@ -42,6 +42,7 @@ int run_cli(int argc, char** argv) {
   std::string listen = "127.0.0.1:8443";
   std::vector<std::string> users;
   std::vector<std::string> faults;
+  std::vector<std::string> login_methods;
   std::string latency;
   long transaction_timeout = 600;
   long session_timeout = 0;
@@ -58,7 +59,20 @@ int run_cli(int argc, char** argv) {
                  "(default: the built-in fresh appliance)")
       ->check(CLI::ExistingDirectory);
   app.add_option("--user", users,
-                 "NAME:PASSWORD[:readonly] allowed to log in (repeatable; default admin:admin)");
+                 "NAME:PASSWORD[:readonly][:method=LOGIN_METHOD] allowed to log in (repeatable; default "
+                 "admin:admin, in the local login method)");
+  app.add_option("--login-method", login_methods,
+                 "NAME:local|ldap[:x509][:nopassword] login method (repeatable; the first is the default; "
+                 "default local:local:x509)");
+  app.add_option("--client-cert-out", options.client_cert_out,
+                 "Write a client certificate (PEM) for --client-cert-user, issued by the generated CA, here");
+  app.add_option("--client-key-out", options.client_key_out, "Write the client certificate's private key (PEM) here");
+  app.add_option("--client-pkcs12-out", options.client_pkcs12_out,
+                 "Write the client certificate and key as a PKCS#12 bundle here (passphrase sps-sim)");
+  app.add_option("--client-cert-user", options.client_cert_user, "User named by the client certificate")
+      ->capture_default_str();
+  app.add_option("--role", options.roles,
+                 "A role reported by GET /api/info (repeatable), e.g. managed-host, central-management");
   app.add_option("--latency-ms", latency, "N[:JITTER] milliseconds added before each answer");
   app.add_option("--fault", faults,
                  "Fault rule (repeatable): status=CODE[,type=T][,message=M] | drop=before|after "
@@ -100,6 +114,14 @@ int run_cli(int argc, char** argv) {
       auto user = parse_user(spec);
       if (!user) return fail(user.error(), 2);
       options.users.push_back(std::move(*user));
+    }
+  }
+  if (!login_methods.empty()) {
+    options.login_methods.clear();
+    for (const auto& spec : login_methods) {
+      auto method = parse_login_method(spec);
+      if (!method) return fail(method.error(), 2);
+      options.login_methods.push_back(std::move(*method));
     }
   }
   for (const auto& spec : faults) {

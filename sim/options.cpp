@@ -115,18 +115,52 @@ core::Result<void> apply_fault_spec(std::string_view spec, Options& options) {
   return {};
 }
 
+core::Result<LoginMethod> parse_login_method(std::string_view spec) {
+  LoginMethod method;
+  const auto items = [&] {
+    std::vector<std::string_view> out;
+    std::size_t start = 0;
+    for (;;) {
+      const auto colon = spec.find(':', start);
+      out.push_back(spec.substr(start, colon - start));
+      if (colon == std::string_view::npos) return out;
+      start = colon + 1;
+    }
+  }();
+  const auto bad = [&](std::string_view why) {
+    return core::Error(core::ErrorCode::kInvalidArgument,
+                       "invalid --login-method '" + std::string(spec) + "': " + std::string(why),
+                       "expected NAME:local|ldap[:x509][:nopassword], e.g. corp-ldap:ldap or local:local:x509");
+  };
+  if (items.size() < 2 || items[0].empty()) return bad("needs a name and an authentication backend");
+  method.name = std::string(items[0]);
+  if (items[1] != "local" && items[1] != "ldap") return bad("the backend must be local or ldap");
+  method.authentication = std::string(items[1]);
+  method.x509 = false;
+  for (std::size_t i = 2; i < items.size(); ++i) {
+    if (items[i] == "x509") method.x509 = true;
+    else if (items[i] == "nopassword") method.password = false;
+    else return bad("unknown flag '" + std::string(items[i]) + "'");
+  }
+  return method;
+}
+
 core::Result<User> parse_user(std::string_view spec) {
   User user;
   std::string_view rest = spec;
+  if (const auto at = rest.rfind(":method="); at != std::string_view::npos) {
+    user.login_method = std::string(rest.substr(at + 8));
+    rest = rest.substr(0, at);
+  }
   if (rest.ends_with(":readonly")) {
     user.read_only = true;
     rest.remove_suffix(9);
   }
   const auto colon = rest.find(':');
-  if (colon == std::string_view::npos || colon == 0 || colon + 1 == rest.size()) {
+  if (colon == std::string_view::npos || colon == 0 || colon + 1 == rest.size() || user.login_method.empty()) {
     // Never echo the spec: it contains a password.
     return core::Error(core::ErrorCode::kInvalidArgument,
-                       "invalid --user value: expected NAME:PASSWORD[:readonly]");
+                       "invalid --user value: expected NAME:PASSWORD[:readonly][:method=LOGIN_METHOD]");
   }
   user.name = std::string(rest.substr(0, colon));
   user.password = std::string(rest.substr(colon + 1));

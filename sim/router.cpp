@@ -13,27 +13,12 @@ namespace json = boost::json;
 
 namespace {
 
-std::string decode_base64(std::string_view in) {
-  static constexpr std::string_view kAlphabet =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  unsigned buffer = 0;
-  int bits = 0;
-  for (char c : in) {
-    if (c == '=') break;
-    const auto pos = kAlphabet.find(c);
-    if (pos == std::string_view::npos) continue;
-    buffer = (buffer << 6) | static_cast<unsigned>(pos);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>((buffer >> bits) & 0xff);
-    }
-  }
-  return out;
+bool is_write(std::string_view method) {
+  return method == "POST" || method == "PUT" || method == "DELETE";
 }
 
-/// The session_id value of a Cookie header ("a=b; session_id=..."), or "".
+}  // namespace
+
 std::string session_cookie(std::string_view header) {
   std::size_t pos = 0;
   while (pos < header.size()) {
@@ -45,12 +30,6 @@ std::string session_cookie(std::string_view header) {
   }
   return {};
 }
-
-bool is_write(std::string_view method) {
-  return method == "POST" || method == "PUT" || method == "DELETE";
-}
-
-}  // namespace
 
 Response json_response(int status, const json::value& body) {
   return Response{status, json::serialize(body), {}, {}};
@@ -88,6 +67,12 @@ Router::Router(Store& store) : m_store(store) {
       {exact("/api/authentication"), false, [this](Context& c) { return authentication(c); }},
       {exact("/api/authentication/login_methods"), false,
        [this](Context& c) { return login_methods(c); }},
+      {exact("/api/authentication/types"), false, [this](Context& c) { return authentication_types(c); }},
+      {[](std::string_view path) {
+         return path == "/api/user_info" || path == "/api/user/info" || path == "/api/userinfo" ||
+                path == "/api/endpoints";
+       },
+       true, [this](Context& c) { return user_info(c); }},
       {[this](std::string_view path) {
          return m_store.options().debug_endpoints && path == "/api/_debug/journal";
        },
@@ -132,59 +117,17 @@ Response Router::handle(const Request& request) {
       r.user = ctx.session->user;
       return r;
     }
+    if (is_write(request.method) && !may_write(*ctx.session, ctx.path)) {
+      Response r = error_response(403, "Unauthorized",
+                                  "User " + ctx.session->user + " has no write access to " + ctx.path,
+                                  {{"path", ctx.path}}, ctx.path);
+      r.user = ctx.session->user;
+      return r;
+    }
   }
   Response response = route != nullptr ? route->handler(ctx) : not_found(ctx.path);
   if (ctx.session != nullptr) response.user = ctx.session->user;
   return response;
-}
-
-Response Router::info(Context& ctx) {
-  if (ctx.request.method != "GET") return method_not_allowed(ctx.request.method, ctx.path);
-  const std::string& firmware = m_store.options().firmware_version;
-  const std::string version = firmware.substr(0, firmware.find('.', firmware.find('.') + 1));
-  return json_response(200, json::object{{"key", "info"},
-                              {"body", json::object{{"firmware_version", firmware},
-                                                    {"version", version}}},
-                              {"meta", json::object{{"href", "/api/info"}, {"parent", "/api"}}}});
-}
-
-Response Router::authentication(Context& ctx) {
-  if (ctx.request.method != "GET") return method_not_allowed(ctx.request.method, ctx.path);
-  const std::string_view auth = ctx.request.authorization;
-  std::string user, password;
-  if (auth.size() > 6 && (auth.starts_with("Basic ") || auth.starts_with("basic "))) {
-    const std::string decoded = decode_base64(auth.substr(6));
-    const auto colon = decoded.find(':');
-    if (colon != std::string::npos) {
-      user = decoded.substr(0, colon);
-      password = decoded.substr(colon + 1);
-    }
-  }
-  const auto id = user.empty() ? std::nullopt : m_store.login(user, password);
-  if (!id) {
-    // Never echo the password; the user name helps to spot a wrong account.
-    Response r = error_response(
-        401, "AuthenticationFailure",
-        user.empty() ? "Authentication required: send HTTP Basic credentials"
-                     : "Invalid user name or password for user '" + user + "'",
-        {{"path", ctx.path}}, ctx.path);
-    r.headers.emplace_back("WWW-Authenticate", "Basic realm=\"SPS\"");
-    return r;
-  }
-  Response r = json_response(200, json::object{{"meta", json::object{{"href", "/api/authentication"},
-                                                          {"parent", "/api"}}}});
-  r.headers.emplace_back("Set-Cookie", "session_id=" + *id + "; Secure; HttpOnly; Path=/");
-  r.user = user;
-  return r;
-}
-
-Response Router::login_methods(Context& ctx) {
-  if (ctx.request.method != "GET") return method_not_allowed(ctx.request.method, ctx.path);
-  json::array methods{json::object{{"name", "local"}, {"type", "password"}}};
-  return json_response(200, json::object{{"key", "login_methods"},
-                              {"body", json::object{{"login_methods", std::move(methods)}}},
-                              {"meta", json::object{{"href", ctx.path},
-                                                    {"parent", "/api/authentication"}}}});
 }
 
 Response Router::debug_journal(Context& ctx) {

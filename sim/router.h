@@ -21,6 +21,11 @@ struct Request {
   bool has_content_length = false;
   std::string cookie;         // raw Cookie header
   std::string authorization;  // raw Authorization header
+  /// TLS client certificate of the connection: the subject CN when it verified against the
+  /// simulator's CA, else empty; client_certificate_error says why one was not accepted
+  /// ("" when none was presented).
+  std::string client_certificate_user;
+  std::string client_certificate_error;
 };
 
 /// An HTTP response; body is JSON text (empty for none).
@@ -53,9 +58,13 @@ class Router {
     Handler handler;
   };
 
+  // Authentication and identity (sim/auth.cpp).
   Response info(Context& ctx);
   Response authentication(Context& ctx);
   Response login_methods(Context& ctx);
+  Response authentication_types(Context& ctx);
+  Response user_info(Context& ctx);
+
   Response transaction(Context& ctx);
   Response transaction_changes(Context& ctx);
   Response debug_journal(Context& ctx);
@@ -81,6 +90,12 @@ Response not_found(std::string_view path);
 
 /// The children of /api that sps-sim serves, in order.
 std::vector<std::string> api_children();
+
+/// The session_id value of a Cookie header ("a=b; session_id=..."), or "".
+std::string session_cookie(std::string_view header);
+
+/// Whether a session may write at an API path: not below one of its read-only paths.
+bool may_write(const Session& session, std::string_view path);
 
 /// Parent of an API path ("/api/configuration/x" -> "/api/configuration"; "/api" -> "/").
 std::string parent_path(std::string_view path);

@@ -14,6 +14,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <openssl/x509.h>
 
 #include <sstream>
 
@@ -36,6 +37,24 @@ constexpr auto kWriteTimeout = std::chrono::seconds(30);
 constexpr std::size_t kBodyLimit = 16 * 1024 * 1024;
 
 using Stream = beast::ssl_stream<beast::tcp_stream>;
+
+/// The client certificate of a connection after the handshake: {CN if verified, why not}.
+std::pair<std::string, std::string> client_certificate(Stream& stream) {
+  SSL* ssl = stream.native_handle();
+  X509* cert = SSL_get1_peer_certificate(ssl);
+  if (cert == nullptr) return {};
+  std::pair<std::string, std::string> out;
+  const long verify = SSL_get_verify_result(ssl);
+  if (verify != X509_V_OK) {
+    out.second = X509_verify_cert_error_string(verify);
+  } else {
+    char cn[256] = {};
+    X509_NAME_get_text_by_NID(X509_get_subject_name(cert), NID_commonName, cn, sizeof cn);
+    out.first = cn;
+  }
+  X509_free(cert);
+  return out;
+}
 
 Request to_request(const http::request<http::string_body>& req) {
   Request out;
@@ -86,6 +105,7 @@ net::awaitable<void> Server::Impl::session(tcp::socket socket) {
   beast::get_lowest_layer(stream).expires_after(kHandshakeTimeout);
   auto [hs_ec] = co_await stream.async_handshake(ssl::stream_base::server, kTuple);
   if (hs_ec) co_return;
+  const auto [cert_user, cert_error] = client_certificate(stream);
 
   beast::flat_buffer buffer;
   for (;;) {
@@ -97,7 +117,9 @@ net::awaitable<void> Server::Impl::session(tcp::socket socket) {
     (void)read_n;
     if (read_ec) co_return;  // peer closed, timeout or malformed HTTP: drop the connection
     const http::request<http::string_body>& req = parser.get();
-    const Request request = to_request(req);
+    Request request = to_request(req);
+    request.client_certificate_user = cert_user;
+    request.client_certificate_error = cert_error;
 
     // Latency injection: a timer, so other connections keep being served meanwhile.
     if (const auto delay = hooks.latency(); delay.count() > 0) {
@@ -193,6 +215,15 @@ core::Result<std::unique_ptr<Server>> Server::create(const std::string& host,
     return core::Error(core::ErrorCode::kInvalidArgument, "invalid server private key",
                        ec.message());
   }
+  // Client certificates (X.509 login) are asked for, never required, and never fail the
+  // handshake: whether one is accepted is decided per request (GET
+  // /api/authentication?type=x509), which then answers with an error the client can show.
+  impl->ssl_ctx.add_certificate_authority(net::buffer(certificates.ca_pem), ec);
+  if (!ec) {
+    impl->ssl_ctx.set_verify_mode(ssl::verify_peer, ec);
+    impl->ssl_ctx.set_verify_callback([](bool, ssl::verify_context&) { return true; }, ec);
+  }
+  ec = {};
 
   const std::string address_text = host == "localhost" ? "127.0.0.1" : host;
   const auto address = net::ip::make_address(address_text, ec);

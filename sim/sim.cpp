@@ -214,6 +214,22 @@ core::Result<void> Simulator::start() {
                          "cannot write the CA certificate to " + impl.options.ca_out);
     }
   }
+  if (!impl.options.client_cert_out.empty() || !impl.options.client_pkcs12_out.empty()) {
+    auto issued = sim::issue_client_certificate(impl.certificates, impl.options.client_cert_user);
+    if (!issued) return issued.error();
+    auto bundle = make_pkcs12(*issued, impl.options.client_pkcs12_passphrase);
+    if (!bundle) return bundle.error();
+    const std::pair<const std::string*, const std::string*> outputs[] = {
+        {&impl.options.client_cert_out, &issued->cert_pem},
+        {&impl.options.client_key_out, &issued->key_pem},
+        {&impl.options.client_pkcs12_out, &*bundle}};
+    for (const auto& [path, text] : outputs) {
+      if (path->empty()) continue;
+      std::ofstream out(*path, std::ios::binary | std::ios::trunc);
+      out << *text;
+      if (!out) return core::Error(core::ErrorCode::kInvalidArgument, "cannot write " + *path);
+    }
+  }
   ServerHooks hooks{[&impl] { return impl.latency(); },
                     [&impl](const Request& request) { return impl.process(request); }};
   auto server =
@@ -289,6 +305,18 @@ void Simulator::set_latency(std::chrono::milliseconds fixed, std::chrono::millis
   std::lock_guard lock(m_impl->mutex);
   m_impl->options.latency = fixed;
   m_impl->options.latency_jitter = jitter;
+}
+
+core::Result<std::pair<std::string, std::string>> Simulator::issue_client_certificate(const std::string& user) const {
+  auto issued = sim::issue_client_certificate(m_impl->certificates, user);
+  if (!issued) return issued.error();
+  return std::pair{std::move(issued->cert_pem), std::move(issued->key_pem)};
+}
+
+core::Result<std::string> Simulator::issue_client_pkcs12(const std::string& user, const std::string& passphrase) const {
+  auto issued = sim::issue_client_certificate(m_impl->certificates, user);
+  if (!issued) return issued.error();
+  return make_pkcs12(*issued, passphrase);
 }
 
 core::Result<void> Simulator::hold_lock(std::string admin) {

@@ -10,8 +10,7 @@
 // (latency, error statuses, dropped connections, stalls, a lock held by another admin,
 // transaction expiry, commit rejection).
 //
-// It does not implement audit search, firmware, cluster or X.509 client-certificate login,
-// and it never contains client code. See sim/README.md for every behaviour the real
+// It does not implement audit search, firmware or cluster, and it never contains client code. See sim/README.md for every behaviour the real
 // appliance does not document and the choice made here.
 //
 // Usage (tests normally use sps::testing::SimFixture instead):
@@ -30,15 +29,31 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace sps::sim {
 
-/// A user that can log in. Read-only users get 403 Unauthorized on every write.
+/// A user that can log in. Read-only users get 403 Unauthorized on every write; a user may
+/// also lack write access to some paths only (their group's privileges), which /api/user_info
+/// reports and writes there answer 403.
 struct User {
   std::string name;
   std::string password;
   bool read_only = false;
+  std::string login_method = "local";  // the login method whose backend holds the account
+  /// Paths relative to /api/configuration ("management/email") the user may read only.
+  std::vector<std::string> read_only_paths = {};
+};
+
+/// A login method of the appliance (AAA > Login methods in SPS 7.1+): users of its backend
+/// log in with `GET /api/authentication?login_method=NAME`; the first method of
+/// Options::login_methods is the default (used without ?login_method=).
+struct LoginMethod {
+  std::string name;                      // "local", "corp-ldap"
+  std::string authentication = "local";  // "local" or "ldap" (user_info login_method.authentication)
+  bool password = true;                  // accepts HTTP Basic
+  bool x509 = false;                     // accepts a client certificate (?type=x509)
 };
 
 /// What a fault rule does to a matching request.
@@ -100,7 +115,21 @@ struct Options {
   std::string key_file;            // PEM private key for cert_file
   std::string ca_out;              // when set, start() writes the CA certificate PEM here
   std::string seed_dir;            // directory of <kind path>.json; empty = built-in seed
-  std::vector<User> users{{"admin", "admin", false}};
+  std::vector<User> users{{"admin", "admin", false, "local", {}}};
+  /// Login methods, the default first. With an LDAP method as the default, local users
+  /// (admin) must ask for login_method=local: "When LDAP authentication is enabled, the
+  /// accounts of local users is disabled".
+  std::vector<LoginMethod> login_methods{{"local", "local", true, true}};
+  /// When set, start() writes a client certificate (PEM) for this user, issued by the
+  /// simulator's CA, to client_cert_out, its key to client_key_out, and a PKCS#12 bundle
+  /// of both (passphrase client_pkcs12_passphrase) to client_pkcs12_out.
+  std::string client_cert_user = "admin";
+  std::string client_cert_out;
+  std::string client_key_out;
+  std::string client_pkcs12_out;
+  std::string client_pkcs12_passphrase = "sps-sim";
+  std::vector<std::string> roles;  // /api/info roles, e.g. "managed-host", "central-management"
+  std::string hostname = "sps-sim";
   std::chrono::milliseconds latency{0};
   std::chrono::milliseconds latency_jitter{0};  // uniform in [0, jitter] added to latency
   std::vector<Fault> faults;
@@ -140,6 +169,11 @@ class Simulator {
   /// PEM of the CA that signed the server certificate (the certificate itself when files
   /// were given).
   const std::string& ca_pem() const;
+  /// A client certificate for `user` issued by the simulator's CA (generated certificates
+  /// only; kInvalidArgument otherwise): {certificate PEM, private key PEM}.
+  core::Result<std::pair<std::string, std::string>> issue_client_certificate(const std::string& user) const;
+  /// The same as a PKCS#12 bundle (DER bytes) protected by passphrase.
+  core::Result<std::string> issue_client_pkcs12(const std::string& user, const std::string& passphrase) const;
 
   // --- journal -----------------------------------------------------------------------
   std::vector<JournalEntry> journal() const;
@@ -204,7 +238,10 @@ class Simulator {
 /// state; everything else is parsed by Fault::parse and appended to options.faults.
 core::Result<void> apply_fault_spec(std::string_view spec, Options& options);
 
-/// Parses "NAME:PASSWORD[:readonly]".
+/// Parses "NAME:AUTHENTICATION[:x509][:nopassword]" (a --login-method of sps-sim).
+core::Result<LoginMethod> parse_login_method(std::string_view spec);
+
+/// Parses "NAME:PASSWORD[:readonly][:method=LOGIN_METHOD]".
 core::Result<User> parse_user(std::string_view spec);
 
 }  // namespace sps::sim

@@ -195,13 +195,31 @@ TimePoint Store::now() const { return std::chrono::steady_clock::now() + m_clock
 // --- sessions ------------------------------------------------------------------------
 
 std::optional<std::string> Store::login(std::string_view user, std::string_view password) {
+  const LoginMethod* method = login_method("");
+  if (method == nullptr) return std::nullopt;
+  return login_with(*method, user, password);
+}
+
+const LoginMethod* Store::login_method(std::string_view name) const {
+  if (m_options.login_methods.empty()) return nullptr;
+  if (name.empty()) return &m_options.login_methods.front();
+  for (const auto& m : m_options.login_methods) {
+    if (m.name == name) return &m;
+  }
+  return nullptr;
+}
+
+std::optional<std::string> Store::login_with(const LoginMethod& method, std::string_view user,
+                                             std::optional<std::string_view> password) {
+  if (password ? !method.password : !method.x509) return std::nullopt;
   for (const auto& known : m_options.users) {
-    if (known.name == user && known.password == password) {
-      Session session{hex(m_rng, 40), known.name, known.read_only, now()};
-      std::string id = session.id;
-      m_sessions.emplace(id, std::move(session));
-      return id;
-    }
+    if (known.name != user || known.login_method != method.name) continue;
+    if (password && known.password != *password) return std::nullopt;
+    Session session{hex(m_rng, 40), known.name, known.read_only, now(), method.name, method.authentication,
+                    password ? "password" : "x509", known.read_only_paths};
+    std::string id = session.id;
+    m_sessions.emplace(id, std::move(session));
+    return id;
   }
   return std::nullopt;
 }

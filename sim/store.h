@@ -51,6 +51,10 @@ struct Session {
   std::string user;
   bool read_only = false;
   TimePoint last_seen;
+  std::string login_method;  // name of the login method used
+  std::string authentication;  // its backend: "local", "ldap"
+  std::string credential;    // "password" or "x509"
+  std::vector<std::string> read_only_paths;  // relative to /api/configuration
 };
 
 /// The open transaction. holder_session is empty when another administrator (not a REST
@@ -107,6 +111,14 @@ class Store {
   // --- sessions ----------------------------------------------------------------------
   /// Checks credentials; on success creates a session and returns its id.
   std::optional<std::string> login(std::string_view user, std::string_view password);
+  /// The login method named `name`, or the default one (the first) when name is empty;
+  /// nullptr when there is no such method.
+  const LoginMethod* login_method(std::string_view name) const;
+  /// Logs `user` in through `method` with a password (credential "password") or with an
+  /// already verified client certificate (password nullopt, credential "x509"). The account
+  /// must live in the method's backend. Returns the session id.
+  std::optional<std::string> login_with(const LoginMethod& method, std::string_view user,
+                                        std::optional<std::string_view> password);
   /// The live session for an id (touching it), or nullptr when unknown, idle-expired or
   /// terminated. Also expires a due transaction first.
   Session* authenticate(std::string_view session_id);

@@ -5,6 +5,7 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <openssl/pkcs12.h>
 #include <openssl/rand.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
@@ -66,8 +67,11 @@ bool set_random_serial(X509* cert) {
   return ok;
 }
 
+enum class Purpose { kCa, kServer, kClient };
+
 X509Ptr make_certificate(EVP_PKEY* subject_key, const char* common_name, X509* issuer,
-                         EVP_PKEY* issuer_key, bool is_ca) {
+                         EVP_PKEY* issuer_key, Purpose purpose) {
+  const bool is_ca = purpose == Purpose::kCa;
   X509Ptr cert(X509_new());
   if (!cert || X509_set_version(cert.get(), 2) != 1 || !set_random_serial(cert.get())) return {};
   // Valid from an hour ago so that small clock differences never make it "not yet valid".
@@ -90,9 +94,13 @@ X509Ptr make_certificate(EVP_PKEY* subject_key, const char* common_name, X509* i
     ok = ok && add_extension(cert.get(), signer, NID_basic_constraints, "critical,CA:FALSE");
     ok = ok && add_extension(cert.get(), signer, NID_key_usage,
                              "critical,digitalSignature,keyEncipherment");
-    ok = ok && add_extension(cert.get(), signer, NID_ext_key_usage, "serverAuth");
-    ok = ok && add_extension(cert.get(), signer, NID_subject_alt_name,
-                             "IP:127.0.0.1,IP:::1,DNS:localhost");
+    if (purpose == Purpose::kServer) {
+      ok = ok && add_extension(cert.get(), signer, NID_ext_key_usage, "serverAuth");
+      ok = ok && add_extension(cert.get(), signer, NID_subject_alt_name,
+                               "IP:127.0.0.1,IP:::1,DNS:localhost");
+    } else {
+      ok = ok && add_extension(cert.get(), signer, NID_ext_key_usage, "clientAuth");
+    }
   }
   if (!ok) return {};
   if (X509_sign(cert.get(), issuer_key, EVP_sha256()) == 0) return {};
@@ -134,16 +142,49 @@ core::Result<Certificates> generate_certificates() {
   PkeyPtr ca_key(EVP_EC_gen("P-256"));
   PkeyPtr server_key(EVP_EC_gen("P-256"));
   if (!ca_key || !server_key) return openssl_error("cannot generate EC P-256 keys");
-  X509Ptr ca = make_certificate(ca_key.get(), "sps-sim test CA", nullptr, ca_key.get(), true);
+  X509Ptr ca = make_certificate(ca_key.get(), "sps-sim test CA", nullptr, ca_key.get(), Purpose::kCa);
   if (!ca) return openssl_error("cannot create the CA certificate");
   X509Ptr server =
-      make_certificate(server_key.get(), "localhost", ca.get(), ca_key.get(), false);
+      make_certificate(server_key.get(), "localhost", ca.get(), ca_key.get(), Purpose::kServer);
   if (!server) return openssl_error("cannot create the server certificate");
   Certificates out;
   out.ca_pem = cert_pem(ca.get());
   out.cert_pem = cert_pem(server.get()) + out.ca_pem;
   out.key_pem = key_pem(server_key.get());
+  out.ca_key_pem = key_pem(ca_key.get());
   return out;
+}
+
+core::Result<ClientCertificate> issue_client_certificate(const Certificates& ca, const std::string& user) {
+  if (ca.ca_key_pem.empty()) {
+    return core::Error(core::ErrorCode::kInvalidArgument,
+                       "client certificates are issued only by the generated CA (not with --cert/--key)");
+  }
+  BioPtr ca_bio(BIO_new_mem_buf(ca.ca_pem.data(), static_cast<int>(ca.ca_pem.size())));
+  BioPtr key_bio(BIO_new_mem_buf(ca.ca_key_pem.data(), static_cast<int>(ca.ca_key_pem.size())));
+  X509Ptr issuer(ca_bio ? PEM_read_bio_X509(ca_bio.get(), nullptr, nullptr, nullptr) : nullptr);
+  PkeyPtr issuer_key(key_bio ? PEM_read_bio_PrivateKey(key_bio.get(), nullptr, nullptr, nullptr) : nullptr);
+  if (!issuer || !issuer_key) return openssl_error("cannot read the simulator's CA");
+  PkeyPtr client_key(EVP_EC_gen("P-256"));
+  if (!client_key) return openssl_error("cannot generate an EC P-256 key");
+  X509Ptr cert = make_certificate(client_key.get(), user.c_str(), issuer.get(), issuer_key.get(), Purpose::kClient);
+  if (!cert) return openssl_error("cannot create the client certificate");
+  return ClientCertificate{cert_pem(cert.get()), key_pem(client_key.get())};
+}
+
+core::Result<std::string> make_pkcs12(const ClientCertificate& certificate, const std::string& passphrase) {
+  BioPtr cert_bio(BIO_new_mem_buf(certificate.cert_pem.data(), static_cast<int>(certificate.cert_pem.size())));
+  BioPtr key_bio(BIO_new_mem_buf(certificate.key_pem.data(), static_cast<int>(certificate.key_pem.size())));
+  X509Ptr cert(cert_bio ? PEM_read_bio_X509(cert_bio.get(), nullptr, nullptr, nullptr) : nullptr);
+  PkeyPtr key(key_bio ? PEM_read_bio_PrivateKey(key_bio.get(), nullptr, nullptr, nullptr) : nullptr);
+  if (!cert || !key) return openssl_error("cannot read the client certificate");
+  PKCS12* p12 = PKCS12_create(passphrase.c_str(), "sps-sim client", key.get(), cert.get(), nullptr, 0, 0, 0, 0, 0);
+  if (p12 == nullptr) return openssl_error("cannot create the PKCS#12 bundle");
+  BioPtr out(BIO_new(BIO_s_mem()));
+  const bool ok = i2d_PKCS12_bio(out.get(), p12) == 1;
+  PKCS12_free(p12);
+  if (!ok) return openssl_error("cannot encode the PKCS#12 bundle");
+  return bio_text(out.get());
 }
 
 core::Result<Certificates> load_certificates(const std::string& cert_file,

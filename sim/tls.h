@@ -13,7 +13,21 @@ struct Certificates {
   std::string ca_pem;
   std::string cert_pem;  // server certificate (followed by the CA for generated ones)
   std::string key_pem;   // server private key; never printed
+  std::string ca_key_pem;  // generated CA's private key (issues client certificates); empty for files
 };
+
+/// A client certificate issued by the simulator's CA, for X.509 login.
+struct ClientCertificate {
+  std::string cert_pem;
+  std::string key_pem;
+};
+
+/// Issues a client certificate (CN = user, extendedKeyUsage clientAuth) signed by the
+/// generated CA. kInvalidArgument when the certificates were loaded from files.
+core::Result<ClientCertificate> issue_client_certificate(const Certificates& ca, const std::string& user);
+
+/// A PKCS#12 bundle (DER) of a certificate and its key, protected by passphrase.
+core::Result<std::string> make_pkcs12(const ClientCertificate& certificate, const std::string& passphrase);
 
 /// Generates a CA and a server certificate valid from one hour ago for 30 days.
 /// Fails with kInternal when OpenSSL fails (with OpenSSL's error string).

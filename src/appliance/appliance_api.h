@@ -39,8 +39,15 @@ class ApplianceApi {
  public:
   virtual ~ApplianceApi() = default;
 
-  /// GET /api/authentication with HTTP Basic; keeps the session_id cookie.
+  /// GET /api/authentication with HTTP Basic (or a TLS client certificate); keeps the
+  /// session_id cookie.
   virtual core::Result<void> login() = 0;
+
+  /// Ends the session, best effort: the REST reference documents no logout, so this sends
+  /// DELETE /api/authentication and forgets the cookie whatever the answer; an appliance
+  /// that does not support it lets the session expire (20 minutes idle). Does nothing
+  /// without a session.
+  virtual void logout() = 0;
 
   /// GET one path. Retried on connection errors and 502/503/504; re-login once on 401.
   virtual core::Result<Response> get(std::string_view path) = 0;

@@ -244,6 +244,13 @@ class Executor {
     }
     m_observer.on_phase("opening transaction: POST /api/transaction");
     auto r = send(0, "", "POST", kTransaction, nullptr);
+    // Another administrator holds the lock: wait for it when the caller allows (--lock-timeout).
+    for (int attempt = 1; !r && r.error().code == core::ErrorCode::kConflict && m_options.wait_for_lock &&
+                          m_options.wait_for_lock(attempt);
+         ++attempt) {
+      if (m_options.cancelled && m_options.cancelled()) break;
+      r = send(0, "", "POST", kTransaction, nullptr);
+    }
     if (r) {
       m_open = true;
       m_result.lock = LockState::kHeld;

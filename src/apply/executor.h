@@ -127,6 +127,10 @@ struct ApplyOptions {
   /// After the commit (never while the transaction is open): re-plans and returns true
   /// when nothing is left to do.
   std::function<core::Result<bool>()> verify;
+  /// Called when opening the transaction finds the configuration locked by another
+  /// administrator, with the number of refused attempts so far: waits and returns true to
+  /// try again, or returns false to give up. Unset: give up at once.
+  std::function<bool(int attempt)> wait_for_lock;
 };
 
 /// Applies a plan whose secrets are resolved. The API must be logged in.

@@ -23,18 +23,47 @@ std::string env_or(const std::string& flag, const char* variable) {
   return v != nullptr ? std::string(v) : std::string();
 }
 
-core::Result<std::string> read_password(const ConnectionOptions& options) {
-  if (!options.password_file.empty()) {
-    auto text = desired::read_regular_file(options.password_file, desired::kMaxSecretFileBytes);
-    if (!text) {
-      return core::Error(core::ErrorCode::kInvalidArgument,
-                         "cannot read --password-file " + options.password_file + ": " + text.error().message,
-                         "give a readable file that holds the password (a trailing newline is ignored)");
-    }
-    std::string password = std::move(*text);
-    while (!password.empty() && (password.back() == '\n' || password.back() == '\r')) password.pop_back();
-    return password;
+/// A secret from a file named by a flag: a bounded read of a regular file, one trailing
+/// newline ignored.
+core::Result<std::string> read_secret_file(const std::string& path, const char* flag) {
+  auto text = desired::read_regular_file(path, desired::kMaxSecretFileBytes);
+  if (!text) {
+    return core::Error(core::ErrorCode::kInvalidArgument,
+                       std::string("cannot read ") + flag + " " + path + ": " + text.error().message,
+                       "give a readable file that holds it (a trailing newline is ignored)");
   }
+  std::string value = std::move(*text);
+  while (!value.empty() && (value.back() == '\n' || value.back() == '\r')) value.pop_back();
+  return value;
+}
+
+/// The client certificate options, checked for consistency; the passphrase from
+/// --client-key-passphrase-file or SPS_CLIENT_KEY_PASSPHRASE (never an argument).
+core::Result<transport::ClientIdentity> client_identity(const ConnectionOptions& options) {
+  transport::ClientIdentity identity;
+  if (!options.client_pkcs12.empty() && !options.client_cert.empty()) {
+    return core::Error(core::ErrorCode::kInvalidArgument, "--client-pkcs12 and --client-cert exclude each other",
+                       "give a PKCS#12 bundle, or a PEM certificate with --client-key");
+  }
+  if (!options.client_key.empty() && options.client_cert.empty()) {
+    return core::Error(core::ErrorCode::kInvalidArgument, "--client-key needs --client-cert");
+  }
+  identity.cert_file = options.client_cert;
+  identity.key_file = options.client_key;
+  identity.pkcs12_file = options.client_pkcs12;
+  if (identity.empty()) return identity;
+  if (!options.client_key_passphrase_file.empty()) {
+    auto passphrase = read_secret_file(options.client_key_passphrase_file, "--client-key-passphrase-file");
+    if (!passphrase) return passphrase.error();
+    identity.passphrase = std::move(*passphrase);
+  } else if (const char* v = std::getenv("SPS_CLIENT_KEY_PASSPHRASE"); v != nullptr) {
+    identity.passphrase = v;
+  }
+  return identity;
+}
+
+core::Result<std::string> read_password(const ConnectionOptions& options) {
+  if (!options.password_file.empty()) return read_secret_file(options.password_file, "--password-file");
   if (const char* v = std::getenv("SPS_PASSWORD"); v != nullptr) return std::string(v);
   return core::Error(core::ErrorCode::kInvalidArgument, "no password given",
                      "set SPS_PASSWORD or pass --password-file FILE (passwords are never taken as arguments)");
@@ -100,6 +129,25 @@ void add_connection_options(CLI::App& app, ConnectionOptions& options) {
       ->group("Connection");
   app.add_flag("--verbose", options.verbose, "Log each request (method, path, status, duration) to stderr")
       ->group("Connection");
+  app.add_option("--login-method", options.login_method,
+                 "The appliance's login method to use, e.g. local when LDAP login is enabled (env SPS_LOGIN_METHOD)")
+      ->type_name("NAME")
+      ->group("Connection");
+  app.add_option("--client-cert", options.client_cert,
+                 "Log in with this X.509 client certificate (PEM) instead of a password")
+      ->type_name("PEM")
+      ->group("Connection");
+  app.add_option("--client-key", options.client_key, "Private key (PEM) of --client-cert")
+      ->type_name("PEM")
+      ->group("Connection");
+  app.add_option("--client-pkcs12", options.client_pkcs12,
+                 "Log in with the certificate and key of this PKCS#12 bundle (.p12/.pfx)")
+      ->type_name("FILE")
+      ->group("Connection");
+  app.add_option("--client-key-passphrase-file", options.client_key_passphrase_file,
+                 "File holding the passphrase of --client-key or --client-pkcs12 (else env SPS_CLIENT_KEY_PASSPHRASE)")
+      ->type_name("FILE")
+      ->group("Connection");
 }
 
 core::Result<Connection> connect(const ConnectionOptions& options, Io& io) {
@@ -108,16 +156,24 @@ core::Result<Connection> connect(const ConnectionOptions& options, Io& io) {
   settings.username = env_or(options.username, "SPS_USERNAME");
   settings.ca_file = env_or(options.ca_file, "SPS_CA_FILE");
   settings.insecure = options.insecure;
+  settings.login_method = env_or(options.login_method, "SPS_LOGIN_METHOD");
   if (settings.url.empty()) {
     return core::Error(core::ErrorCode::kInvalidArgument, "no appliance URL given",
                        "pass --url https://HOST[:PORT] or set SPS_URL");
   }
-  if (settings.username.empty()) {
-    return core::Error(core::ErrorCode::kInvalidArgument, "no user name given", "pass --username NAME or set SPS_USERNAME");
+  auto identity = client_identity(options);
+  if (!identity) return identity.error();
+  settings.identity = std::move(*identity);
+  if (settings.identity.empty()) {
+    // Password login; a certificate login needs neither (the certificate names the user).
+    if (settings.username.empty()) {
+      return core::Error(core::ErrorCode::kInvalidArgument, "no user name given",
+                         "pass --username NAME or set SPS_USERNAME (or log in with --client-cert or --client-pkcs12)");
+    }
+    auto password = read_password(options);
+    if (!password) return password.error();
+    settings.password = std::move(*password);
   }
-  auto password = read_password(options);
-  if (!password) return password.error();
-  settings.password = std::move(*password);
   const auto timeout = std::chrono::milliseconds(static_cast<std::int64_t>(options.timeout_seconds * 1000));
   settings.timeouts.request = timeout;  // bounds connect and handshake too (transport/https_client.h)
   settings.max_response_bytes = options.max_answer_mib * 1024 * 1024;
@@ -149,7 +205,7 @@ core::Result<Connection> connect(const ConnectionOptions& options, Io& io) {
   auto api = transport::HttpsApplianceApi::create(std::move(settings));
   if (!api) return api.error();
   if (auto ok = (*api)->login(); !ok) return ok.error();
-  return Connection{std::move(*api), url, username};
+  return Connection(std::move(*api), url, username);
 }
 
 void print_error(const core::Error& error, Io& io) {

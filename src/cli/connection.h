@@ -1,9 +1,12 @@
 #pragma once
 // Connection options shared by every command that talks to an appliance (plan, apply,
 // drift, export): --url, --username, --password-file, --ca-file, --insecure, --timeout,
-// --deadline, --max-answer-size, --verbose, and the environment variables SPS_URL, SPS_USERNAME, SPS_PASSWORD,
-// SPS_CA_FILE (a flag wins over its variable). A password is never accepted as a
-// command-line argument: it would show in process listings and shell history.
+// --deadline, --max-answer-size, --verbose, --login-method, the X.509 client certificate
+// (--client-cert/--client-key or --client-pkcs12, passphrase from --client-key-passphrase-file),
+// and the environment variables SPS_URL, SPS_USERNAME, SPS_PASSWORD, SPS_CA_FILE,
+// SPS_LOGIN_METHOD, SPS_CLIENT_KEY_PASSPHRASE (a flag wins over its variable). A password or
+// passphrase is never accepted as a command-line argument: it would show in process
+// listings and shell history.
 #include "appliance/appliance_api.h"
 #include "cli/cli.h"
 #include "core/error.h"
@@ -31,6 +34,11 @@ struct ConnectionOptions {
   std::string deadline = "10m";            // the whole command (DURATION: 90s, 10m, 1h, 600)
   std::uint64_t max_answer_mib = 64;       // one answer's body
   bool verbose = false;
+  std::string login_method;
+  std::string client_cert;
+  std::string client_key;
+  std::string client_pkcs12;
+  std::string client_key_passphrase_file;
 };
 
 /// "90s", "10m", "1h", "600" (seconds) -> seconds; kInvalidArgument otherwise.
@@ -49,11 +57,23 @@ void enter_cleanup() noexcept;
 /// Adds the connection flags to a subcommand.
 void add_connection_options(CLI::App& app, ConnectionOptions& options);
 
-/// An appliance session ready to use (logged in), plus the URL it talks to.
+/// An appliance session ready to use (logged in), plus the URL it talks to. Ends the
+/// session (ApplianceApi::logout) when destroyed, so every command logs out on success,
+/// on failure and after an interrupted apply has rolled back.
 struct Connection {
   std::unique_ptr<appliance::ApplianceApi> api;
   std::string url;
   std::string username;
+
+  Connection(std::unique_ptr<appliance::ApplianceApi> a, std::string u, std::string user)
+      : api(std::move(a)), url(std::move(u)), username(std::move(user)) {}
+  Connection(Connection&&) = default;
+  Connection& operator=(Connection&&) = delete;
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+  ~Connection() {
+    if (api) api->logout();
+  }
 };
 
 /// Resolves flags and environment, warns on --insecure (to io.err), creates the HTTPS API

@@ -4,11 +4,13 @@
 // exactly the same problems as `validate`.
 #include "cli/cli.h"
 #include "core/diagnostics.h"
+#include "desired/loader.h"
 #include "model/model.h"
 
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace sps::cli {
 
@@ -20,11 +22,18 @@ struct CheckedDesired {
 };
 
 /// Loads `path` with secrets from the process environment and files, and validates it.
-CheckedDesired load_checked_desired(const std::filesystem::path& path);
+/// `resolution` says whether secret values are needed (apply) or optional (plan, drift) or
+/// not read at all (validate without --require-secrets).
+CheckedDesired load_checked_desired(const std::filesystem::path& path,
+                                    desired::SecretResolution resolution = desired::SecretResolution::kRequired);
 
 /// For commands that go on to talk to an appliance: the checked desired state, or nullopt
 /// after printing every problem to io.err with a last line saying the command stopped
 /// before contacting the appliance.
-std::optional<CheckedDesired> load_desired_or_report(const std::string& path, Io& io);
+std::optional<CheckedDesired> load_desired_or_report(const std::string& path, desired::SecretResolution resolution,
+                                                     Io& io);
+
+/// The sources of the secrets that were not available ("env:NAME"), sorted, without repeats.
+std::vector<std::string> unavailable_secrets(const model::DesiredState& state);
 
 }  // namespace sps::cli

@@ -79,6 +79,7 @@ std::string parser_hint(const std::string& message) {
 struct Merger {
   const catalog::Catalog& catalog;
   const SecretResolver& secrets;
+  SecretResolution resolution;
   core::Diagnostics diagnostics;
   std::map<model::Address, model::Resource> resources;
   model::Settings settings;
@@ -508,8 +509,17 @@ class FileLoader {
       error(at(node), "!secret " + source + ": needs a " + (source == "env" ? "variable name" : "file path"));
       return unresolved;
     }
+    // Read-only commands: a value that is not there is recorded as unavailable (plan shows
+    // the field as not compared, drift as unknowable), never reported as an error.
+    const auto unavailable = [&] {
+      resource.secrets.back().available = false;
+      return unresolved;
+    };
+    if (m_merger.resolution == SecretResolution::kSyntaxOnly) return unavailable();
+    const bool optional = m_merger.resolution == SecretResolution::kIfAvailable;
     if (source == "env") {
       auto value = m_merger.secrets.env(argument);
+      if (!value && optional) return unavailable();
       if (!value) {
         error(at(node), "environment variable " + argument + " is not set (needed by !secret env:" + argument + ")",
               "export " + argument + " before running sps-apply");
@@ -519,6 +529,7 @@ class FileLoader {
     }
     const std::filesystem::path path = m_source.directory / argument;
     auto content = m_merger.secrets.read_file(path);
+    if (!content && optional) return unavailable();
     if (!content) {
       error(at(node), "cannot read secret file \"" + path.generic_string() + "\": " + content.error().message,
             "file: paths are relative to the directory of the YAML file");
@@ -540,8 +551,8 @@ class FileLoader {
 }  // namespace
 
 LoadResult load_desired_sources(std::span<const SourceText> sources, const catalog::Catalog& catalog,
-                                const SecretResolver& secrets) {
-  Merger merger{catalog, secrets, {}, {}, {}, {}};
+                                const SecretResolver& secrets, SecretResolution resolution) {
+  Merger merger{catalog, secrets, resolution, {}, {}, {}, {}};
   LoadResult result;
   for (const auto& source : sources) {
     FileLoader(merger, source).load();
@@ -555,7 +566,7 @@ LoadResult load_desired_sources(std::span<const SourceText> sources, const catal
 }
 
 LoadResult load_desired(const std::filesystem::path& path, const catalog::Catalog& catalog,
-                        const SecretResolver& secrets) {
+                        const SecretResolver& secrets, SecretResolution resolution) {
   LoadResult result;
   const std::string shown = path.generic_string();
   std::error_code ec;
@@ -601,7 +612,7 @@ LoadResult load_desired(const std::filesystem::path& path, const catalog::Catalo
     }
     sources.push_back({name, std::move(*text), file.parent_path()});
   }
-  LoadResult loaded = load_desired_sources(sources, catalog, secrets);
+  LoadResult loaded = load_desired_sources(sources, catalog, secrets, resolution);
   loaded.diagnostics.append(result.diagnostics);
   return loaded;
 }

@@ -55,6 +55,15 @@ class SystemSecretResolver final : public SecretResolver {
   core::Result<std::string> read_file(const std::filesystem::path& path) const override;
 };
 
+/// When !secret values are read. Commands that only read the appliance (validate, plan,
+/// drift) must work where no production secret is held: a pre-commit hook, a merge-request
+/// pipeline, a nightly drift job.
+enum class SecretResolution {
+  kRequired,     // resolve every secret; an unset variable or unreadable file is an error
+  kIfAvailable,  // resolve what can be; the rest is recorded as unavailable, not an error
+  kSyntaxOnly,   // check the sources' syntax only; resolve nothing
+};
+
 /// One YAML document to load: its name as shown in diagnostics ("desired-state/policies.yaml"),
 /// its text, and the directory that !secret file: paths are relative to.
 struct SourceText {
@@ -73,12 +82,16 @@ struct LoadResult {
 /// Reads `path` (a *.yaml/*.yml file, or a directory whose *.yaml/*.yml files are read in
 /// name order, not recursively) and loads it. A missing path, an unreadable file or a
 /// directory without YAML files is reported as a diagnostic, never thrown.
+/// With kIfAvailable or kSyntaxOnly an unresolved secret has SecretSource::available false
+/// and a stand-in value in the body.
 LoadResult load_desired(const std::filesystem::path& path, const catalog::Catalog& catalog,
-                        const SecretResolver& secrets);
+                        const SecretResolver& secrets,
+                        SecretResolution resolution = SecretResolution::kRequired);
 
 /// Loads already-read documents, merged in the given order (tests use it with inline YAML).
 LoadResult load_desired_sources(std::span<const SourceText> sources, const catalog::Catalog& catalog,
-                                const SecretResolver& secrets);
+                                const SecretResolver& secrets,
+                                SecretResolution resolution = SecretResolution::kRequired);
 
 /// The reserved top-level key that holds settings instead of resources.
 inline constexpr std::string_view kSettingsKey = "sps-apply";

@@ -122,6 +122,43 @@ policies/backup_policies:
   EXPECT_EQ(smb.body.at_pointer("/target/authentication/password"), json::value("pw-456"));
 }
 
+// Given secrets a read-only job does not hold, expect kIfAvailable to resolve what it can
+// and mark the rest unavailable without an error, and kSyntaxOnly to read nothing at all.
+TEST(LoaderTest, ReadOnlyResolutionsMarkSecretsUnavailableInsteadOfFailing) {
+  FakeSecrets secrets;
+  secrets.env_values["SPLUNK_TOKEN"] = "tok-123";
+  const std::string yaml = R"yaml(
+management/splunk_forwarder:
+  token: !secret env:SPLUNK_TOKEN
+policies/backup_policies:
+  - name: smb
+    target:
+      authentication:
+        password: !secret file:missing.pw
+)yaml";
+  const std::vector<SourceText> sources{{"conf/a.yaml", yaml, "conf"}};
+  const auto available = load_desired_sources(sources, testing::test_catalog(), secrets,
+                                               SecretResolution::kIfAvailable);
+  ASSERT_TRUE(available.diagnostics.empty()) << render(available.diagnostics);
+  const auto& splunk = resource(available, "management/splunk_forwarder");
+  EXPECT_EQ(splunk.body.at("token"), json::value("tok-123"));
+  EXPECT_TRUE(splunk.secrets[0].available);
+  const auto& smb = resource(available, "policies/backup_policies", "smb");
+  ASSERT_EQ(smb.secrets.size(), 1u);
+  EXPECT_FALSE(smb.secrets[0].available);
+  EXPECT_EQ(smb.secrets[0].description.rfind("file:", 0), 0u);
+
+  const auto syntax = load_desired_sources(sources, testing::test_catalog(), secrets, SecretResolution::kSyntaxOnly);
+  ASSERT_TRUE(syntax.diagnostics.empty()) << render(syntax.diagnostics);
+  const auto& unread = resource(syntax, "management/splunk_forwarder");
+  EXPECT_FALSE(unread.secrets[0].available);
+  EXPECT_NE(unread.body.at("token"), json::value("tok-123"));
+
+  const auto required = load_desired_sources(sources, testing::test_catalog(), secrets, SecretResolution::kRequired);
+  EXPECT_NE(render(required.diagnostics).find("cannot read secret file"), std::string::npos)
+      << render(required.diagnostics);
+}
+
 TEST(LoaderTest, ReportsSecretProblemsWithoutTheirValues) {
   FakeSecrets secrets;
   secrets.env_values["PRESENT"] = "very-secret-value";

@@ -221,6 +221,27 @@ std::vector<FieldChange> write_only_changes(const catalog::Kind& kind, json::val
   return out;
 }
 
+/// Secrets whose desired value was not read (other than write-only ones): take the live
+/// value, so they show no change, and say so. A secret the appliance does not have yet is still a change.
+std::vector<std::string> skip_unavailable_inline(const catalog::Kind& kind, const Resource& r, json::value& desired,
+                                                 const json::value& live) {
+  std::vector<std::string> out;
+  for (const auto& s : r.secrets) {
+    if (s.available) continue;
+    // Write-only secrets are compared as "is one set" (write_only_changes); an inline secret,
+    // or a !secret on any other field, needs its value.
+    const catalog::SecretSpec* spec = kind.secret_at(s.pointer);
+    if (spec != nullptr && is_write_only(spec->mode)) continue;
+    const json::value* current = core::find_pointer(live, s.pointer);
+    json::value* want = core::find_pointer(desired, s.pointer);
+    if (current == nullptr || want == nullptr) continue;
+    *want = *current;
+    out.push_back(s.pointer);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 void check_references(const catalog::Catalog& catalog, const catalog::Kind& kind, const Resource& r,
                       const model::DesiredState& desired, const model::LiveState& live,
                       core::Diagnostics& diags) {
@@ -264,7 +285,10 @@ ChangeSet compute_changes(const model::DesiredState& desired, const model::LiveS
     json::value want = comparable_desired(catalog, *kind, r, names);
     const json::value* have = current ? &current->body : nullptr;
     std::vector<FieldChange> secret_fields;
-    if (have) secret_fields = write_only_changes(*kind, want, *have, options.rotate_secrets);
+    if (have) {
+      secret_fields = write_only_changes(*kind, want, *have, options.rotate_secrets);
+      c.not_compared = skip_unavailable_inline(*kind, r, want, *have);
+    }
     FieldDiffer differ(*kind, r.secrets, c.fields);
     if (current == nullptr) {
       c.action = Action::kCreate;

@@ -10,7 +10,9 @@
 //   * Arrays are ordered unless the catalog lists them in set_lists. An ordered array whose
 //     elements are the same but in another order is reported as a reorder.
 //   * A tagged union ({"selection": ...}) whose selection changes is replaced whole.
-//   * Inline secrets are compared but marked sensitive. Write-only secrets (password or
+//   * Inline secrets are compared but marked sensitive; one whose desired value was not
+//     available (model::SecretSource::available) is not compared (Change::not_compared).
+//     Write-only secrets (password or
 //     private-key objects) cannot be read back: an existing one is kept unless rotation is
 //     requested; a missing one is set.
 //   * Live items of a managed collection that the desired state does not mention are
@@ -61,6 +63,9 @@ struct Change {
   std::size_t unchanged_fields = 0; // leaves that did not change (update)
   core::SourceLocation where;       // the resource in the YAML (create, update, no-op)
   bool builtin = false;
+  /// Inline secrets set on the appliance whose desired value was not available (a read-only
+  /// run without secrets): not compared, so neither a change nor known to be in sync.
+  std::vector<std::string> not_compared;  // body pointers, sorted
 };
 
 /// Options that change what counts as a change.

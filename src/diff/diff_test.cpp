@@ -36,6 +36,25 @@ TEST(ComputeChangesTest, ReportsOnlyTheChangedFieldOfAnUpdate) {
   EXPECT_EQ(c.unchanged_fields, 3u);
 }
 
+// Given an inline secret whose value the run does not have, expect no change and the field
+// listed as not compared; once the appliance lacks the secret, it is a change again.
+TEST(ComputeChangesTest, UnavailableInlineSecretIsNotCompared) {
+  auto desired = desired_state({desired_resource("management/splunk_forwarder", "",
+                                                 R"({"enabled": true, "token": "stand-in"})")});
+  desired.resources[0].secrets.push_back({"/token", "env:SPLUNK_TOKEN", false});
+  auto live = live_state({live_resource("management/splunk_forwarder", "", "splunk_forwarder",
+                                        R"({"enabled": true, "token": "on-the-appliance"})")});
+  const ChangeSet cs = compute_changes(desired, live, test_catalog());
+  ASSERT_EQ(cs.changes.size(), 1u);
+  EXPECT_EQ(cs.changes[0].action, Action::kNoOp);
+  EXPECT_EQ(cs.changes[0].not_compared, std::vector<std::string>{"/token"});
+
+  auto unset = live_state({live_resource("management/splunk_forwarder", "", "splunk_forwarder", R"({"enabled": true})")});
+  const ChangeSet again = compute_changes(desired, unset, test_catalog());
+  EXPECT_EQ(again.changes[0].action, Action::kUpdate);
+  EXPECT_TRUE(again.changes[0].not_compared.empty());
+}
+
 TEST(ComputeChangesTest, TreatsExplicitNullAsAbsentAndIntegralDoublesAsIntegers) {
   auto desired = desired_state({desired_resource("management/splunk_forwarder", "", R"({"enabled": false, "port": 8088.0})")});
   auto live = live_state({live_resource("management/splunk_forwarder", "", "splunk_forwarder",

@@ -125,6 +125,14 @@ DriftReport build_report(const diff::ChangeSet& changes, const model::DesiredSta
       rr.status = !rr.changed.empty() ? Status::kChanged : !rr.ignored.empty() ? Status::kIgnored : Status::kInSync;
       const catalog::Kind* kind = catalog.find(c.address.kind);
       if (kind != nullptr && want != nullptr && have != nullptr) rr.unknowable = unknowable_fields(*kind, *want, *have, c);
+      // Inline secrets whose value this run did not have (a drift job holds no secrets).
+      for (const auto& pointer : c.not_compared) {
+        FieldFinding f;
+        f.field.pointer = pointer;
+        f.field.sensitive = true;
+        f.where = want != nullptr ? want->location_of(pointer) : c.where;
+        rr.unknowable.push_back(std::move(f));
+      }
     }
     if (whole != nullptr) rr.status = Status::kIgnored;
     report.resources.push_back(std::move(rr));

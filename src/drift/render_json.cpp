@@ -69,7 +69,13 @@ json::value drift_to_json(const DriftReport& report) {
     if (!r.ignored_by.empty()) o["ignored_by"] = r.ignored_by;
     o["changed"] = fields_json(r.changed);
     o["ignored"] = fields_json(r.ignored);
-    o["unknowable"] = fields_json(r.unknowable);
+    json::array unknowable;
+    for (const auto& f : r.unknowable) {
+      json::value v = field_json(f);
+      v.as_object()["reason"] = f.field.write_only ? "write-only" : "secret not available";
+      unknowable.push_back(std::move(v));
+    }
+    o["unknowable"] = std::move(unknowable);
     resources.push_back(std::move(o));
   }
   out["resources"] = std::move(resources);

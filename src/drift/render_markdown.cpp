@@ -80,11 +80,12 @@ std::string render_drift_markdown(const DriftReport& report) {
   for (const auto& r : report.resources) {
     for (const auto& f : r.unknowable) {
       if (!header) {
-        out << "\n### Unknowable\n\n" << cell(unknowable_text()) << ".\n\n| resource | field | YAML |\n|---|---|---|\n";
+        out << "\n### Unknowable\n\nThese fields cannot be compared.\n\n| resource | field | why | YAML |\n"
+               "|---|---|---|---|\n";
         header = true;
       }
       out << "| " << code(r.address.to_string()) << " | " << code(render::display_path(f.field.pointer)) << " | "
-          << where_cell(f.where) << " |\n";
+          << cell(unknowable_text(f)) << " | " << where_cell(f.where) << " |\n";
     }
   }
 

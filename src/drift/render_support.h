@@ -15,7 +15,8 @@ std::string field_line(const FieldFinding& f);
 std::string status_text(const ResourceReport& r);
 /// The closing line: counts, and whether there is drift.
 std::string summary_line(const DriftReport& report);
-/// Why a write-only secret is reported as unknowable.
-std::string unknowable_text();
+/// Why a field is reported as unknowable: a write-only secret, or a secret whose value was
+/// not available to this run.
+std::string unknowable_text(const FieldFinding& f);
 
 }  // namespace sps::drift

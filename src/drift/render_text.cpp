@@ -50,7 +50,8 @@ std::string summary_line(const DriftReport& report) {
 
 std::string render_drift_summary(const DriftReport& report) { return summary_line(report); }
 
-std::string unknowable_text() {
+std::string unknowable_text(const FieldFinding& f) {
+  if (!f.field.write_only) return "secret not available to this run, so it was not compared";
   return "write-only secret: the appliance never returns it, so it cannot be compared";
 }
 
@@ -87,7 +88,7 @@ std::string render_drift_text(const DriftReport& report) {
       if (!header) out << (any ? "\n" : "") << "Unknowable (cannot be compared):\n";
       header = true;
       out << "  " << r.address.to_string() << " " << render::display_path(f.field.pointer) << ": "
-          << unknowable_text() << at(f.where) << "\n";
+          << unknowable_text(f) << at(f.where) << "\n";
     }
   }
   if (any || header) out << "\n";

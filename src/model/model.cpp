@@ -17,6 +17,13 @@ core::SourceLocation Resource::location_of(const std::string& pointer) const {
   }
 }
 
+const SecretSource* Resource::secret_at(const std::string& pointer) const {
+  for (const auto& s : secrets) {
+    if (s.pointer == pointer) return &s;
+  }
+  return nullptr;
+}
+
 namespace {
 template <class R>
 const Resource* find_in(const R& resources, const Address& a) {

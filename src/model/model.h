@@ -35,6 +35,10 @@ struct Address {
 struct SecretSource {
   std::string pointer;      // inside the body
   std::string description;  // "env:NAME" or "file:PATH"
+  /// False when the value was not resolved (read-only commands run without secrets, see
+  /// desired::SecretResolution): the body then holds a stand-in that must never be sent
+  /// or compared.
+  bool available = true;
 };
 
 /// One resource (a singleton body or one collection item).
@@ -53,6 +57,8 @@ struct Resource {
 
   /// Best location for a body pointer: the pointer itself, else its nearest ancestor.
   core::SourceLocation location_of(const std::string& pointer) const;
+  /// The secret source at a body pointer, or nullptr when the value is not from !secret.
+  const SecretSource* secret_at(const std::string& pointer) const;
 };
 
 /// Desired-state settings from the reserved top-level key "sps-apply".

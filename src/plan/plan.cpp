@@ -114,6 +114,9 @@ class Builder {
     std::vector<Draft> writes;
     std::vector<Draft> deletes;
     for (const auto& c : m_changes.changes) {
+      for (const auto& pointer : c.not_compared) {
+        plan.not_compared.push_back({c.address, pointer, source_of(m_desired.find(c.address), pointer)});
+      }
       if (c.action == Action::kNoOp) {
         plan.no_change.push_back(c.address);
         continue;

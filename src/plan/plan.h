@@ -65,6 +65,15 @@ struct Step {
   diff::Change change;  // what the step changes, for rendering
 };
 
+/// An inline secret that was not compared because its value was not available in this
+/// run (plan without secrets). Apply reads the value again; a plan that changes nothing
+/// else for the resource does not write it.
+struct NotCompared {
+  model::Address address;
+  std::string pointer;
+  std::string source;  // "env:NAME" / "file:PATH"
+};
+
 /// An ordered plan plus what the user must know about it.
 struct Plan {
   std::vector<Step> steps;
@@ -75,6 +84,12 @@ struct Plan {
   /// these inside its transaction and refuses a stale plan.
   std::map<std::string, std::string> fingerprints;
   std::string desired_digest;  // sha256 of the desired state, secret values excluded
+  std::vector<NotCompared> not_compared;  // sorted by address, then pointer
+  /// What the preflight learnt about the appliance, for the plan's header: its firmware
+  /// version ("" when unknown) and notes the reader must see (a held configuration lock,
+  /// a managed host). Not part of the saved plan.
+  std::string firmware_version;
+  std::vector<std::string> notes;
 
   std::size_t count(diff::Action a) const;
   bool empty() const { return steps.empty(); }

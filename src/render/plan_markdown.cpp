@@ -45,8 +45,11 @@ std::string render_plan_markdown(const plan::Plan& plan, std::string_view saved_
   std::ostringstream out;
   out << "## sps-apply plan: " << plan.count(Action::kCreate) << " to create, " << plan.count(Action::kUpdate)
       << " to update, " << plan.count(Action::kDelete) << " to delete\n";
+  if (!plan.firmware_version.empty()) out << "\nAppliance firmware: `" << plan.firmware_version << "`\n";
+  for (const auto& note : plan.notes) out << "\n> **Note:** " << note << "\n";
   if (plan.steps.empty()) {
-    out << "\nNo changes. The appliance matches the desired state.\n";
+    out << "\nNo changes. The appliance matches the desired state"
+        << (plan.not_compared.empty() ? "" : " in every field that was compared") << ".\n";
   }
   if (plan.count(Action::kDelete) > 0) {
     out << "\n> **Warning:** this plan deletes " << plan.count(Action::kDelete)
@@ -58,6 +61,13 @@ std::string render_plan_markdown(const plan::Plan& plan, std::string_view saved_
   if (!plan.unmanaged.empty()) {
     out << "\n### Unmanaged (left untouched)\n\n";
     for (const auto& a : plan.unmanaged) out << "- `" << a.to_string() << "`\n";
+  }
+  if (!plan.not_compared.empty()) {
+    out << "\n### Not compared: secret not available\n\n";
+    for (const auto& n : plan.not_compared) {
+      out << "- " << cell(n.address.to_string() + " " + display_path(n.pointer)) << " from " << cell(n.source)
+          << ": not compared: secret not available (apply reads it)\n";
+    }
   }
   out << "\nDesired state digest: `" << plan.desired_digest.substr(0, 12) << "`\n";
   if (!saved_digest.empty()) {

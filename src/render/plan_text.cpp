@@ -71,8 +71,12 @@ void write_field(std::ostringstream& out, const Painter& paint, const plan::Step
 std::string render_plan_text(const plan::Plan& plan, const TextOptions& options) {
   const Painter paint(options.color);
   std::ostringstream out;
+  if (!plan.firmware_version.empty()) out << "Appliance firmware: " << plan.firmware_version << '\n';
+  for (const auto& note : plan.notes) out << paint(kYellow, "Note:") << ' ' << note << '\n';
+  if (!plan.firmware_version.empty() || !plan.notes.empty()) out << '\n';
   if (plan.steps.empty()) {
-    out << paint(kGreen, "No changes.") << " The appliance matches the desired state ("
+    out << paint(kGreen, "No changes.") << " The appliance matches the desired state"
+        << (plan.not_compared.empty() ? "" : " in every field that was compared") << " ("
         << plan.no_change.size() << (plan.no_change.size() == 1 ? " resource" : " resources") << " checked).\n";
   } else {
     out << "sps-apply will perform the following actions, in this order, in one transaction:\n";
@@ -96,9 +100,21 @@ std::string render_plan_text(const plan::Plan& plan, const TextOptions& options)
     out << "\nUnmanaged (on the appliance, not in the desired state; left untouched):\n";
     for (const auto& a : plan.unmanaged) out << "  " << a.to_string() << '\n';
   }
+  if (!plan.not_compared.empty()) {
+    out << "\nNot compared (the secret's value was not available to this run; apply reads it):\n";
+    for (const auto& n : plan.not_compared) {
+      out << "  " << n.address.to_string() << ' ' << display_path(n.pointer)
+          << ": not compared: secret not available (" << n.source << ")\n";
+    }
+  }
   out << "\n"
       << paint(kBold, "Plan:") << ' ' << plan.count(Action::kCreate) << " to create, "
-      << plan.count(Action::kUpdate) << " to update, " << plan.count(Action::kDelete) << " to delete.\n";
+      << plan.count(Action::kUpdate) << " to update, " << plan.count(Action::kDelete) << " to delete.";
+  if (!plan.not_compared.empty()) {
+    out << ' ' << plan.not_compared.size() << " secret field" << (plan.not_compared.size() == 1 ? "" : "s")
+        << " not compared: secret not available.";
+  }
+  out << '\n';
   return out.str();
 }
 
@@ -111,6 +127,10 @@ json::value plan_to_json(const plan::Plan& plan) {
                     {"delete", plan.count(Action::kDelete)},
                     {"unchanged", plan.no_change.size()},
                     {"unmanaged", plan.unmanaged.size()}};
+  // Only present when a secret was not available, so plans made with secrets keep their shape.
+  if (!plan.not_compared.empty()) doc["summary"].as_object()["not_compared"] = plan.not_compared.size();
+  if (!plan.firmware_version.empty()) doc["firmware_version"] = plan.firmware_version;
+  if (!plan.notes.empty()) doc["notes"] = json::value_from(plan.notes);
   json::array steps;
   for (const auto& s : plan.steps) {
     json::object o;
@@ -134,6 +154,16 @@ json::value plan_to_json(const plan::Plan& plan) {
   json::array unmanaged;
   for (const auto& a : plan.unmanaged) unmanaged.push_back(json::string(a.to_string()));
   doc["unmanaged"] = std::move(unmanaged);
+  if (!plan.not_compared.empty()) {
+    json::array not_compared;
+    for (const auto& n : plan.not_compared) {
+      not_compared.push_back({{"address", n.address.to_string()},
+                              {"pointer", n.pointer},
+                              {"source", n.source},
+                              {"reason", "secret not available"}});
+    }
+    doc["not_compared"] = std::move(not_compared);
+  }
   return doc;
 }
 

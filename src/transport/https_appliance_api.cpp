@@ -2,11 +2,13 @@
 
 #include "appliance/rest_mapping.h"
 
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/url/parse.hpp>
 #include <boost/url/url_view.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <optional>
 #include <random>
 #include <thread>
@@ -74,6 +76,7 @@ Result<std::unique_ptr<HttpsApplianceApi>> HttpsApplianceApi::create(ConnectionS
   options.ca_file = settings.ca_file;
   options.insecure = settings.insecure;
   options.tls_context = settings.tls_context;
+  options.identity = settings.identity;
   options.timeouts = settings.timeouts;
   options.pool_size = std::max(1, settings.parallelism);
   options.max_response_bytes = settings.max_response_bytes;
@@ -159,13 +162,104 @@ Result<Response> HttpsApplianceApi::finish(Method method, std::string_view path,
   return mapped;
 }
 
+namespace {
+
+/// Percent-encodes a query parameter value (RFC 3986 unreserved characters pass).
+std::string encode_query_value(std::string_view value) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (const char c : value) {
+    const auto u = static_cast<unsigned char>(c);
+    if (std::isalnum(u) != 0 || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += c;
+    } else {
+      out += '%';
+      out += kHex[u >> 4];
+      out += kHex[u & 0x0f];
+    }
+  }
+  return out;
+}
+
+/// One login method of a listing: a name, or {name, authentication, credentials}.
+std::string describe_method(const boost::json::value& item) {
+  if (const auto* text = item.if_string()) return std::string(*text);
+  const auto* object = item.if_object();
+  if (object == nullptr) return {};
+  const auto text_of = [&](const char* key) {
+    const auto* v = object->if_contains(key);
+    return v != nullptr && v->is_string() ? std::string(v->get_string()) : std::string();
+  };
+  std::string out = text_of("name");
+  std::string details = text_of("authentication");
+  if (const auto* credentials = object->if_contains("credentials"); credentials && credentials->is_array()) {
+    std::string list;
+    for (const auto& c : credentials->get_array()) {
+      if (c.is_string()) list += (list.empty() ? "" : ", ") + std::string(c.get_string());
+    }
+    if (!list.empty()) details += (details.empty() ? "" : ": ") + list;
+  }
+  if (!details.empty()) out += " (" + details + ")";
+  return out;
+}
+
+}  // namespace
+
+std::string HttpsApplianceApi::offered_login_methods() {
+  // Anonymous requests: a failed login has no session. SPS 7.1+ names its login methods
+  // (GET /api/authentication/login_methods); 5.7 to 6.x only say whether password ("basic")
+  // and certificate ("x509") logins are allowed (GET /api/authentication/types). See
+  // OneIdentity/safeguard-ps src/sessionapi.psm1 (Get-SafeguardSpsLoginMethod) and the 5.7.0
+  // REST API Reference Guide, "Authenticate to the SPS REST API".
+  for (const auto& [path, field] : {std::pair{"/api/authentication/login_methods", "login_methods"},
+                                    std::pair{"/api/authentication/types", "types"}}) {
+    HttpRequest request = make_request(Method::kGet, path, {});
+    request.headers.clear();
+    const ClientResult<HttpResponse> result = m_client->send(request);
+    if (!result || result->status != 200) continue;
+    boost::system::error_code ec;
+    const boost::json::value doc = boost::json::parse(result->body, ec);
+    const boost::json::value* list = nullptr;
+    if (!ec && doc.is_object()) {
+      const auto* body = doc.get_object().if_contains("body");
+      const auto* holder = body != nullptr && body->is_object() ? &body->get_object() : &doc.get_object();
+      list = holder->if_contains(field);
+    }
+    std::string out;
+    if (list != nullptr && list->is_array()) {
+      for (const auto& item : list->get_array()) {
+        const std::string one = describe_method(item);
+        if (!one.empty()) out += (out.empty() ? "" : ", ") + one;
+      }
+    } else if (list != nullptr && list->is_object()) {
+      for (const auto& member : list->get_object()) out += (out.empty() ? "" : ", ") + std::string(member.key());
+    }
+    if (!out.empty()) return out;
+  }
+  return {};
+}
+
 Result<void> HttpsApplianceApi::login() {
   // SPS logs in with a GET carrying HTTP Basic credentials and answers with a session_id
-  // cookie (sps-api.md 1.1; all three vendor SDKs do the same).
-  HttpRequest request = make_request(Method::kGet, appliance::kAuthenticationPath, {});
+  // cookie (sps-api.md 1.1; all three vendor SDKs do the same). A login method other than
+  // the default is named with ?login_method=NAME; certificate login is ?type=x509 with the
+  // client certificate in the TLS handshake and no Authorization header (OneIdentity/
+  // safeguard-ps src/sessionapi.psm1, Connect-Sps; SPS REST API Reference, "Authenticate to
+  // the SPS REST API using X.509 certificate").
+  const bool x509 = !m_settings.identity.empty();
+  std::string path(appliance::kAuthenticationPath);
+  std::string query;
+  if (x509) query = "type=x509";
+  if (!m_settings.login_method.empty()) {
+    query += (query.empty() ? "" : "&") + std::string("login_method=") + encode_query_value(m_settings.login_method);
+  }
+  if (!query.empty()) path += "?" + query;
+  HttpRequest request = make_request(Method::kGet, path, {});
   request.headers.clear();  // no stale cookie: this request creates the session
-  request.headers.push_back(
-      {"Authorization", appliance::basic_authorization(m_settings.username, m_settings.password)});
+  if (!x509) {
+    request.headers.push_back(
+        {"Authorization", appliance::basic_authorization(m_settings.username, m_settings.password)});
+  }
 
   ClientResult<HttpResponse> result = m_client->send(request);
   for (int attempt = 0; attempt < m_retry.max_retries; ++attempt) {
@@ -183,22 +277,34 @@ Result<void> HttpsApplianceApi::login() {
   if (!result) {
     return result.error().error;
   }
-  const std::string who = "login as '" + m_settings.username + "'";
-  if (result->status == 401) {
-    const Error cause = appliance::error_from_response(401, result->body);
-    return without_credentials(Error(ErrorCode::kUnauthenticated,
-                                     who + " failed: the appliance rejected the username or password (" +
-                                         cause.message + "); check --username and the password given with "
-                                                         "--password-file or SPS_PASSWORD",
-                                     cause.detail));
-  }
-  if (result->status == 403) {
-    const Error cause = appliance::error_from_response(403, result->body);
-    return without_credentials(Error(ErrorCode::kPermissionDenied,
-                                     who + " was refused (" + cause.message +
-                                         "); the user needs the REST API privilege, and password login "
-                                         "must be allowed on the management interface",
-                                     cause.detail));
+  const std::string method_text =
+      m_settings.login_method.empty() ? std::string() : " with login method '" + m_settings.login_method + "'";
+  const std::string who =
+      x509 ? "login with the client certificate" + method_text : "login as '" + m_settings.username + "'" + method_text;
+  if (result->status == 401 || result->status == 403) {
+    const Error cause = appliance::error_from_response(result->status, result->body);
+    std::string message;
+    if (result->status == 403) {
+      message = who + " was refused (" + cause.message +
+                "); the user needs the REST API privilege, and this login must be allowed on the management "
+                "interface";
+    } else if (x509) {
+      message = who + " failed: the appliance did not accept the certificate (" + cause.message +
+                "); check --client-cert/--client-pkcs12 (its CA must be trusted by the login method) and "
+                "--login-method";
+    } else {
+      message = who + " failed: the appliance rejected the username or password (" + cause.message +
+                "); check --username and the password given with --password-file or SPS_PASSWORD";
+    }
+    // Which login methods exist is the usual missing piece: with LDAP login enabled, a
+    // local user must name the local method.
+    if (const std::string offered = offered_login_methods(); !offered.empty()) {
+      message += ". The appliance offers these login methods: " + offered +
+                 "; choose one with --login-method NAME (or SPS_LOGIN_METHOD)";
+    }
+    return without_credentials(
+        Error(result->status == 401 ? ErrorCode::kUnauthenticated : ErrorCode::kPermissionDenied, message,
+              cause.detail));
   }
   auto mapped = finish(Method::kGet, appliance::kAuthenticationPath, result);
   if (!mapped) {
@@ -215,6 +321,22 @@ Result<void> HttpsApplianceApi::login() {
   return Error(ErrorCode::kBadResponse,
                who + " succeeded but the appliance sent no session_id cookie",
                "GET /api/authentication must answer with Set-Cookie: session_id=...");
+}
+
+void HttpsApplianceApi::logout() {
+  if (m_session_id.empty()) return;
+  // The SPS REST API Reference documents no logout endpoint (sessions expire after 20
+  // minutes idle). DELETE on the authentication resource is the conventional way to end a
+  // session; its answer changes nothing for us, so it is only logged.
+  const ClientResult<HttpResponse> result =
+      m_client->send(make_request(Method::kDelete, appliance::kAuthenticationPath, {}));
+  m_session_id.clear();
+  if (!result) {
+    log("logout: " + result.error().error.message);
+  } else if (result->status >= 300) {
+    log("logout: the appliance answered " + std::to_string(result->status) +
+        "; the session ends when it expires");
+  }
 }
 
 Result<Response> HttpsApplianceApi::get(std::string_view path) {

@@ -41,6 +41,10 @@ struct ConnectionSettings {
   std::string password;  // secret: never printed, never logged
   std::string ca_file;   // PEM; empty = system CA store
   bool insecure = false; // only from an explicit --insecure
+  /// The appliance's login method to use (?login_method=NAME); empty = its default.
+  std::string login_method;
+  /// X.509 login: a client certificate instead of username and password.
+  ClientIdentity identity;
   Timeouts timeouts;
   int parallelism = 4;   // keep-alive connections for get_many
   int max_retries = 3;   // resends of a read after the first attempt
@@ -78,8 +82,14 @@ class HttpsApplianceApi final : public appliance::ApplianceApi {
   /// request does). Fails with kInvalidArgument on a bad URL or CA file.
   static core::Result<std::unique_ptr<HttpsApplianceApi>> create(ConnectionSettings settings);
 
-  /// Logs in; kUnauthenticated on a 401 with a message naming the user, never the password.
+  /// Logs in; kUnauthenticated on a 401 with a message naming the user, never the password,
+  /// and listing the login methods the appliance offers.
   core::Result<void> login() override;
+  void logout() override;
+  /// The appliance's login methods, for messages: "local (local: password, x509), ..."
+  /// from GET /api/authentication/login_methods (7.1+), else /api/authentication/types
+  /// (6.x); empty when neither answers.
+  std::string offered_login_methods();
   /// Logs in first when there is no session yet.
   core::Result<appliance::Response> get(std::string_view path) override;
   std::vector<core::Result<appliance::Response>> get_many(

@@ -538,6 +538,11 @@ core::Result<std::unique_ptr<HttpsClient>> HttpsClient::create(ClientOptions opt
     }
     impl->tls = *tls;
   }
+  if (!options.identity.empty()) {
+    if (auto loaded = load_client_identity(*impl->tls, options.identity); !loaded) {
+      return loaded.error();
+    }
+  }
   if (options.user_agent.empty()) {
     options.user_agent = default_user_agent();
   }

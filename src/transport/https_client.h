@@ -98,6 +98,17 @@ struct ClientError {
 template <class T>
 using ClientResult = boost::system::result<T, ClientError>;
 
+/// The client's own certificate for X.509 login (TLS client authentication): a PEM
+/// certificate chain plus its PEM private key, or one PKCS#12 bundle. The passphrase
+/// decrypts the key or the bundle; it is a secret (never logged or printed).
+struct ClientIdentity {
+  std::string cert_file;
+  std::string key_file;
+  std::string pkcs12_file;
+  std::string passphrase;
+  bool empty() const { return cert_file.empty() && pkcs12_file.empty(); }
+};
+
 /// How to reach and trust the server.
 struct ClientOptions {
   std::string host;  // DNS name or IP literal (IPv6 without brackets)
@@ -107,6 +118,8 @@ struct ClientOptions {
   /// A ready TLS context; when set, ca_file and insecure are ignored (tests trust a
   /// simulator's CA this way). Host-name verification still applies unless insecure.
   std::shared_ptr<boost::asio::ssl::context> tls_context;
+  /// Presented in every handshake when set (loaded into the TLS context, also a given one).
+  ClientIdentity identity;
   Timeouts timeouts;
   int pool_size = 4;  // parallel keep-alive connections for send_many (at least 1)
   std::uint64_t max_response_bytes = kDefaultMaxResponseBytes;  // body limit of one answer
@@ -131,7 +144,8 @@ std::string default_user_agent();
 /// A pool of keep-alive HTTPS connections to one server. See the file comment.
 class HttpsClient {
  public:
-  /// Builds the TLS context. Fails with kInvalidArgument when the CA file cannot be loaded.
+  /// Builds the TLS context. Fails with kInvalidArgument when the CA file or the client
+  /// identity cannot be loaded (naming the file and why, never the passphrase).
   /// Does not connect: the first request does.
   static core::Result<std::unique_ptr<HttpsClient>> create(ClientOptions options);
 

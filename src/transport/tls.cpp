@@ -1,6 +1,10 @@
 #include "transport/tls.h"
 
+#include "transport/https_client.h"
+
 #include <boost/asio/ssl/host_name_verification.hpp>
+#include <openssl/err.h>
+#include <openssl/pkcs12.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
@@ -37,6 +41,97 @@ core::Result<std::shared_ptr<ssl::context>> make_client_tls_context(const std::s
     }
   }
   return ctx;
+}
+
+namespace {
+
+/// OpenSSL's reason for the last failure ("bad decrypt", "mac verify failure"), draining the
+/// error queue so it does not leak into later, unrelated calls.
+std::string openssl_reason() {
+  std::string reason;
+  while (const unsigned long code = ERR_get_error()) {
+    const char* text = ERR_reason_error_string(code);
+    if (reason.empty() && text != nullptr) reason = text;
+  }
+  return reason.empty() ? std::string("unknown reason") : reason;
+}
+
+core::Error identity_error(const std::string& what, const std::string& hint) {
+  return core::Error(core::ErrorCode::kInvalidArgument, what, hint);
+}
+
+core::Result<void> load_pkcs12(ssl::context& ctx, const ClientIdentity& identity) {
+  const std::string& file = identity.pkcs12_file;
+  BIO* bio = BIO_new_file(file.c_str(), "rb");
+  if (bio == nullptr) {
+    ERR_clear_error();
+    return identity_error("cannot read the PKCS#12 bundle '" + file + "'", "--client-pkcs12 must name a readable file");
+  }
+  PKCS12* p12 = d2i_PKCS12_bio(bio, nullptr);
+  BIO_free(bio);
+  if (p12 == nullptr) {
+    return identity_error("'" + file + "' is not a PKCS#12 bundle (" + openssl_reason() + ")",
+                          "give a .p12/.pfx file, or a PEM pair with --client-cert and --client-key");
+  }
+  EVP_PKEY* key = nullptr;
+  X509* cert = nullptr;
+  STACK_OF(X509)* chain = nullptr;
+  const bool parsed = PKCS12_parse(p12, identity.passphrase.c_str(), &key, &cert, &chain) == 1;
+  PKCS12_free(p12);
+  if (!parsed || key == nullptr || cert == nullptr) {
+    EVP_PKEY_free(key);
+    X509_free(cert);
+    sk_X509_pop_free(chain, X509_free);
+    return identity_error("cannot open the PKCS#12 bundle '" + file + "' (" + openssl_reason() + ")",
+                          "check the passphrase given with SPS_CLIENT_KEY_PASSPHRASE or "
+                          "--client-key-passphrase-file; the bundle must hold a certificate and its key");
+  }
+  SSL_CTX* native = ctx.native_handle();
+  bool ok = SSL_CTX_use_certificate(native, cert) == 1 && SSL_CTX_use_PrivateKey(native, key) == 1;
+  // Intermediate certificates go with the leaf; add_extra_chain_cert takes ownership.
+  while (ok && chain != nullptr && sk_X509_num(chain) > 0) {
+    X509* extra = sk_X509_shift(chain);
+    ok = SSL_CTX_add_extra_chain_cert(native, extra) == 1;
+    if (!ok) X509_free(extra);
+  }
+  EVP_PKEY_free(key);
+  X509_free(cert);
+  sk_X509_pop_free(chain, X509_free);
+  if (!ok || SSL_CTX_check_private_key(native) != 1) {
+    return identity_error("cannot use the certificate in '" + file + "' (" + openssl_reason() + ")", "");
+  }
+  return {};
+}
+
+}  // namespace
+
+core::Result<void> load_client_identity(ssl::context& ctx, const ClientIdentity& identity) {
+  if (!identity.pkcs12_file.empty()) return load_pkcs12(ctx, identity);
+  // PEM pair. The key may be encrypted: OpenSSL asks the callback for its passphrase.
+  const std::string passphrase = identity.passphrase;
+  boost::system::error_code ec;
+  ctx.set_password_callback([passphrase](std::size_t, ssl::context::password_purpose) { return passphrase; }, ec);
+  ctx.use_certificate_chain_file(identity.cert_file, ec);
+  if (ec) {
+    ERR_clear_error();
+    return identity_error("cannot load the client certificate '" + identity.cert_file + "': " + ec.message(),
+                          "--client-cert must name a readable PEM certificate (chain)");
+  }
+  const std::string key_file = identity.key_file.empty() ? identity.cert_file : identity.key_file;
+  ctx.use_private_key_file(key_file, ssl::context::pem, ec);
+  if (ec) {
+    ERR_clear_error();
+    return identity_error("cannot load the client key '" + key_file + "': " + ec.message(),
+                          "--client-key must name the PEM private key of --client-cert; an encrypted key needs "
+                          "its passphrase in SPS_CLIENT_KEY_PASSPHRASE or --client-key-passphrase-file");
+  }
+  if (SSL_CTX_check_private_key(ctx.native_handle()) != 1) {
+    ERR_clear_error();
+    return identity_error("the client key '" + key_file + "' does not belong to the certificate '" +
+                              identity.cert_file + "'",
+                          "give the key that was issued with the certificate");
+  }
+  return {};
 }
 
 bool verify_certificate(const std::string& host, VerifyRecord& record, bool preverified,

@@ -17,6 +17,13 @@ namespace sps::transport {
 core::Result<std::shared_ptr<boost::asio::ssl::context>> make_client_tls_context(
     const std::string& ca_file, bool insecure);
 
+struct ClientIdentity;
+
+/// Loads the client certificate and key (PEM pair or PKCS#12 bundle) into ctx, so every
+/// handshake presents them. Fails with kInvalidArgument naming the file and the reason (a
+/// wrong passphrase, a key that does not match the certificate); never echoes the passphrase.
+core::Result<void> load_client_identity(boost::asio::ssl::context& ctx, const ClientIdentity& identity);
+
 /// What the verify callback saw, for the error message after a failed handshake.
 struct VerifyRecord {
   std::string reason;  // empty when verification did not fail

@@ -18,7 +18,10 @@ namespace sps::testing {
 namespace {
 namespace json = boost::json;
 
+/// A request that changes the appliance: POST, PUT or DELETE, except the logout that ends
+/// every command's session (DELETE /api/authentication).
 bool is_write(const sim::JournalEntry& e) {
+  if (e.path == "/api/authentication") return false;
   return e.method == "POST" || e.method == "PUT" || e.method == "DELETE";
 }
 
@@ -129,8 +132,11 @@ TEST_F(ApplyTest, AnyFaultAtAnyWriteLeavesTheApplianceUnchanged) {
       const auto journal = sim().journal();
       ASSERT_FALSE(journal.empty());
       if (nth > 1) {
-        // The transaction was opened: the last request is its rollback.
-        EXPECT_EQ(journal.back().method + " " + journal.back().path, "DELETE /api/transaction") << r.err;
+        // The transaction was opened: its rollback is the last request before the logout.
+        ASSERT_GE(journal.size(), 2u);
+        EXPECT_EQ(journal.back().method + " " + journal.back().path, "DELETE /api/authentication") << r.err;
+        const auto& rollback = journal[journal.size() - 2];
+        EXPECT_EQ(rollback.method + " " + rollback.path, "DELETE /api/transaction") << r.err;
       }
     }
   }
@@ -168,7 +174,7 @@ TEST_F(ApplyTest, LockHeldByAnotherAdminStopsBeforeAnyWrite) {
   EXPECT_EQ(r.code, cli::kExitError);
   EXPECT_NE(r.err.find("locked by another administrator"), std::string::npos) << r.err;
   for (const auto& e : sim().journal()) {
-    if (e.method != "GET") {
+    if (e.method != "GET" && e.method + " " + e.path != "DELETE /api/authentication") {
       EXPECT_EQ(e.method + " " + e.path, "POST /api/transaction") << "only the open is tried";
     }
   }
@@ -286,9 +292,11 @@ TEST_F(ApplyTest, SigintDuringApplyRollsBack) {
   EXPECT_NE(output.find("interrupted by a signal"), std::string::npos) << output;
   EXPECT_EQ(sim().committed_snapshot_text(), m_initial_text);
   EXPECT_FALSE(sim().transaction_open());
+  // Rolled back, then the session ended: the interrupted command still logs out.
   const auto journal = sim().journal();
-  ASSERT_FALSE(journal.empty());
-  EXPECT_EQ(journal.back().method + " " + journal.back().path, "DELETE /api/transaction");
+  ASSERT_GE(journal.size(), 2u);
+  EXPECT_EQ(journal[journal.size() - 2].method + " " + journal[journal.size() - 2].path, "DELETE /api/transaction");
+  EXPECT_EQ(journal.back().method + " " + journal.back().path, "DELETE /api/authentication");
   expect_no_secrets(output);
 }
 

@@ -7,6 +7,7 @@
 #include <boost/json/serialize.hpp>
 #include <gmock/gmock.h>
 
+#include <map>
 #include <regex>
 
 namespace sps::testing {
@@ -26,12 +27,68 @@ class SimAuthTest : public SimFixture {
   TestClient client() { return TestClient(sim().port(), sim().ca_pem()); }
 };
 
-TEST_F(SimAuthTest, InfoIsReadableWithoutLogin) {
+// Given the documented split, expect host fields anonymously and the firmware, roles and
+// config_hash only with a session.
+TEST_F(SimAuthTest, InfoShowsFirmwareOnlyAfterLogin) {
   TestClient c = client();
+  const TestResponse anonymous = c.get("/api/info");
+  ASSERT_EQ(anonymous.status, 200);
+  EXPECT_EQ(anonymous.json().at("key"), "about_info");
+  EXPECT_EQ(anonymous.json().at("body").at("hostname"), "sps-sim");
+  EXPECT_EQ(anonymous.json().at("body").as_object().if_contains("firmware_version"), nullptr);
+  EXPECT_EQ(anonymous.json().at("body").as_object().if_contains("roles"), nullptr);
+  ASSERT_EQ(c.login().status, 200);
   const TestResponse r = c.get("/api/info");
   ASSERT_EQ(r.status, 200);
   EXPECT_EQ(r.json().at("body").at("firmware_version"), "7.5.0");
   EXPECT_EQ(r.json().at("body").at("version"), "7.5");
+  EXPECT_EQ(r.json().at("body").at("roles"), json::array());
+  EXPECT_EQ(r.json().at("body").at("config_hash").as_string().size(), 32u);
+}
+
+// Given a user without write access to one path, expect /api/user_info (and its aliases) to
+// list that path with GET only, and a write there to be refused.
+TEST_F(SimAuthTest, UserInfoListsEndpointsPerUser) {
+  sim::Options options = sim_options();
+  options.users.push_back({"ops", "ops-pw", false, "local", {"management/email"}});
+  restart_sim(options);
+  TestClient c = client();
+  ASSERT_EQ(c.login("ops", "ops-pw").status, 200);
+  for (const char* path : {"/api/user_info", "/api/user/info", "/api/userinfo", "/api/endpoints"}) {
+    const TestResponse r = c.get(path);
+    ASSERT_EQ(r.status, 200) << path;
+    EXPECT_EQ(r.json().at("user").at("name"), "ops");
+    EXPECT_EQ(r.json().at("login_method").at("name"), "local");
+    EXPECT_EQ(r.json().at("login_method").at("credential"), "password");
+    std::map<std::string, json::value> by_url;
+    for (const auto& e : r.json().at("endpoints").as_array()) by_url[std::string(e.at("url").as_string())] = e.at("methods");
+    EXPECT_EQ(by_url["/api/configuration/management/email"], json::array({"GET"}));
+    EXPECT_EQ(by_url["/api/configuration/management/webinterface"], json::array({"DELETE", "GET", "POST", "PUT"}));
+  }
+  ASSERT_EQ(c.post("/api/transaction", "").status, 201);
+  const TestResponse refused = c.put("/api/configuration/management/email", R"({"admin_address": "a@example.com"})");
+  EXPECT_EQ(refused.status, 403);
+  EXPECT_THAT(refused.body, HasSubstr("has no write access to /api/configuration/management/email"));
+}
+
+// Given an LDAP login method as the default, expect the local admin to log in only with
+// login_method=local, and LDAP users without it.
+TEST_F(SimAuthTest, LocalUsersNeedTheLocalLoginMethodWhenLdapIsTheDefault) {
+  sim::Options options = sim_options();
+  options.login_methods = {{"corp-ldap", "ldap", true, false}, {"local", "local", true, false}};
+  options.users.push_back({"alice", "alice-pw", false, "corp-ldap", {}});
+  restart_sim(options);
+  TestClient c = client();
+  EXPECT_EQ(c.login("admin", "admin").status, 401);
+  EXPECT_EQ(c.login("alice", "alice-pw").status, 200);
+  TestRequest local;
+  local.target = "/api/authentication?login_method=local";
+  local.headers["Authorization"] = "Basic YWRtaW46YWRtaW4=";  // admin:admin
+  EXPECT_EQ(c.send(local).status, 200);
+  const TestResponse methods = c.get("/api/authentication/login_methods");
+  ASSERT_EQ(methods.status, 200);
+  EXPECT_EQ(methods.json().at("body").at("login_methods").at(0).at("name"), "corp-ldap");
+  EXPECT_EQ(methods.json().at("body").at("login_methods").at(0).at("authentication"), "ldap");
 }
 
 TEST_F(SimAuthTest, LoginSetsSecureSessionCookie) {

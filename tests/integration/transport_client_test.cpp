@@ -159,7 +159,11 @@ TEST_F(TransportClientTest, WrongPasswordFailsWithOneLoginRequest) {
   EXPECT_EQ(result.error().message.find("Wr0ng-Pa55word"), std::string::npos);
   EXPECT_EQ(result.error().detail.find("Wr0ng-Pa55word"), std::string::npos);
   EXPECT_EQ(journal_count("GET", appliance::kAuthenticationPath), 1u);
-  EXPECT_EQ(sim().journal().size(), 1u);
+  // One login, then the anonymous listing of the login methods for the message.
+  EXPECT_EQ(journal_count("GET", "/api/authentication/login_methods"), 1u);
+  EXPECT_EQ(sim().journal().size(), 2u);
+  EXPECT_NE(result.error().message.find("The appliance offers these login methods: local"), std::string::npos)
+      << result.error().message;
 }
 
 TEST_F(TransportClientTest, WrongPasswordOnFirstGetDoesNotStorm) {
@@ -174,7 +178,9 @@ TEST_F(TransportClientTest, WrongPasswordOnFirstGetDoesNotStorm) {
     ASSERT_FALSE(result);
     EXPECT_EQ(result.error().code, ErrorCode::kUnauthenticated);
   }
-  EXPECT_EQ(sim().journal().size(), 1u);
+  // One login (and the listing of login methods for the message), not one per GET.
+  EXPECT_EQ(journal_count("GET", appliance::kAuthenticationPath), 1u);
+  EXPECT_EQ(sim().journal().size(), 2u);
 }
 
 TEST_F(TransportClientTest, ConnectionRefusedNamesHostAndPort) {

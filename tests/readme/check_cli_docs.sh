@@ -45,7 +45,7 @@ fi
 # --- coverage of --help ------------------------------------------------------------------------
 man_apply=$(sed 's/\\-/-/g' "$src/docs/sps-apply.1")
 man_sim=$(sed 's/\\-/-/g' "$src/docs/sps-sim.1")
-flags_of() { "$@" --help 2>&1 | grep -oE -- '(^|[ ,])--[a-z][a-z-]*' | grep -oE -- '--[a-z-]+' | sort -u; }
+flags_of() { "$@" --help 2>&1 | grep -oE -- '(^|[ ,])--[a-z][a-z0-9-]*' | grep -oE -- '--[a-z0-9-]+' | sort -u; }
 commands=$("$apply_bin" --help | awk '/^Subcommands:/ {on = 1; next} on && /^  [a-z]/ {print $1} on && /^$/ {on = 0}')
 [[ -n $commands ]] || fail "no subcommands found in sps-apply --help"
 for command in $commands; do

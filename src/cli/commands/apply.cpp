@@ -11,6 +11,7 @@
 #include "cli/exit_codes.h"
 #include "cli/files.h"
 #include "cli/git_revision.h"
+#include "cli/preflight.h"
 #include "cli/views/diagnostics_view.h"
 #include "core/json_pointer.h"
 #include "desired/loader.h"
@@ -26,6 +27,7 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <ctime>
@@ -35,6 +37,8 @@
 #include <memory>
 #include <string>
 #include <vector>
+#include <optional>
+#include <thread>
 
 #include <unistd.h>
 
@@ -51,6 +55,7 @@ struct ApplyOptions {
   std::string record_file;
   std::string commit_message;
   bool rotate_secrets = false;
+  std::string lock_timeout;  // DURATION to wait for another administrator's lock; "" = fail at once
   ConnectionOptions connection;
 };
 
@@ -400,8 +405,55 @@ class PlanSecrets {
   desired::SystemSecretResolver m_system;
 };
 
+/// Waits for another administrator's configuration lock, with backoff (1 s doubling to
+/// 15 s) until the deadline, printing progress; false when time is up or on a signal.
+class LockWaiter {
+ public:
+  LockWaiter(std::chrono::seconds timeout, std::ostream& err)
+      : m_timeout(timeout), m_deadline(std::chrono::steady_clock::now() + timeout), m_err(err) {}
+
+  bool operator()(int attempt) {
+    using namespace std::chrono;
+    const auto now = steady_clock::now();
+    if (now >= m_deadline) {
+      m_gave_up = true;
+      return false;
+    }
+    const auto left = duration_cast<milliseconds>(m_deadline - now);
+    const milliseconds backoff = std::min(milliseconds(15'000), milliseconds(1'000 * (1 << std::min(attempt - 1, 4))));
+    const milliseconds wait = std::min(backoff, left);
+    m_err << "sps-apply: the configuration is locked by another administrator; retrying in "
+          << duration_cast<duration<double>>(wait).count() << " s (giving up in "
+          << duration_cast<seconds>(left).count() << " s, --lock-timeout " << m_timeout.count() << "s)\n";
+    // Sleep in small steps so that Ctrl-C is not delayed by a long wait.
+    const auto until = now + wait;
+    while (steady_clock::now() < until) {
+      if (stop_requested()) return false;
+      std::this_thread::sleep_for(std::min(milliseconds(50), duration_cast<milliseconds>(until - steady_clock::now())));
+    }
+    return true;
+  }
+  bool gave_up() const { return m_gave_up; }
+
+ private:
+  std::chrono::seconds m_timeout;
+  std::chrono::steady_clock::time_point m_deadline;
+  std::ostream& m_err;
+  bool m_gave_up = false;
+};
+
 int run_apply(const ApplyOptions& options, Io& io) {
   const catalog::Catalog& catalog = catalog::Catalog::builtin();
+  std::optional<std::chrono::seconds> lock_timeout;
+  if (!options.lock_timeout.empty()) {
+    auto parsed = parse_duration(options.lock_timeout);
+    if (parsed) lock_timeout = *parsed;
+    if (!parsed) {
+      io.err << "error: --lock-timeout " << options.lock_timeout
+             << " is not a duration; write seconds (90, 90s) or minutes (5m) or hours (1h)\n";
+      return kExitError;
+    }
+  }
   const bool from_file = is_plan_file(options.path);
   std::optional<CheckedDesired> checked;
   std::optional<plan::SavedPlan> saved;
@@ -418,12 +470,16 @@ int run_apply(const ApplyOptions& options, Io& io) {
     auto resolved = plan::resolve_secrets(saved->plan, secrets);
     if (resolved) resolved = plan::resolve_secrets(saved->basis.desired, secrets);
     if (!resolved) {
-      print_error(resolved.error(), io);
+      // Before login: a job without the secrets the plan needs must not touch the appliance.
+      core::Error e = resolved.error();
+      e.detail = "apply needs the values of the plan's secrets (plan and validate do not): provide them in "
+                 "the job that applies. Nothing was sent to the appliance.";
+      print_error(e, io);
       return kExitError;
     }
     plan = std::move(saved->plan);
   } else {
-    checked = load_desired_or_report(options.path, io);
+    checked = load_desired_or_report(options.path, desired::SecretResolution::kRequired, io);
     if (!checked) return kExitError;
     relativize_file_secrets(checked->state, desired_root_of(options.path));
   }
@@ -435,6 +491,13 @@ int run_apply(const ApplyOptions& options, Io& io) {
   if (saved && saved->origin.appliance_url != conn->url) {
     io.err << "error: the plan was made for " << saved->origin.appliance_url << ", not " << conn->url
            << "; plan again against this appliance\n";
+    return kExitError;
+  }
+  // Preflight, before any transaction: a managed host of Central Management takes its
+  // configuration from the central node, where changes belong.
+  const std::optional<apply::ApplianceInfo> info = describe_appliance(*conn->api, nullptr, io);
+  if (info && info->managed_host()) {
+    io.err << "error: " << managed_host_note() << ". Nothing was changed.\n";
     return kExitError;
   }
   // What the plan was made from: the whole desired state (secrets resolved; discovered kinds
@@ -467,11 +530,13 @@ int run_apply(const ApplyOptions& options, Io& io) {
   const model::LiveState planned_live =
       saved ? std::move(saved->basis.live) : plan::live_without_secrets(planned->live, desired, planned_catalog);
   const std::vector<std::string> read_kinds = saved ? saved->origin.kinds : planned->kinds;
+  if (info) plan.firmware_version = info->firmware_version;
   if (options.format == "text") io.out << render::render_plan_text(plan, {.color = io.color});
   if (plan.empty()) {
     if (options.format == "json") io.out << render::pretty_json(result_to_json({}, plan));
     return kExitOk;
   }
+  if (!preflight_apply(plan, *conn->api, info ? &*info : nullptr, io)) return kExitError;
   if (!confirm(options, io)) return kExitError;
 
   SignalGuard signals;
@@ -480,6 +545,11 @@ int run_apply(const ApplyOptions& options, Io& io) {
   apply_options.cancelled = [] { return stop_requested(); };
   apply_options.on_cleanup = [] { enter_cleanup(); };
   apply_options.username = conn->username;
+  std::optional<LockWaiter> lock_waiter;
+  if (lock_timeout) {
+    lock_waiter.emplace(*lock_timeout, io.err);
+    apply_options.wait_for_lock = [&](int attempt) { return (*lock_waiter)(attempt); };
+  }
   apply_options.read_live = [&](const std::vector<std::string>& kinds) {
     core::Diagnostics ignored;
     return apply::read_live(*conn->api, catalog, kinds, ignored);
@@ -509,6 +579,10 @@ int run_apply(const ApplyOptions& options, Io& io) {
   ProgressView progress(io.err, plan.steps.size(), scrub);
   const apply::ApplyResult result = scrub(apply::apply_plan(plan, *conn->api, catalog, apply_options, progress));
   if (!options.record_file.empty()) append_record(options.record_file, conn->url, result, plan, io);
+  if (lock_waiter && lock_waiter->gave_up() && result.outcome == apply::Outcome::kRefused) {
+    io.err << "error: the configuration was still locked by another administrator after waiting "
+           << lock_timeout->count() << " s (--lock-timeout); nothing was changed\n";
+  }
   report(result, plan, verification, io);
   print_located_problems(result, plan, checked ? &checked->state : nullptr, io);
   if (options.format == "json") io.out << render::pretty_json(result_to_json(result, plan));
@@ -531,6 +605,10 @@ Command setup_apply(CLI::App& app) {
                   "Commit message (default: change counts, desired-state digest and Git revision)")
       ->type_name("TEXT");
   sub->add_flag("--rotate-secrets", options->rotate_secrets, "Re-send write-only secrets even when set");
+  sub->add_option("--lock-timeout", options->lock_timeout,
+                  "Wait up to DURATION (90s, 5m, 1h) for another administrator's configuration lock, with "
+                  "backoff and progress on stderr (default: fail at once)")
+      ->type_name("DURATION");
   add_connection_options(*sub, options->connection);
   sub->footer(
       "Examples:\n"

@@ -9,6 +9,7 @@
 #include "cli/desired_input.h"
 #include "cli/exit_codes.h"
 #include "cli/files.h"
+#include "cli/preflight.h"
 #include "cli/views/diagnostics_view.h"
 #include "drift/drift.h"
 
@@ -42,7 +43,7 @@ std::string render(const drift::DriftReport& report, const std::string& format) 
 
 int run_drift(const DriftOptions& options, Io& io) {
   const catalog::Catalog& catalog = catalog::Catalog::builtin();
-  const auto checked = load_desired_or_report(options.path, io);
+  const auto checked = load_desired_or_report(options.path, desired::SecretResolution::kIfAvailable, io);
   if (!checked) return kExitError;
   // Rules from the desired state first (validate checked them), then the command line's.
   // Checked before connecting; rules about discovered kinds only once the appliance has told
@@ -80,6 +81,9 @@ int run_drift(const DriftOptions& options, Io& io) {
       return kExitError;
     }
     rules.push_back(std::move(*rule));
+  }
+  if (const auto info = describe_appliance(*conn->api, nullptr, io); info && info->managed_host()) {
+    io.err << "note: " << managed_host_note() << '\n';
   }
   drift::DriftReport report =
       drift::build_report(planned->changes, planned->desired, planned->live, planned->catalog, rules);

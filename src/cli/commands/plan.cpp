@@ -8,6 +8,7 @@
 #include "cli/connection.h"
 #include "cli/desired_input.h"
 #include "cli/exit_codes.h"
+#include "cli/preflight.h"
 #include "cli/views/diagnostics_view.h"
 #include "plan/plan_file.h"
 #include "render/render.h"
@@ -33,7 +34,7 @@ struct PlanOptions {
 };
 
 int run_plan(const PlanOptions& options, Io& io) {
-  auto checked = load_desired_or_report(options.path, io);
+  auto checked = load_desired_or_report(options.path, desired::SecretResolution::kIfAvailable, io);
   if (!checked) return kExitError;
   const std::string root = desired_root_of(options.path);
   relativize_file_secrets(checked->state, root);
@@ -52,6 +53,13 @@ int run_plan(const PlanOptions& options, Io& io) {
     return kExitError;
   }
   std::string digest;
+  // The header says which firmware was planned against, and whether apply may write here.
+  if (const auto info = describe_appliance(*conn->api, &planned->plan, io)) {
+    for (const auto& problem :
+         apply::firmware_problems(planned->plan, catalog::Catalog::builtin(), info->firmware_version)) {
+      planned->plan.notes.push_back("apply will refuse this plan: " + problem);
+    }
+  }
   if (!options.out_file.empty()) {
     // The file carries what the plan was made from, without secret values, so apply can
     // re-derive the steps, find every change since and verify against the whole state.

@@ -42,8 +42,12 @@ CLI::App* add_validate_options(CLI::App& app, ValidateOptions& options) {
   sub->add_option("--format", options.format, "Output format")
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
+  sub->add_flag("--require-secrets", options.require_secrets,
+                "Also read every !secret value (environment variable or file) and fail when one is missing");
   sub->footer(
-      "Offline: needs no appliance, only the variables named by `!secret env:NAME`.\n"
+      "Offline: needs no appliance and no secret values. Secret sources (`!secret env:NAME`,\n"
+      "`!secret file:PATH`) are checked for syntax only, unless --require-secrets is given\n"
+      "(use it in the job that applies, which holds the secrets).\n"
       "Reports every problem with file:line:column and a hint, all in one run.\n"
       "Examples:\n"
       "  sps-apply validate desired-state/\n"
@@ -58,7 +62,10 @@ Command setup_validate(CLI::App& app) {
 }
 
 int run_validate(const ValidateOptions& options, Io& io) {
-  const CheckedDesired checked = load_checked_desired(options.path);
+  const CheckedDesired checked =
+      load_checked_desired(options.path, options.require_secrets ? desired::SecretResolution::kRequired
+                                                                 : desired::SecretResolution::kSyntaxOnly);
+  const std::size_t unread = unavailable_secrets(checked.state).size();
   const bool valid = !checked.diagnostics.has_errors();
   const std::string summary = summary_line(options, checked);
   if (options.format == "json") {
@@ -72,10 +79,15 @@ int run_validate(const ValidateOptions& options, Io& io) {
     report["files"] = checked.state.files.size();
     report["errors"] = errors;
     report["warnings"] = checked.diagnostics.count(core::Severity::kWarning);
+    report["secrets_resolved"] = options.require_secrets;
     io.out << json::serialize(report) << '\n';
   } else {
     render_diagnostics_text(checked.diagnostics, io.out, io.color);
     io.out << summary << '\n';
+    if (unread > 0) {
+      io.out << plural(unread, "secret source") << " checked for syntax only; --require-secrets also reads "
+             << (unread == 1 ? "it" : "them") << '\n';
+    }
   }
   return valid ? kExitOk : kExitError;
 }

@@ -11,6 +11,7 @@ namespace sps::cli {
 struct ValidateOptions {
   std::string path = "desired-state/";  // a directory of *.yaml files or one file
   std::string format = "text";          // "text" or "json"
+  bool require_secrets = false;         // resolve !secret values (else check their syntax)
 };
 
 /// Adds the "validate" subcommand to app, binding its options to `options` (which must
