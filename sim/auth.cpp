@@ -248,11 +248,13 @@ Response Router::user_info(Context& ctx) {
   add("/api/user_info", read);
   add("/api/transaction", session.read_only ? read : all);
   add("/api/transaction/changes", read);
-  add("/api/configuration", read);
-  for (const auto& kind : m_store.catalog().kinds()) {
-    const std::string url = std::string("/api/configuration/") + kind.path;
-    const bool writable = !session.read_only && may_write(session, url);
-    add(url, !writable ? read : kind.write_once ? json::array{"GET", "POST"} : all);
+  // The whole tree (discovered kinds included) falls under this entry; the kinds below list
+  // their own methods, so a read-only path is visible as such.
+  add("/api/configuration", session.read_only ? read : all);
+  for (const auto& [path, node] : m_store.nodes().nodes()) {
+    const std::string url = node.rest_path;
+    const bool writable = !session.read_only && !node.read_only && may_write(session, url);
+    add(url, !writable ? read : node.write_once ? json::array{"GET", "POST"} : all);
   }
   json::object doc{{"user", json::object{{"name", session.user}}},
                    {"login_method", json::object{{"authentication", session.authentication},

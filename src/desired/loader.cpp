@@ -529,7 +529,10 @@ class FileLoader {
     }
     const std::filesystem::path path = m_source.directory / argument;
     auto content = m_merger.secrets.read_file(path);
-    if (!content && optional) return unavailable();
+    // Only a file that is not there is "not available"; one that is there but cannot be
+    // read safely (a FIFO, a device, too large, no permission) stays an error.
+    std::error_code exists_ec;
+    if (!content && optional && !std::filesystem::exists(path, exists_ec)) return unavailable();
     if (!content) {
       error(at(node), "cannot read secret file \"" + path.generic_string() + "\": " + content.error().message,
             "file: paths are relative to the directory of the YAML file");

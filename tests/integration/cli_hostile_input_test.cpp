@@ -34,7 +34,8 @@ class HostileInputTest : public CliFixture {
     for (const bool with_plan : {false, true}) {
       SCOPED_TRACE(with_plan ? "plan" : "validate");
       sim().clear_journal();
-      const CliRun r = with_plan ? run_with_sim({"plan", path}) : run_cli({"validate", path});
+      // validate reads secret values only with --require-secrets.
+      const CliRun r = with_plan ? run_with_sim({"plan", path}) : run_cli({"validate", "--require-secrets", path});
       EXPECT_EQ(r.code, cli::kExitError) << r.all();
       for (const auto& text : expected) EXPECT_NE(r.all().find(text), std::string::npos) << text << "\n" << r.all();
       expect_no_secrets(r.all());
