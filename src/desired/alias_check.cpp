@@ -35,6 +35,12 @@ class AliasMeter final : public YAML::EventHandler {
     leaf(anchor, value.size());
   }
   void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    // yaml-cpp registers an anchor when its node starts, so "&a [*a]" makes a node that
+    // contains itself: every walk over it would recurse without end.
+    if (std::any_of(m_open.begin(), m_open.end(), [&](const Open& open) { return open.anchor == anchor; })) {
+      stop(mark, "this YAML alias refers to a value that contains it (a cycle)",
+           "an alias (*name) may only name a value (&name) that is complete before it");
+    }
     const Size size = anchor < m_anchors.size() ? m_anchors[anchor] : Size{1, 0};
     ++m_aliases;
     m_nodes += size.nodes;
@@ -67,8 +73,10 @@ class AliasMeter final : public YAML::EventHandler {
     Size size;
   };
 
-  [[noreturn]] static void stop(const YAML::Mark& mark, std::string message) {
-    throw LimitReached{{std::max(mark.line, 0), std::max(mark.column, 0), std::move(message)}};
+  [[noreturn]] static void stop(const YAML::Mark& mark, std::string message,
+                                std::string hint = "an alias (*name) repeats the whole anchored value (&name); "
+                                                   "write the values out, or anchor smaller ones") {
+    throw LimitReached{{std::max(mark.line, 0), std::max(mark.column, 0), std::move(message), std::move(hint)}};
   }
 
   void leaf(YAML::anchor_t anchor, std::size_t bytes) {

@@ -17,9 +17,11 @@ struct AliasProblem {
   int line = 0;
   int column = 0;
   std::string message;
+  std::string hint;
 };
 
-/// Checks one YAML document against kMaxAliases, kMaxAliasNodes and kMaxAliasBytes (limits.h).
+/// Checks one YAML document against kMaxAliases, kMaxAliasNodes and kMaxAliasBytes (limits.h),
+/// and for an alias inside the value it names (a cycle).
 /// Returns nullopt when the document is within them, or does not parse (loading reports that).
 std::optional<AliasProblem> check_aliases(std::string_view document);
 

@@ -155,7 +155,7 @@ class FileLoader {
       m_pos_offset = document.pos;
       if (const auto problem = check_aliases(document.text)) {
         error({m_source.name, document.line + problem->line + 1, problem->column + 1}, problem->message,
-              "an alias (*name) repeats the whole anchored value (&name); write the values out, or anchor smaller ones");
+              problem->hint);
         return;
       }
       YAML::Node root;

@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace sps::testing {
@@ -77,6 +78,17 @@ TEST_F(HostileInputTest, TooManyAliasesAreRefused) {
   text += "]\n";
   const std::string path = write_file("aliases.yaml", text);
   expect_refused(path, {path + ":2:", "more than 100000 YAML aliases in one document"});
+}
+
+TEST_F(HostileInputTest, AliasInsideTheValueItNamesIsRefusedAsACycle) {
+  // yaml-cpp registers an anchor when its node starts: "&x [*x]" is a node that contains
+  // itself, and every walk over it recursed until the stack overflowed (found by the fuzzer)
+  const std::pair<std::string, std::string> cases[] = {
+      {"&x [*x]", ":2:10:"}, {"&x {b: *x}", ":2:13:"}, {"&x\n    - a\n    - *x", ":4:7:"}};
+  for (const auto& [value, where] : cases) {
+    const std::string path = write_file("cycle.yaml", "management/email:\n  x: " + value + "\n");
+    expect_refused(path, {path + where, "refers to a value that contains it (a cycle)"});
+  }
 }
 
 TEST_F(HostileInputTest, DeeplyNestedValueIsRefusedAtItsLocation) {
