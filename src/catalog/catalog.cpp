@@ -24,7 +24,7 @@ const std::string kRestPrefix = "/api/configuration/";
 const std::set<std::string, std::less<>> kKnownMembers = {
     "path",      "shape",       "body",      "identity",        "ordered",
     "references", "secrets",    "set_lists", "server_computed", "write_once",
-    "provisional", "available", "builtin",   "builtin_names"};
+    "provisional", "available", "builtin",   "builtin_names", "ssh_host_keys"};
 
 /// Reads one x-sps annotation; every failure names the file and the offending member.
 class AnnotationReader {
@@ -182,6 +182,9 @@ core::Result<Kind> parse_kind(const std::string& file, const std::string& text) 
   auto computed = r.strings("server_computed", true);
   if (!computed) return computed.error();
   kind.server_computed = std::move(*computed);
+  auto host_keys = r.strings("ssh_host_keys", true);
+  if (!host_keys) return host_keys.error();
+  kind.ssh_host_keys = std::move(*host_keys);
 
   auto references = r.records("references", {"pointer", "target"}, {"target_tier"});
   if (!references) return references.error();

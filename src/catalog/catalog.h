@@ -19,6 +19,7 @@
 //                  "mode": "password-object"}],                       // write-only object
 //     "set_lists": ["/start_times"],         // arrays compared as sets, not in order
 //     "server_computed": ["/encryption/gpg_public_key/fingerprint"],
+//     "ssh_host_keys": ["/target/host_key"], // written as an OpenSSH line, read as {selection, value}
 //     "write_once": false,                   // passwords/private_keys: POST + GET item only
 //     "provisional": false,                  // field table not documented; report unknown live fields
 //     "available": "6.9+",                   // firmware versions, free text
@@ -90,6 +91,7 @@ struct Kind {
   std::vector<SecretSpec> secrets;
   std::vector<std::string> set_lists;
   std::vector<std::string> server_computed;
+  std::vector<std::string> ssh_host_keys;
   boost::json::value schema;  // the whole JSON Schema document, x-sps included
   std::string schema_file;    // "policies/backup_policies.json"; empty for discovered kinds
   /// Derived from the appliance's answer, not from a schema file: `schema` accepts any body,

@@ -132,6 +132,9 @@ TEST(CatalogTest, SecretAndMarkedPointersResolveToDeclaredProperties) {
     for (const std::string& p : kind.server_computed) {
       EXPECT_TRUE(declares(kind, p)) << p;
     }
+    for (const std::string& p : kind.ssh_host_keys) {
+      EXPECT_TRUE(declares(kind, p)) << p;
+    }
     if (!kind.identity.empty()) {
       EXPECT_TRUE(declares(kind, "/" + kind.identity));
     }

@@ -8,6 +8,7 @@
 #include "desired/scalar.h"
 #include "desired/suggest.h"
 #include "desired/text_checks.h"
+#include "model/normalize.h"
 
 #include <yaml-cpp/yaml.h>
 
@@ -281,6 +282,7 @@ class FileLoader {
     resource.address = {kind.path, {}};
     resource.body = convert(value, "", resource);
     resource.locations[""] = at(key);
+    model::literal_reference_keys(kind, resource, m_merger.diagnostics);
     add_resource(std::move(resource));
   }
 
@@ -316,6 +318,7 @@ class FileLoader {
       resource.address = {kind.path, identity.Scalar()};
       resource.body = convert(item, "", resource);
       resource.locations[""] = at(item);
+      model::literal_reference_keys(kind, resource, m_merger.diagnostics);
       add_resource(std::move(resource));
     }
   }

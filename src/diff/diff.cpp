@@ -169,11 +169,12 @@ NameIndex index_names(const model::LiveState& live) {
 }
 
 /// The desired body in the live body's canonical form: nulls and server-computed fields
-/// dropped, {key} literals that name a live object replaced by its name.
+/// dropped, write conveniences in their read form, {key} literals that name a live object replaced by its name.
 json::value comparable_desired(const catalog::Catalog& catalog, const catalog::Kind& kind,
                                const Resource& r, const NameIndex& names) {
   json::value body = r.body;
   model::normalize_body(kind, body);
+  model::desired_read_form(kind, body);
   for (const auto& ref : kind.references) {
     const catalog::Kind* target = catalog.find(ref.target);
     if (target == nullptr || target->identity.empty()) continue;

@@ -2,6 +2,7 @@
 
 #include "catalog/discover.h"
 #include "core/json_pointer.h"
+#include "model/normalize.h"
 
 #include <boost/json.hpp>
 
@@ -30,18 +31,6 @@ std::string pattern_of(const json::value& root, const std::string& pointer, bool
     at = at != nullptr ? core::find_pointer(*at, core::append_pointer("", token)) : nullptr;
   }
   return pattern;
-}
-
-/// {key, meta: {href}} (the GET form) -> {key} (a literal key), at the kind's references.
-void literal_keys(const catalog::Kind& kind, json::value& body) {
-  for (const auto& ref : kind.references) {
-    core::for_each_match(body, ref.pointer, [](const std::string&, json::value& v) {
-      const json::object* o = v.if_object();
-      if (o == nullptr || o->size() != 2 || !o->contains("meta")) return;
-      const json::value* key = o->if_contains("key");
-      if (key != nullptr && key->is_string()) v = json::object{{"key", key->get_string()}};
-    });
-  }
 }
 
 const char* body_name(catalog::BodyType body) {
@@ -113,7 +102,7 @@ bool split_items(const catalog::Kind& kind, Resource& whole, std::vector<Resourc
     for (const auto& secret : whole.secrets) {
       if (secret.pointer.starts_with(prefix + "/")) item.secrets.push_back({secret.pointer.substr(prefix.size()), secret.description});
     }
-    literal_keys(kind, item.body);
+    literal_reference_keys(kind, item, diags);
     out.push_back(std::move(item));
   }
   return ok;
@@ -213,7 +202,7 @@ void bind_discovered(DesiredState& desired, const catalog::Catalog& catalog, cor
             "write the body as the appliance returns it (GET " + kind->rest_path + ")");
       continue;
     }
-    literal_keys(*kind, whole.body);
+    literal_reference_keys(*kind, whole, diags);
     bound.push_back(std::move(whole));
   }
   for (Resource& r : bound) desired.resources.push_back(std::move(r));

@@ -1,5 +1,6 @@
 #include "model/normalize.h"
 
+#include "catalog/discover.h"
 #include "core/json_pointer.h"
 #include "schema/validator.h"
 
@@ -157,6 +158,46 @@ void collapse_references(json::value& v) {
     for (auto& m : *obj) collapse_references(m.value());
   } else if (auto* arr = v.if_array()) {
     for (auto& e : *arr) collapse_references(e);
+  }
+}
+
+void literal_reference_keys(const catalog::Kind& kind, Resource& r, core::Diagnostics& diags) {
+  for (const auto& ref : kind.references) {
+    core::for_each_match(r.body, ref.pointer, [&](const std::string& pointer, json::value& v) {
+      const json::object* o = v.if_object();
+      if (o == nullptr || !is_reference_object(*o)) return;
+      const json::value* href = o->at("meta").get_object().if_contains("href");
+      if (href != nullptr && href->is_string() && catalog::kind_of_href(href->get_string()) != ref.target) {
+        core::Diagnostic d;
+        d.where = r.location_of(pointer);
+        d.message = "this reference's href is not an object of \"" + ref.target + "\"";
+        d.hint = "a reference here names an object of " + ref.target + ": write its name, {key: ...}, or the href " +
+                 "/api/configuration/" + ref.target + "/<key>";
+        d.resource = r.address.to_string();
+        d.pointer = pointer;
+        diags.add(std::move(d));
+        return;
+      }
+      const json::value* key = o->if_contains("key");
+      v = json::object{{"key", key != nullptr ? key->get_string() : key_from_href(o->at("meta").get_object())}};
+    });
+  }
+}
+
+void desired_read_form(const catalog::Kind& kind, json::value& body) {
+  for (const auto& pattern : kind.ssh_host_keys) {
+    core::for_each_match(body, pattern, [](const std::string&, json::value& v) {
+      if (!v.is_string()) return;
+      const std::string_view line = v.get_string();
+      const std::size_t space = line.find(' ');
+      if (space == std::string_view::npos) return;
+      const std::string_view type = line.substr(0, space);
+      const char* selection = type == "ssh-rsa" ? "rsa" : type == "ssh-dss" ? "dss" : nullptr;
+      std::string_view blob = line.substr(space + 1);
+      blob = blob.substr(0, blob.find(' '));  // the comment is not part of the key
+      if (selection == nullptr || blob.empty()) return;
+      v = json::object{{"selection", selection}, {"value", blob}};
+    });
   }
 }
 

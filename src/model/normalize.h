@@ -53,4 +53,18 @@ void normalize_body(const catalog::Kind& kind, boost::json::value& body);
 /// Replaces every {key, meta} reference object in v by its key string, recursively.
 void collapse_references(boost::json::value& v);
 
+/// A reference copied from a GET answer ({key, meta: {href}}, or {meta: {href}} alone as one
+/// documentation sample shows) becomes the literal-key form {key} at each of the kind's
+/// reference pointers, so a body copied from the API Reference loads as written. An href
+/// into another kind than the reference's target is an error at its location (left as written).
+void literal_reference_keys(const catalog::Kind& kind, Resource& r, core::Diagnostics& diags);
+
+/// Rewrites the write-only conveniences of a desired body into the form the appliance
+/// answers with: an OpenSSH public key line at an ssh_host_keys pointer ("ssh-rsa AAAA...
+/// comment") becomes {"selection": "rsa", "value": "AAAA..."} (SPS REST API Reference, backup
+/// policies: "When querying, the public key of the host will always be displayed in the
+/// selection and value elements"; selection is dsa | dss | rsa). Lines of other key types
+/// stay as written: their read form is not documented.
+void desired_read_form(const catalog::Kind& kind, boost::json::value& body);
+
 }  // namespace sps::model
