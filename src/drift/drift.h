@@ -39,6 +39,9 @@
 
 namespace sps::drift {
 
+/// format_version of the JSON drift report (schemas/output/README.md).
+inline constexpr const char* kDriftReportVersion = "1.0";
+
 /// Ignore rules are parsed by the model (the desired state's settings hold them too).
 using model::IgnoreRule;
 using model::parse_ignore_rule;

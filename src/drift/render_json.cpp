@@ -1,5 +1,5 @@
-// The JSON drift report. Versioned like the JSON plan (render::kFormatVersion): minor
-// versions only add members. Field values are named "git" and "appliance" rather than
+// The JSON drift report (schemas/output/drift.schema.json), versioned by kDriftReportVersion:
+// minor versions only add members (schemas/output/README.md). Field values are named "git" and "appliance" rather than
 // before/after, because drift has no direction: neither side is "the change".
 #include "drift/drift.h"
 #include "drift/render_support.h"
@@ -46,7 +46,7 @@ json::array fields_json(const std::vector<FieldFinding>& fields) {
 json::value drift_to_json(const DriftReport& report) {
   const Summary s = report.summary();
   json::object out;
-  out["format_version"] = render::kFormatVersion;
+  out["format_version"] = kDriftReportVersion;
   out["appliance"] = report.appliance;
   out["drift"] = report.has_drift();
   out["summary"] = json::object{{"changed", s.changed},       {"missing", s.missing},

@@ -7,6 +7,7 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <set>
 
 namespace sps::plan {
@@ -285,6 +286,20 @@ class Reader {
   }
 };
 
+/// "format_version": "3.<minor>", or the format before it, "version": 2 (and not both).
+bool readable_format(const json::object& o) {
+  const json::value* legacy = o.if_contains("version");
+  const json::value* format = o.if_contains("format_version");
+  if (legacy != nullptr) return format == nullptr && legacy->is_int64() && legacy->get_int64() == kLegacyPlanFileVersion;
+  if (format == nullptr || !format->is_string()) return false;
+  const std::string_view v = format->get_string();
+  const std::string major = std::to_string(kPlanFileMajor) + ".";
+  if (!v.starts_with(major) || v.size() == major.size()) return false;
+  const std::string_view minor = v.substr(major.size());
+  if (minor.size() > 1 && minor.front() == '0') return false;
+  return std::all_of(minor.begin(), minor.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
 json::value placeholder(const std::string& source) { return json::object{{"$secret", source}}; }
 
 bool is_placeholder(const json::value& v) {
@@ -425,7 +440,7 @@ std::string content_digest(const json::value& doc) {
 json::value plan_to_file(const Plan& plan, const PlanOrigin& origin, const PlanBasis& basis) {
   json::object doc;
   doc["kind"] = kPlanFileKind;
-  doc["version"] = kPlanFileVersion;
+  doc["format_version"] = kPlanFileFormatVersion;
   doc["created_by"] = origin.tool_version;
   doc["appliance"] = origin.appliance_url;
   doc["kinds"] = json::value_from(origin.kinds);
@@ -459,10 +474,10 @@ core::Result<SavedPlan> plan_from_file(const json::value& doc) {
   const json::object& o = **root;
   auto kind = rd.str(o, "kind");
   if (!kind || *kind != kPlanFileKind) return rd.fail("\"kind\" is not \"" + std::string(kPlanFileKind) + "\"");
-  const json::value* version = o.if_contains("version");
-  if (version == nullptr || !version->is_int64() || version->get_int64() != kPlanFileVersion) {
-    return rd.fail("unsupported version (this sps-apply reads version " + std::to_string(kPlanFileVersion) +
-                   "; plan again with this version)");
+  if (!readable_format(o)) {
+    return rd.fail("unsupported format (this sps-apply reads format_version " + std::to_string(kPlanFileMajor) +
+                   ".x and the older \"version\": " + std::to_string(kLegacyPlanFileVersion) +
+                   "; plan again with this sps-apply)");
   }
   SavedPlan saved;
   auto digest = rd.str(o, "digest");

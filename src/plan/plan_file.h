@@ -4,7 +4,9 @@
 // steps (what a reviewer reads) it carries what the steps were derived from, and loading
 // it refuses any step the carried inputs do not imply.
 //
-// Version 2 holds:
+// Format 3.0 (a top-level "format_version": "3.0"; schemas/output/saved-plan.schema.json)
+// holds the same members as version 2 ("version": 2, before the members were named alike in
+// every JSON output), which is still read:
 //   * "desired": the whole desired state the plan was made from, secret values replaced by
 //     {"$secret": "env:NAME" | "file:PATH"} (PATH relative to the desired-state root);
 //   * "live": every resource read from the appliance, normalized, inline secret values
@@ -33,9 +35,12 @@
 
 namespace sps::plan {
 
-/// Identifies saved-plan documents and their version.
+/// Identifies saved-plan documents and their format: written as "format_version" "3.0"; read
+/// are every 3.x (minor versions only add members) and the previous format, "version": 2.
 inline constexpr const char* kPlanFileKind = "sps-apply-plan";
-inline constexpr int kPlanFileVersion = 2;
+inline constexpr const char* kPlanFileFormatVersion = "3.0";
+inline constexpr int kPlanFileMajor = 3;
+inline constexpr int kLegacyPlanFileVersion = 2;
 
 /// Where the plan was made, recorded in the file so apply can refuse another appliance.
 struct PlanOrigin {

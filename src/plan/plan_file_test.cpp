@@ -226,6 +226,32 @@ TEST(PlanFileTest, RejectsDocumentsThatAreNotPlans) {
   EXPECT_FALSE(plan_from_file(no_steps).has_value());
 }
 
+// One versioning convention for every JSON output (schemas/output/README.md): plans are written
+// with "format_version" "3.0"; every 3.x is read, and so is the format before it ("version": 2).
+TEST(PlanFileTest, ReadsEveryMinorOfItsFormatAndTheFormatBefore) {
+  const json::value doc = make_saved().doc;
+  ASSERT_EQ(doc.at("format_version"), kPlanFileFormatVersion);
+  EXPECT_FALSE(doc.as_object().contains("version"));
+  const auto with = [&](std::initializer_list<std::pair<const char*, json::value>> members) {
+    json::value d = doc;
+    d.as_object().erase("format_version");
+    for (const auto& [k, v] : members) d.as_object()[k] = v;
+    redigest(d);
+    return plan_from_file(d);
+  };
+  EXPECT_TRUE(with({{"version", 2}}).has_value());
+  EXPECT_TRUE(with({{"format_version", "3.0"}}).has_value());
+  EXPECT_TRUE(with({{"format_version", "3.12"}}).has_value());
+  for (const auto& bad : {json::value("4.0"), json::value("3"), json::value("3."), json::value("3.01"),
+                          json::value("3.x"), json::value(3), json::value("2.0")}) {
+    auto r = with({{"format_version", bad}});
+    ASSERT_FALSE(r.has_value()) << json::serialize(bad);
+    EXPECT_NE(r.error().message.find("format_version 3.x"), std::string::npos) << r.error().message;
+  }
+  EXPECT_FALSE(with({{"version", 2}, {"format_version", "3.0"}}).has_value());
+  EXPECT_FALSE(with({{"version", 3}}).has_value());
+}
+
 TEST(PlanFileTest, UnresolvableSecretNamesItsSourceOnly) {
   auto checked = load_and_check(make_saved().doc);
   ASSERT_TRUE(checked.has_value());

@@ -12,7 +12,8 @@
 
 namespace sps::render {
 
-/// Version of the JSON documents sps-apply prints (plan, apply result, drift report).
+/// format_version of the JSON plan (`plan --format json`; schemas/output/plan.schema.json and
+/// the versioning rule in schemas/output/README.md).
 inline constexpr const char* kFormatVersion = "1.0";
 
 struct TextOptions {

@@ -5,6 +5,7 @@
 #include "apply/planner.h"
 #include "catalog/catalog.h"
 #include "cli/cli.h"
+#include "cli/commands/apply_report.h"
 #include "cli/commands/plan_support.h"
 #include "cli/connection.h"
 #include "cli/desired_input.h"
@@ -38,6 +39,8 @@
 #include <string>
 #include <vector>
 #include <optional>
+#include <sstream>
+#include <streambuf>
 #include <thread>
 
 #include <unistd.h>
@@ -178,37 +181,9 @@ std::string commit_message(const ApplyOptions& options, const plan::Plan& plan) 
   return msg;
 }
 
-json::value result_to_json(const apply::ApplyResult& result, const plan::Plan& plan) {
-  json::object o;
-  o["format_version"] = render::kFormatVersion;
-  o["outcome"] = apply::to_string(result.outcome);
-  o["desired_digest"] = plan.desired_digest;
-  o["summary"] = {{"create", plan.count(diff::Action::kCreate)},
-                  {"update", plan.count(diff::Action::kUpdate)},
-                  {"delete", plan.count(diff::Action::kDelete)}};
-  json::array records;
-  for (const auto& r : result.records) {
-    json::object jr{{"step", r.index}, {"request", r.what}, {"ok", r.ok}, {"ms", r.duration.count()}};
-    if (!r.address.empty()) jr["address"] = r.address;
-    if (!r.key.empty()) jr["key"] = r.key;
-    if (!r.ok) jr["error"] = r.error;
-    records.push_back(std::move(jr));
-  }
-  o["requests"] = std::move(records);
-  if (result.error) o["error"] = {{"message", result.error->message}, {"detail", result.error->detail}};
-  if (result.failed_step != 0) o["failed_step"] = result.failed_step;
-  if (!result.stale.empty()) o["stale"] = json::value_from(result.stale);
-  o["verified"] = result.verified;
-  o["lock"] = apply::to_string(result.lock);
-  if (!result.established.empty()) o["established"] = result.established;
-  if (!result.rollback_error.empty()) o["rollback_error"] = result.rollback_error;
-  return o;
-}
-
-void append_record(const std::string& file, const std::string& url, const apply::ApplyResult& result,
+void append_record(const std::string& file, const ApplyContext& context, const apply::ApplyResult& result,
                    const plan::Plan& plan, Io& io) {
-  json::value line = result_to_json(result, plan);
-  line.as_object()["appliance"] = url;
+  json::value line = result_to_json(result, plan, context);
   line.as_object()["time"] = static_cast<std::int64_t>(std::time(nullptr));
   if (auto appended = append_to_file(file, json::serialize(line) + "\n"); !appended) {
     io.err << "warning: cannot append the apply record to " << file << ": " << appended.error().detail << '\n';
@@ -228,140 +203,6 @@ bool confirm(const ApplyOptions& options, Io& io) {
   if (answer == "yes") return true;
   io.err << "Apply cancelled; nothing was changed.\n";
   return false;
-}
-
-/// The appliance's problem list (SemanticError details {"errors": [{path, pointer, message}]})
-/// mapped back to the YAML: object path -> resource address -> file:line:col of the pointer.
-void print_located_problems(const apply::ApplyResult& result, const plan::Plan& plan,
-                            const model::DesiredState* desired, Io& io) {
-  if (!result.error || result.error->detail.empty() || desired == nullptr) return;
-  boost::system::error_code ec;
-  const json::value detail = json::parse(result.error->detail, ec);
-  const json::value* errors = !ec && detail.is_object() ? detail.get_object().if_contains("errors") : nullptr;
-  if (errors == nullptr || !errors->is_array()) return;
-  std::map<std::string, model::Address> by_path;
-  for (const auto& s : plan.steps) by_path[s.path] = s.address;
-  for (const auto& r : result.records) {
-    if (r.key.empty() || r.index == 0) continue;
-    const std::string collection = r.what.substr(r.what.find(' ') + 1);
-    for (const auto& s : plan.steps) {
-      if (s.index == r.index && s.method == "POST" && s.path == collection) by_path[collection + "/" + r.key] = s.address;
-    }
-  }
-  for (const auto& e : errors->get_array()) {
-    if (!e.is_object()) continue;
-    const auto text = [&](const char* k) {
-      const json::value* v = e.get_object().if_contains(k);
-      return v && v->is_string() ? std::string(v->get_string()) : std::string();
-    };
-    auto it = by_path.find(text("path"));
-    const model::Resource* r = it != by_path.end() ? desired->find(it->second) : nullptr;
-    if (r == nullptr) continue;
-    const core::SourceLocation where = r->location_of(text("pointer"));
-    io.err << (where.file.empty() ? r->address.to_string() : where.to_string()) << ": error: " << text("message")
-           << " (rejected by the appliance: " << r->address.to_string() << text("pointer") << ")\n";
-  }
-}
-
-/// How many of a kind, in words: "1 write-only secret", "2 write-only secrets".
-std::string counted(std::size_t n, const std::string& what) {
-  return std::to_string(n) + " " + what + (n == 1 ? "" : "s");
-}
-
-std::string lock_sentence(const apply::ApplyResult& result) {
-  switch (result.lock) {
-    case apply::LockState::kNotTaken: return {};  // sps-apply never held it
-    case apply::LockState::kReleased: return "The configuration lock is released.";
-    case apply::LockState::kHeld:
-      return "The configuration lock is still held by this apply's transaction; the appliance cancels it when it "
-             "expires" +
-             (result.remaining_seconds ? " (in about " + std::to_string(*result.remaining_seconds) + " s)"
-                                       : std::string(" (remaining_seconds, 10 minutes by default)")) +
-             ".";
-    case apply::LockState::kUnknown:
-      return "The state of the configuration lock is unknown: this apply's transaction may still be open, and the "
-             "appliance cancels it when it expires (remaining_seconds, 10 minutes by default).";
-  }
-  return {};
-}
-
-void report(const apply::ApplyResult& result, const plan::Plan& plan,
-            const std::optional<apply::Verification>& verification, Io& io) {
-  using apply::Outcome;
-  const std::string counts = std::to_string(plan.count(diff::Action::kCreate)) + " created, " +
-                             std::to_string(plan.count(diff::Action::kUpdate)) + " updated, " +
-                             std::to_string(plan.count(diff::Action::kDelete)) + " deleted";
-  switch (result.outcome) {
-    case Outcome::kApplied:
-      io.err << "Apply complete! " << counts << "; committed";
-      if (verification && verification->verified()) {
-        io.err << " and verified against the whole desired state the plan was made from: "
-               << counted(verification->resources, "resource") << ", " << counted(verification->fields, "field")
-               << " as desired on the appliance.\n";
-      } else {
-        io.err << (result.verified ? " and verified: a new plan is empty.\n" : ".\n");
-      }
-      break;
-    case Outcome::kNothingToDo:
-      io.err << "No changes. Nothing to apply.\n";
-      break;
-    case Outcome::kRefused:
-      io.err << "Apply refused; the appliance was not changed.\n";
-      break;
-    case Outcome::kRolledBack: {
-      const bool rolled_back = std::any_of(result.records.begin(), result.records.end(), [](const auto& r) {
-        return r.ok && r.what == "DELETE /api/transaction";
-      });
-      io.err << "Apply failed"
-             << (result.failed_step ? " at step " + std::to_string(result.failed_step) : std::string())
-             << (rolled_back ? "; the transaction was rolled back" : "")
-             << ": nothing was committed and the appliance is unchanged.\n";
-      break;
-    }
-    case Outcome::kRollbackFailed:
-      io.err << "Apply failed, and the rollback failed too (" << result.rollback_error
-             << "). Nothing was committed, so the appliance's configuration is unchanged.\n";
-      break;
-    case Outcome::kCommitUnknown:
-      io.err << "ATTENTION: the outcome of the commit is unknown; a person must check the appliance "
-                "(`sps-apply plan` shows what differs from the desired state).\n";
-      break;
-    case Outcome::kCommittedUnverified:
-      io.err << "ATTENTION: committed (" << counts << "), but the result could not be read back to verify it.\n";
-      break;
-    case Outcome::kCommittedDiffers:
-      io.err << "ATTENTION: committed (" << counts << "), but the appliance does not show the planned state.\n";
-      break;
-  }
-  const bool differences_shown = verification && !verification->differences.empty() &&
-                                 (result.outcome == Outcome::kCommittedDiffers || result.outcome == Outcome::kApplied);
-  if (differences_shown) {
-    io.err << "NOT verified: the appliance does not match the desired state the plan was made from (another "
-              "administrator changed it after the commit, or the appliance rewrote values on commit):\n";
-    for (const auto& d : verification->differences) io.err << "  " << d << '\n';
-    io.err << "The commit stays (there is no rollback after a commit). Run `sps-apply plan` to see the "
-              "appliance's state, fix the YAML or the appliance and apply again.\n";
-  }
-  if (verification && !verification->unverifiable.empty()) {
-    io.err << "Not verifiable: " << counted(verification->unverifiable.size(), "write-only secret")
-           << " (the appliance cannot return password or private-key objects; only that one is set was "
-              "checked):";
-    for (const auto& u : verification->unverifiable) io.err << ' ' << u;
-    io.err << '\n';
-  }
-  if (!result.established.empty()) io.err << "How this is known: " << result.established << ".\n";
-  if (const std::string lock = lock_sentence(result); !lock.empty() && result.outcome != Outcome::kApplied) {
-    io.err << lock << '\n';
-  }
-  if (result.error && !differences_shown) print_error(*result.error, io);
-}
-
-/// The exit code of an apply's outcome (exit_codes.h).
-int exit_code(const apply::ApplyResult& result) {
-  if (apply::needs_attention(result.outcome)) return kExitAttention;
-  const bool ok = (result.outcome == apply::Outcome::kApplied || result.outcome == apply::Outcome::kNothingToDo) &&
-                  !result.error;
-  return ok ? kExitOk : kExitError;
 }
 
 /// Resolves the secret sources of a saved plan: env:NAME from the environment, file:PATH
@@ -442,7 +283,46 @@ class LockWaiter {
   bool m_gave_up = false;
 };
 
-int run_apply(const ApplyOptions& options, Io& io) {
+/// Writes to two stream buffers: what apply prints on stderr, kept for its JSON result.
+class TeeBuffer final : public std::streambuf {
+ public:
+  TeeBuffer(std::streambuf* first, std::streambuf* second) : m_first(first), m_second(second) {}
+
+ protected:
+  int overflow(int c) override {
+    if (c == traits_type::eof()) return traits_type::not_eof(c);
+    m_first->sputc(static_cast<char>(c));
+    m_second->sputc(static_cast<char>(c));
+    return c;
+  }
+  std::streamsize xsputn(const char* s, std::streamsize n) override {
+    m_first->sputn(s, n);
+    return m_second->sputn(s, n);
+  }
+  int sync() override { return m_first->pubsync(); }
+
+ private:
+  std::streambuf* m_first;
+  std::streambuf* m_second;
+};
+
+/// The reason an apply stopped, from what it printed on stderr: its error lines, or all of it.
+std::string stop_reason(const std::string& printed) {
+  std::string errors;
+  std::istringstream lines(printed);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.starts_with("error: ") || line.find(": error: ") != std::string::npos) {
+      errors += (errors.empty() ? "" : "\n") + line;
+    }
+  }
+  if (!errors.empty()) return errors;
+  std::string all = printed;
+  while (!all.empty() && (all.back() == '\n' || all.back() == ' ')) all.pop_back();
+  return all.empty() ? "apply stopped before it opened a transaction" : all;
+}
+
+/// result_printed: set once the JSON result is on io.out (--format json).
+int run_apply(const ApplyOptions& options, Io& io, bool& result_printed) {
   const catalog::Catalog& catalog = catalog::Catalog::builtin();
   std::optional<std::chrono::seconds> lock_timeout;
   if (!options.lock_timeout.empty()) {
@@ -532,8 +412,10 @@ int run_apply(const ApplyOptions& options, Io& io) {
   const std::vector<std::string> read_kinds = saved ? saved->origin.kinds : planned->kinds;
   if (info) plan.firmware_version = info->firmware_version;
   if (options.format == "text") io.out << render::render_plan_text(plan, {.color = io.color});
+  ApplyContext context{conn->url, saved ? saved->digest : std::string(), nullptr};
   if (plan.empty()) {
-    if (options.format == "json") io.out << render::pretty_json(result_to_json({}, plan));
+    if (options.format == "json") io.out << render::pretty_json(result_to_json({}, plan, context));
+    result_printed = true;
     return kExitOk;
   }
   if (!preflight_apply(plan, *conn->api, info ? &*info : nullptr, io)) return kExitError;
@@ -578,14 +460,16 @@ int run_apply(const ApplyOptions& options, Io& io) {
   const SecretScrubber scrub(plan);
   ProgressView progress(io.err, plan.steps.size(), scrub);
   const apply::ApplyResult result = scrub(apply::apply_plan(plan, *conn->api, catalog, apply_options, progress));
-  if (!options.record_file.empty()) append_record(options.record_file, conn->url, result, plan, io);
+  if (verification) context.verification = &*verification;
+  if (!options.record_file.empty()) append_record(options.record_file, context, result, plan, io);
   if (lock_waiter && lock_waiter->gave_up() && result.outcome == apply::Outcome::kRefused) {
     io.err << "error: the configuration was still locked by another administrator after waiting "
            << lock_timeout->count() << " s (--lock-timeout); nothing was changed\n";
   }
   report(result, plan, verification, io);
   print_located_problems(result, plan, checked ? &checked->state : nullptr, io);
-  if (options.format == "json") io.out << render::pretty_json(result_to_json(result, plan));
+  if (options.format == "json") io.out << render::pretty_json(result_to_json(result, plan, context));
+  result_printed = true;
   return exit_code(result);
 }
 
@@ -618,7 +502,20 @@ Command setup_apply(CLI::App& app) {
       "planned, or exactly as it was. When the commit's answer is lost, apply asks the appliance\n"
       "what happened; if it cannot find out, it says so and exits 3 (a person must look).\n"
       "SIGINT, SIGTERM, SIGHUP and SIGQUIT roll back before exiting.");
-  return {sub, [options](Io& io) { return run_apply(*options, io); }};
+  return {sub, [options](Io& io) {
+            bool printed = false;
+            if (options->format != "json") return run_apply(*options, io, printed);
+            // With --format json every apply prints one result, also one that stops before its
+            // transaction (bad input, no connection, a failed preflight): the reason is what
+            // it printed on stderr, which never holds a secret.
+            std::ostringstream said;
+            TeeBuffer tee(io.err.rdbuf(), said.rdbuf());
+            std::ostream err(&tee);
+            Io tee_io{io.out, err, io.color};
+            const int code = run_apply(*options, tee_io, printed);
+            if (!printed) io.out << render::pretty_json(not_started_json(code, stop_reason(said.str())));
+            return code;
+          }};
 }
 
 }  // namespace sps::cli

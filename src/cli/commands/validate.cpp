@@ -71,6 +71,7 @@ int run_validate(const ValidateOptions& options, Io& io) {
   if (options.format == "json") {
     const std::size_t errors = checked.diagnostics.error_count();
     json::object report;
+    report["format_version"] = kValidateReportVersion;
     report["valid"] = valid;
     report["path"] = options.path;
     report["diagnostics"] = diagnostics_to_json(checked.diagnostics);

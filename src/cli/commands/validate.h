@@ -7,6 +7,9 @@
 
 namespace sps::cli {
 
+/// format_version of `validate --format json` (schemas/output/README.md).
+inline constexpr const char* kValidateReportVersion = "1.0";
+
 /// Parsed options of `validate`.
 struct ValidateOptions {
   std::string path = "desired-state/";  // a directory of *.yaml files or one file
