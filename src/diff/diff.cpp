@@ -2,6 +2,7 @@
 
 #include "core/canonical_json.h"
 #include "core/json_pointer.h"
+#include "diff/list_diff.h"
 #include "model/normalize.h"
 
 #include <boost/json.hpp>
@@ -54,7 +55,7 @@ class FieldDiffer {
       if (sorted_canonical(*before) == sorted_canonical(*after)) {
         m_unchanged += 1;
       } else {
-        leaf(ptr, before, after);
+        list_leaf(ptr, *before, *after, ListMatch::kSet, {}, false);
       }
       return;
     }
@@ -72,12 +73,19 @@ class FieldDiffer {
     }
     const bool arrays = shape->is_array() && (before == nullptr || before->is_array()) &&
                         (after == nullptr || after->is_array());
-    if (arrays && before && after && before->get_array().size() == after->get_array().size() &&
-        sorted_canonical(*before) == sorted_canonical(*after)) {
-      FieldChange fc = make(ptr, before, after);
-      fc.reorder = true;
-      m_out.push_back(std::move(fc));
-      return;
+    if (arrays && before && after) {
+      const json::array& b = before->get_array();
+      const json::array& a = after->get_array();
+      const std::string key = natural_key(b, a);
+      const bool of_objects = diff::all_objects(b, a);
+      const bool reorder = b.size() == a.size() && sorted_canonical(*before) == sorted_canonical(*after);
+      // Lists of objects without a natural key and of the same length keep one change per
+      // changed member (listen[0].https_port), as before element-wise comparison existed.
+      if (reorder || !key.empty() || !of_objects || b.size() != a.size()) {
+        const ListMatch match = !key.empty() ? ListMatch::kKey : of_objects ? ListMatch::kPosition : ListMatch::kOrdered;
+        list_leaf(ptr, *before, *after, match, key, reorder);
+        return;
+      }
     }
     if (arrays && all_objects(before) && all_objects(after) &&
         (before == nullptr || after == nullptr || before->get_array().size() == after->get_array().size())) {
@@ -144,11 +152,81 @@ class FieldDiffer {
         fc.sensitive = true;
       }
     }
+    // A list or object replaced whole that holds a secret below (a union switched, a list of
+    // users with passwords): its whole values are masked; a list still shows its elements,
+    // each masked when it holds one.
+    if (!fc.sensitive && holds_secret(ptr)) fc.sensitive = true;
     fc.reference = m_kind.reference_at(ptr) != nullptr;
     return fc;
   }
   void leaf(const std::string& ptr, const json::value* before, const json::value* after) {
     m_out.push_back(make(ptr, before, after));
+  }
+
+  /// Whether the value at ptr is, or contains, a secret (of the catalog or from a !secret).
+  bool holds_secret(const std::string& ptr) const {
+    const auto tokens = core::split_pointer(ptr);
+    for (const auto& s : m_kind.secrets) {
+      const auto pattern = core::split_pointer(s.pointer);
+      if (pattern.size() < tokens.size()) continue;
+      bool prefix = true;
+      for (std::size_t i = 0; i < tokens.size() && prefix; ++i) prefix = pattern[i] == "*" || pattern[i] == tokens[i];
+      if (prefix) return true;
+    }
+    return std::any_of(m_sources.begin(), m_sources.end(), [&](const model::SecretSource& source) {
+      return source.pointer == ptr || (source.pointer.starts_with(ptr) && source.pointer[ptr.size()] == '/');
+    });
+  }
+
+  /// A list on both sides: one change for the list, with its elements compared one by one.
+  void list_leaf(const std::string& ptr, const json::value& before, const json::value& after, ListMatch match,
+                 const std::string& key, bool reorder) {
+    FieldChange fc = make(ptr, &before, &after);
+    fc.reorder = reorder;
+    // The list itself is a secret: nothing of it is shown.
+    const bool secret_list = fc.write_only || is_secret(ptr) ||
+                             std::any_of(m_sources.begin(), m_sources.end(),
+                                         [&](const model::SecretSource& source) { return source.pointer == ptr; });
+    if (secret_list) {
+      m_out.push_back(std::move(fc));
+      return;
+    }
+    fc.list = match;
+    fc.list_key = key;
+    const json::array& b = before.get_array();
+    const json::array& a = after.get_array();
+    for (const auto& pair : align_elements(b, a, match, key)) {
+      ElementChange e;
+      e.before_index = pair.before;
+      e.after_index = pair.after;
+      if (pair.before) e.before = b[*pair.before];
+      if (pair.after) e.after = a[*pair.after];
+      if (!key.empty()) e.key = std::string((pair.after ? a[*pair.after] : b[*pair.before]).as_object().at(key).as_string());
+      const std::size_t position = pair.after ? *pair.after : *pair.before;
+      e.sensitive = holds_secret(ptr + "/" + std::to_string(position)) ||
+                    (pair.before && holds_secret(ptr + "/" + std::to_string(*pair.before)));
+      if (!pair.before) {
+        e.op = ElementChange::Op::kAdded;
+      } else if (!pair.after) {
+        e.op = ElementChange::Op::kRemoved;
+      } else if (core::json_equal(b[*pair.before], a[*pair.after])) {
+        if (!pair.moved || match == ListMatch::kSet) {
+          ++fc.unchanged_elements;
+          continue;
+        }
+        e.op = ElementChange::Op::kMoved;
+      } else {
+        e.op = ElementChange::Op::kChanged;
+        // The nested changes, found at the element's place in the desired body (where secret
+        // patterns and !secret sources are), reported relative to the element.
+        const std::string at = ptr + "/" + std::to_string(*pair.after);
+        FieldDiffer nested(m_kind, m_sources, e.fields);
+        nested.run(at, &b[*pair.before], &a[*pair.after]);
+        for (auto& f : e.fields) f.pointer = f.pointer.substr(at.size());
+      }
+      fc.elements.push_back(std::move(e));
+    }
+    m_out.push_back(std::move(fc));
   }
 
   const catalog::Kind& m_kind;

@@ -1,9 +1,12 @@
 #include "diff/diff.h"
 
+#include "diff/list_diff.h"
 #include "diff/test_catalog.h"
 #include "model/normalize.h"
 
 #include <gtest/gtest.h>
+
+#include <algorithm>
 
 namespace sps::diff {
 namespace {
@@ -164,6 +167,135 @@ TEST(ComputeChangesTest, ReferenceToAnUnknownNameIsADiagnostic) {
   auto live = live_state({live_resource("management/system_backup", "", "system_backup", R"({})")});
   const ChangeSet cs = compute_changes(desired, live, test_catalog());
   EXPECT_TRUE(cs.diagnostics.has_errors());
+}
+
+
+// Given a 27-entry set list where one entry was replaced, expect that entry added and the old
+// one removed, the other 26 counted, not two whole lists.
+TEST(ListChangesTest, SetListShowsOnlyTheAddedAndRemovedEntries) {
+  std::string before = "[";
+  std::string after = "[";
+  for (int i = 0; i < 27; ++i) {
+    const std::string sep = i == 0 ? "" : ",";
+    before += sep + "\"" + std::to_string(i) + ":00\"";
+    after += sep + "\"" + (i == 8 ? std::string("23:59") : std::to_string(i) + ":00") + "\"";
+  }
+  auto desired = desired_state({desired_resource("policies/backup_policies", "b", R"({"name": "b", "start_times": )" + after + "]}")});
+  auto live = live_state({live_resource("policies/backup_policies", "b", "k", R"({"name": "b", "start_times": )" + before + "]}")});
+  const ChangeSet cs = compute_changes(desired, live, test_catalog());
+  const FieldChange* f = field(cs.changes[0], "/start_times");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->list, ListMatch::kSet);
+  EXPECT_EQ(f->unchanged_elements, 26u);
+  ASSERT_EQ(f->elements.size(), 2u);
+  EXPECT_EQ(f->elements[0].op, ElementChange::Op::kAdded);
+  EXPECT_EQ(*f->elements[0].after, "23:59");
+  EXPECT_EQ(f->elements[1].op, ElementChange::Op::kRemoved);
+  EXPECT_EQ(*f->elements[1].before, "8:00");
+  EXPECT_EQ(*f->elements[1].before_index, 8u);
+}
+
+// Given an ordered list where one element went to the front and one was inserted, expect a
+// move and an addition; the elements that only shifted are unchanged.
+TEST(ListChangesTest, OrderedListReportsMovesAndInsertions) {
+  auto desired = desired_state({desired_resource("management/splunk_forwarder", "", R"({"sender": ["d", "a", "b", "x", "c"]})")});
+  auto live = live_state({live_resource("management/splunk_forwarder", "", "s", R"({"sender": ["a", "b", "c", "d"]})")});
+  const ChangeSet cs = compute_changes(desired, live, test_catalog());
+  const FieldChange* f = field(cs.changes[0], "/sender");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->list, ListMatch::kOrdered);
+  EXPECT_FALSE(f->reorder);
+  EXPECT_EQ(f->unchanged_elements, 3u);
+  ASSERT_EQ(f->elements.size(), 2u);
+  EXPECT_EQ(f->elements[0].op, ElementChange::Op::kMoved);
+  EXPECT_EQ(*f->elements[0].before_index, 3u);
+  EXPECT_EQ(*f->elements[0].after_index, 0u);
+  EXPECT_EQ(f->elements[1].op, ElementChange::Op::kAdded);
+  EXPECT_EQ(*f->elements[1].after_index, 3u);
+  EXPECT_EQ(*f->elements[1].after, "x");
+}
+
+// Given a list of named objects with an insertion in front and one changed member, expect
+// them paired by name: one addition and one element change with its nested field change.
+TEST(ListChangesTest, ListOfNamedObjectsPairsByName) {
+  auto desired = desired_state({desired_resource("management/splunk_forwarder", "",
+      R"({"sender": [{"name": "x"}, {"name": "a", "port": 1}, {"name": "b", "port": 5}]})")});
+  auto live = live_state({live_resource("management/splunk_forwarder", "", "s",
+      R"({"sender": [{"name": "a", "port": 1}, {"name": "b", "port": 2}]})")});
+  const ChangeSet cs = compute_changes(desired, live, test_catalog());
+  const FieldChange* f = field(cs.changes[0], "/sender");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->list, ListMatch::kKey);
+  EXPECT_EQ(f->list_key, "name");
+  EXPECT_EQ(f->unchanged_elements, 1u);
+  ASSERT_EQ(f->elements.size(), 2u);
+  EXPECT_EQ(f->elements[0].op, ElementChange::Op::kAdded);
+  EXPECT_EQ(f->elements[0].key, "x");
+  const ElementChange& b = f->elements[1];
+  EXPECT_EQ(b.op, ElementChange::Op::kChanged);
+  EXPECT_EQ(b.key, "b");
+  EXPECT_EQ(*b.before_index, 1u);
+  EXPECT_EQ(*b.after_index, 2u);
+  ASSERT_EQ(b.fields.size(), 1u);
+  EXPECT_EQ(b.fields[0].pointer, "/port");
+  EXPECT_EQ(*b.fields[0].before, 2);
+  EXPECT_EQ(*b.fields[0].after, 5);
+}
+
+// Given objects without a key and a removed first element, expect the removal found (not a
+// change of every position), and a remaining differing element paired by position.
+TEST(ListChangesTest, ListOfObjectsWithoutKeyFindsRemovalsThenPairsByPosition) {
+  auto desired = desired_state({desired_resource("management/splunk_forwarder", "",
+      R"({"sender": [{"h": 2}, {"h": 3, "p": 9}]})")});
+  auto live = live_state({live_resource("management/splunk_forwarder", "", "s",
+      R"({"sender": [{"h": 1}, {"h": 2}, {"h": 3, "p": 1}]})")});
+  const ChangeSet cs = compute_changes(desired, live, test_catalog());
+  const FieldChange* f = field(cs.changes[0], "/sender");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->list, ListMatch::kPosition);
+  EXPECT_EQ(f->unchanged_elements, 1u);
+  ASSERT_EQ(f->elements.size(), 2u);
+  EXPECT_EQ(f->elements[0].op, ElementChange::Op::kRemoved);
+  EXPECT_EQ(*f->elements[0].before_index, 0u);
+  EXPECT_EQ(f->elements[1].op, ElementChange::Op::kChanged);
+  ASSERT_EQ(f->elements[1].fields.size(), 1u);
+  EXPECT_EQ(f->elements[1].fields[0].pointer, "/p");
+}
+
+// Given an element that carries a !secret, expect it masked (sensitive), and the whole list's
+// values too, while the other elements stay readable.
+TEST(ListChangesTest, ElementHoldingASecretIsSensitive) {
+  auto desired = desired_state({desired_resource("management/splunk_forwarder", "",
+      R"({"sender": [{"name": "a"}, {"name": "b", "pw": "resolved-secret"}]})")});
+  desired.resources[0].secrets.push_back({"/sender/1/pw", "env:PW", true});
+  auto live = live_state({live_resource("management/splunk_forwarder", "", "s", R"({"sender": [{"name": "c"}]})")});
+  const ChangeSet cs = compute_changes(desired, live, test_catalog());
+  const FieldChange* f = field(cs.changes[0], "/sender");
+  ASSERT_NE(f, nullptr);
+  EXPECT_TRUE(f->sensitive);
+  ASSERT_EQ(f->elements.size(), 3u);
+  for (const auto& e : f->elements) {
+    EXPECT_EQ(e.sensitive, e.key == "b") << e.key;
+  }
+}
+
+TEST(ListChangesTest, AlignmentCoversEveryIndexOnceEvenForLongLists) {
+  boost::json::array before;
+  boost::json::array after;
+  for (int i = 0; i < 3000; ++i) before.push_back(i);
+  for (int i = 2999; i >= 0; --i) after.push_back(i);  // reversed: no long common subsequence search
+  const auto pairs = align_elements(before, after, ListMatch::kOrdered);
+  std::vector<int> seen_b(3000, 0);
+  std::vector<int> seen_a(3000, 0);
+  for (const auto& p : pairs) {
+    if (p.before) ++seen_b[*p.before];
+    if (p.after) ++seen_a[*p.after];
+    if (p.before && p.after) {
+      EXPECT_EQ(before[*p.before], after[*p.after]);
+    }
+  }
+  EXPECT_EQ(std::count(seen_b.begin(), seen_b.end(), 1), 3000);
+  EXPECT_EQ(std::count(seen_a.begin(), seen_a.end(), 1), 3000);
 }
 
 }  // namespace

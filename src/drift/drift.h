@@ -40,7 +40,7 @@
 namespace sps::drift {
 
 /// format_version of the JSON drift report (schemas/output/README.md).
-inline constexpr const char* kDriftReportVersion = "1.0";
+inline constexpr const char* kDriftReportVersion = "1.1";  // 1.1: list element changes
 
 /// Ignore rules are parsed by the model (the desired state's settings hold them too).
 using model::IgnoreRule;

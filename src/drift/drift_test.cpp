@@ -199,7 +199,7 @@ TEST(RenderDriftTest, TextNamesEachFindingWithItsLocation) {
 
 TEST(RenderDriftTest, JsonIsVersionedAndNamesBothSides) {
   const json::value v = json::parse(render_drift_json(Scenario().report()));
-  EXPECT_EQ(v.at("format_version"), "1.0");
+  EXPECT_EQ(v.at("format_version"), "1.1");
   EXPECT_EQ(v.at("drift"), true);
   const auto& resources = v.at("resources").as_array();
   const auto& splunk = resources.at(0).as_object();

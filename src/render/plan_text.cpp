@@ -46,24 +46,11 @@ std::string headline(const plan::Step& s) {
 }
 
 void write_field(std::ostringstream& out, const Painter& paint, const plan::Step& s, const diff::FieldChange& f) {
-  char sym = '~';
-  if (!f.before) sym = '+';
-  else if (!f.after) sym = '-';
-  if (s.action == Action::kCreate) sym = '+';
-  if (s.action == Action::kDelete) sym = '-';
-  out << "      " << paint(colour(sym), std::string(1, sym)) << ' ' << display_path(f.pointer) << ": ";
-  // A reorder has the same elements before and after: printing both doubles a long line
-  // and hides what changed, so only the new order is shown.
-  if (f.reorder && sym == '~') {
-    out << "reordered to " << display_value(f, true, s.action);
-  } else if (sym == '+') {
-    out << display_value(f, true, s.action);
-  } else if (sym == '-') {
-    out << display_value(f, false, s.action);
-  } else {
-    out << display_value(f, false, s.action) << " -> " << display_value(f, true, s.action);
+  for (const auto& line : change_lines(f, s.action)) {
+    out << std::string(6 + 4 * line.depth, ' ');
+    if (line.symbol != ' ') out << paint(colour(line.symbol), std::string(1, line.symbol)) << ' ';
+    out << line.text << '\n';
   }
-  out << '\n';
 }
 
 }  // namespace

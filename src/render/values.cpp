@@ -46,6 +46,31 @@ json::value field_to_json(const diff::FieldChange& f, diff::Action action) {
   if (f.write_only) o["write_only"] = true;
   if (f.reorder) o["reorder"] = true;
   if (f.reference) o["reference"] = true;
+  if (f.list != diff::ListMatch::kNone) {
+    // The list compared element by element: what happened to each changed element.
+    o["list"] = diff::to_string(f.list);
+    if (!f.list_key.empty()) o["list_key"] = f.list_key;
+    json::array elements;
+    for (const auto& e : f.elements) {
+      json::object eo;
+      eo["op"] = diff::to_string(e.op);
+      if (e.before_index) eo["before_index"] = *e.before_index;
+      if (e.after_index) eo["after_index"] = *e.after_index;
+      if (!e.key.empty()) eo["key"] = e.key;
+      if (e.op == diff::ElementChange::Op::kChanged) {
+        json::array nested;
+        for (const auto& n : e.fields) nested.push_back(field_to_json(n, diff::Action::kUpdate));
+        eo["changes"] = std::move(nested);
+      } else {
+        const auto& v = e.op == diff::ElementChange::Op::kRemoved ? e.before : e.after;
+        eo["value"] = e.sensitive ? json::value("(sensitive)") : *v;
+      }
+      if (e.sensitive) eo["sensitive"] = true;
+      elements.push_back(std::move(eo));
+    }
+    o["elements"] = std::move(elements);
+    o["unchanged_elements"] = f.unchanged_elements;
+  }
   return o;
 }
 

@@ -107,7 +107,7 @@ TEST_F(DriftTest, OutOfBandChangeIsReportedInEveryFormat) {
   const CliRun js = drift({"--format", "json"});
   EXPECT_EQ(js.code, cli::kExitChanges) << js.all();
   const json::value v = json::parse(js.out);
-  EXPECT_EQ(v.at("format_version"), "1.0");
+  EXPECT_EQ(v.at("format_version"), "1.1");
   EXPECT_EQ(v.at("drift"), true);
   EXPECT_EQ(v.at("summary").at("changed"), 2);
   bool found = false;

@@ -132,7 +132,7 @@ TEST_F(PlanTest, JsonFormatParsesAndIsVersioned) {
   boost::system::error_code ec;
   const json::value doc = json::parse(r.out, ec);
   ASSERT_FALSE(ec) << r.out;
-  EXPECT_EQ(doc.at("format_version"), "1.0");
+  EXPECT_EQ(doc.at("format_version"), "1.1");
   EXPECT_GE(doc.at("summary").at("create").as_int64(), 5);
   EXPECT_EQ(doc.at("summary").at("delete").as_int64(), 0);
   const auto& steps = doc.at("steps").as_array();
