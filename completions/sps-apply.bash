@@ -15,7 +15,7 @@ _sps_apply() {
   fi
 
   local commands="validate plan apply drift export"
-  local connection="--url --username --password-file --ca-file --insecure --timeout --deadline --max-answer-size --verbose
+  local connection="--url --username --password-file --ca-file --insecure --timeout --deadline --max-answer-size --parallel --verbose
     --login-method --client-cert --client-key --client-pkcs12 --client-key-passphrase-file"
 
   # The subcommand is the first word that is not a flag.
@@ -50,7 +50,7 @@ _sps_apply() {
       compopt -o filenames 2>/dev/null
       return ;;
     --url) COMPREPLY=($(compgen -W "https://" -- "$cur")); compopt -o nospace 2>/dev/null; return ;;
-    --username | --timeout | --deadline | --max-answer-size | --commit-message | --ignore | --login-method | \
+    --username | --timeout | --deadline | --max-answer-size | --parallel | --commit-message | --ignore | --login-method | \
       --lock-timeout) COMPREPLY=(); return ;;
     --only)
       # The kind paths of schemas/ (the writable ones).

@@ -14,6 +14,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <openssl/ssl.h>
 #include <openssl/x509.h>
 
 #include <sstream>
@@ -222,6 +223,12 @@ core::Result<std::unique_ptr<Server>> Server::create(const std::string& host,
   if (!ec) {
     impl->ssl_ctx.set_verify_mode(ssl::verify_peer, ec);
     impl->ssl_ctx.set_verify_callback([](bool, ssl::verify_context&) { return true; }, ec);
+    // Resumed sessions are accepted, as a web server in front of the appliance's API does
+    // (nginx and Apache httpd set a session id context for this): OpenSSL refuses to resume
+    // a session on a context that asks for client certificates without one
+    // (https://www.openssl.org/docs/man3.0/man3/SSL_CTX_set_session_id_context.html).
+    static constexpr unsigned char kSessionContext[] = "sps-sim";
+    SSL_CTX_set_session_id_context(impl->ssl_ctx.native_handle(), kSessionContext, sizeof kSessionContext - 1);
   }
   ec = {};
 

@@ -21,6 +21,7 @@
 
 #include <boost/json/value.hpp>
 
+#include <map>
 #include <span>
 #include <string>
 #include <string_view>
@@ -33,6 +34,10 @@ struct Response {
   int status = 0;
   boost::json::value body;  // null when the response had no body
 };
+
+/// Answers already read, by path: a read wave answers requests of later steps (GET /api/info,
+/// /api/user_info) so that they cost no round trip of their own.
+using Answers = std::map<std::string, core::Result<Response>, std::less<>>;
 
 /// A REST session with one appliance. Not thread-safe: use from one thread.
 class ApplianceApi {

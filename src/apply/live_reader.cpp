@@ -16,8 +16,9 @@ namespace {
 class Reader {
  public:
   Reader(appliance::ApplianceApi& api, const catalog::Catalog& catalog, core::Diagnostics& diags,
-         std::map<std::string, json::value> prefetched)
-      : m_api(api), m_catalog(catalog), m_diags(diags), m_prefetched(std::move(prefetched)) {}
+         std::map<std::string, json::value> prefetched, std::vector<std::string> side_paths)
+      : m_api(api), m_catalog(catalog), m_diags(diags), m_prefetched(std::move(prefetched)),
+        m_side_paths(std::move(side_paths)) {}
 
   /// GETs `kinds` in parallel. Discovered kinds are derived from their answers; when
   /// `strict`, a kind that cannot be derived is an error diagnostic, otherwise (reference
@@ -115,7 +116,7 @@ class Reader {
     }
     auto joined = m_catalog.with_kinds(std::move(derived));
     if (!joined) return joined.error();
-    LiveRead out{std::move(*joined), {}, m_kinds};
+    LiveRead out{std::move(*joined), {}, m_kinds, std::move(m_side)};
     // An answer that is not the documented shape (a listing without items, a body of the
     // wrong type, an item without a key) must never read as "empty": a plan built on it
     // would create duplicates or delete nothing. It is an error for every command.
@@ -138,7 +139,8 @@ class Reader {
   bool failed() const { return m_failed; }
 
  private:
-  // One parallel wave for the kinds whose documents were not handed in.
+  // One parallel wave for the kinds whose documents were not handed in, and the side paths
+  // (the first wave takes them all).
   std::vector<core::Result<appliance::Response>> get(const std::vector<std::string>& kinds,
                                                      const std::vector<std::string>& paths) {
     std::vector<core::Result<appliance::Response>> out(kinds.size(), appliance::Response{});
@@ -153,9 +155,13 @@ class Reader {
         where.push_back(i);
       }
     }
+    const std::size_t kind_requests = wanted.size();
+    wanted.insert(wanted.end(), m_side_paths.begin(), m_side_paths.end());
     if (wanted.empty()) return out;
     auto answers = m_api.get_many(wanted);
-    for (std::size_t j = 0; j < answers.size(); ++j) out[where[j]] = std::move(answers[j]);
+    for (std::size_t j = 0; j < kind_requests; ++j) out[where[j]] = std::move(answers[j]);
+    for (std::size_t j = kind_requests; j < answers.size(); ++j) m_side.insert_or_assign(wanted[j], std::move(answers[j]));
+    m_side_paths.clear();
     return out;
   }
 
@@ -163,6 +169,8 @@ class Reader {
   const catalog::Catalog& m_catalog;
   core::Diagnostics& m_diags;
   std::map<std::string, json::value> m_prefetched;
+  std::vector<std::string> m_side_paths;  // not yet read
+  appliance::Answers m_side;
   model::RawLive m_raw;
   std::map<std::string, catalog::Kind> m_derived;
   std::vector<std::string> m_kinds;  // every kind read, in request order
@@ -174,7 +182,7 @@ class Reader {
 core::Result<LiveRead> read_live_kinds(appliance::ApplianceApi& api, const catalog::Catalog& catalog,
                                        const std::vector<std::string>& kinds, core::Diagnostics& diags,
                                        ReadOptions options) {
-  Reader reader(api, catalog, diags, std::move(options.prefetched));
+  Reader reader(api, catalog, diags, std::move(options.prefetched), std::move(options.side_paths));
   if (auto first = reader.wave(kinds, true); !first) return first.error();
   if (reader.failed()) {
     return core::Error(core::ErrorCode::kInvalidConfig, "the desired state names endpoints sps-apply cannot manage");

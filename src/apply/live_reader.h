@@ -6,7 +6,8 @@
 // Kinds may be curated (in the catalog) or discovered (any other /api/configuration path):
 // a discovered kind's Kind is derived from its own answer (catalog/discover.h), and the
 // kinds its references point to are read in a second parallel wave (only when they were
-// not read in the first), so references can be shown by name.
+// not read in the first), so references can be shown by name. Other GETs a command needs
+// (ReadOptions::side_paths) join the first wave instead of costing round trips of their own.
 #include "appliance/appliance_api.h"
 #include "catalog/catalog.h"
 #include "core/diagnostics.h"
@@ -29,6 +30,8 @@ struct LiveRead {
   catalog::Catalog catalog;
   model::LiveState live;
   std::vector<std::string> kinds;
+  /// The answers to ReadOptions::side_paths, errors included.
+  appliance::Answers side;
 };
 
 /// Adjusts a derived kind before it joins the catalog (the planner marks desired secrets).
@@ -39,6 +42,10 @@ struct ReadOptions {
   RefineKind refine;
   /// GET documents already read (by a crawl), by kind path: used instead of reading again.
   std::map<std::string, boost::json::value> prefetched;
+  /// Paths outside the configuration tree to GET in the first wave, alongside the kinds
+  /// (GET /api/info for the plan header): their answers are in LiveRead::side, and their
+  /// failures are not the read's.
+  std::vector<std::string> side_paths;
 };
 
 /// Reads and normalizes `kinds` (as returned by model::kinds_to_fetch, plus discovered

@@ -30,10 +30,11 @@ std::vector<std::string> kinds_to_read(const catalog::Catalog& catalog, const st
 
 core::Result<Planned> plan_against(const model::DesiredState& desired, appliance::ApplianceApi& api,
                                    const catalog::Catalog& catalog, const diff::DiffOptions& options,
-                                   core::Diagnostics& diags) {
+                                   core::Diagnostics& diags, std::vector<std::string> side_paths) {
   const std::set<std::string> managed = managed_kinds(desired);
   core::Diagnostics read_diags;
   ReadOptions read_options;
+  read_options.side_paths = std::move(side_paths);
   read_options.refine = [&](catalog::Kind& kind) { model::mark_desired_secrets(kind, desired); };
   auto read = read_live_kinds(api, catalog, kinds_to_read(catalog, managed), read_diags, std::move(read_options));
   // A discovered path that is no endpoint is the YAML's problem: point at its key.
@@ -46,7 +47,7 @@ core::Result<Planned> plan_against(const model::DesiredState& desired, appliance
     diags.add(std::move(located));
   }
   if (!read) return read.error();
-  Planned out{read->kinds, std::move(read->catalog), desired, std::move(read->live), {}, {}};
+  Planned out{read->kinds, std::move(read->catalog), desired, std::move(read->live), {}, {}, std::move(read->side)};
   for (const auto& kind : managed) {
     if (out.live.missing_kinds.count(kind) != 0) {
       const catalog::Kind* k = catalog.find(kind);

@@ -26,6 +26,8 @@ struct Planned {
   model::LiveState live;
   diff::ChangeSet changes;
   plan::Plan plan;
+  /// The answers to the side paths plan_against was given (read in the same wave).
+  appliance::Answers side;
 };
 
 /// The kinds a desired state manages: the kinds it mentions, and pruned kinds.
@@ -41,9 +43,11 @@ std::vector<std::string> kinds_to_read(const catalog::Catalog& catalog, const st
 /// the desired state refers to objects that exist nowhere (kInvalidConfig; the located
 /// problems are added to diags). Nothing is written in any case. Warnings (unknown live
 /// fields) and notes (discovered kinds whose fields are unchecked) are added to diags.
+/// `side_paths` (GET /api/info, /api/user_info) are read in the same wave as the kinds; their
+/// answers, failures included, are in Planned::side and never fail the plan.
 core::Result<Planned> plan_against(const model::DesiredState& desired, appliance::ApplianceApi& api,
                                    const catalog::Catalog& catalog, const diff::DiffOptions& options,
-                                   core::Diagnostics& diags);
+                                   core::Diagnostics& diags, std::vector<std::string> side_paths = {});
 
 /// What the post-commit verification found: the appliance compared with the whole desired
 /// state the plan was made from, not with the plan's own steps.

@@ -66,8 +66,21 @@ bool ApplianceInfo::managed_host() const {
   return std::find(roles.begin(), roles.end(), "managed-host") != roles.end();
 }
 
-core::Result<ApplianceInfo> read_appliance_info(appliance::ApplianceApi& api) {
-  auto r = api.get("/api/info");
+namespace {
+
+/// The answer to GET path: from `known` when it holds one, else from the appliance.
+core::Result<appliance::Response> get_or_known(appliance::ApplianceApi& api, const appliance::Answers* known,
+                                               std::string_view path) {
+  if (known != nullptr) {
+    if (auto it = known->find(path); it != known->end()) return it->second;
+  }
+  return api.get(path);
+}
+
+}  // namespace
+
+core::Result<ApplianceInfo> read_appliance_info(appliance::ApplianceApi& api, const appliance::Answers* known) {
+  auto r = get_or_known(api, known, kInfoPath);
   if (!r) return r.error();
   ApplianceInfo info;
   const json::object* doc = r->body.if_object();
@@ -144,9 +157,10 @@ std::vector<MissingPrivilege> missing_privileges(const plan::Plan& plan, const c
   return out;
 }
 
-core::Result<std::optional<json::value>> read_user_endpoints(appliance::ApplianceApi& api) {
-  for (const char* path : {"/api/user_info", "/api/endpoints"}) {
-    auto r = api.get(path);
+core::Result<std::optional<json::value>> read_user_endpoints(appliance::ApplianceApi& api,
+                                                            const appliance::Answers* known) {
+  for (const char* path : {kUserInfoPath, "/api/endpoints"}) {
+    auto r = get_or_known(api, known, path);
     if (r) return std::optional<json::value>(std::move(r->body));
     if (r.error().code != core::ErrorCode::kNotFound) return r.error();
   }

@@ -32,8 +32,14 @@ struct ApplianceInfo {
   bool managed_host() const;
 };
 
-/// GET /api/info. Fails only when the request fails; missing fields stay empty.
-core::Result<ApplianceInfo> read_appliance_info(appliance::ApplianceApi& api);
+/// The paths read_appliance_info and read_user_endpoints GET: a command that reads anyway
+/// puts them in its read wave (apply::ReadOptions::side_paths) and hands the answers in.
+inline constexpr const char* kInfoPath = "/api/info";
+inline constexpr const char* kUserInfoPath = "/api/user_info";
+
+/// GET /api/info, or its answer in `known` when there. Fails only when the request fails;
+/// missing fields stay empty.
+core::Result<ApplianceInfo> read_appliance_info(appliance::ApplianceApi& api, const appliance::Answers* known = nullptr);
 
 /// Kinds the plan writes (and the password/private-key objects it creates) that the catalog
 /// marks available only from a later firmware ("6.9+") than `firmware`: one message per kind.
@@ -54,8 +60,10 @@ struct MissingPrivilege {
 std::vector<MissingPrivilege> missing_privileges(const plan::Plan& plan, const catalog::Catalog& catalog,
                                                  const boost::json::value& user_info);
 
-/// GET /api/user_info, else /api/endpoints; nullopt when neither exists (old firmware).
-core::Result<std::optional<boost::json::value>> read_user_endpoints(appliance::ApplianceApi& api);
+/// GET /api/user_info, else /api/endpoints; nullopt when neither exists (old firmware). An
+/// answer in `known` is used instead of a GET.
+core::Result<std::optional<boost::json::value>> read_user_endpoints(appliance::ApplianceApi& api,
+                                                                    const appliance::Answers* known = nullptr);
 
 /// "X.Y.Z" compared with a "X.Y+" annotation: true when firmware is at least X.Y.
 /// Unparsable input counts as available.

@@ -127,6 +127,12 @@ void add_connection_options(CLI::App& app, ConnectionOptions& options) {
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{4096}))
       ->capture_default_str()
       ->group("Connection");
+  app.add_option("--parallel", options.parallel,
+                 "Connections that read at once (at most); reads beyond it wait for a free connection")
+      ->type_name("N")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str()
+      ->group("Connection");
   app.add_flag("--verbose", options.verbose, "Log each request (method, path, status, duration) to stderr")
       ->group("Connection");
   app.add_option("--login-method", options.login_method,
@@ -177,6 +183,7 @@ core::Result<Connection> connect(const ConnectionOptions& options, Io& io) {
   const auto timeout = std::chrono::milliseconds(static_cast<std::int64_t>(options.timeout_seconds * 1000));
   settings.timeouts.request = timeout;  // bounds connect and handshake too (transport/https_client.h)
   settings.max_response_bytes = options.max_answer_mib * 1024 * 1024;
+  settings.parallelism = options.parallel;
   auto deadline = parse_duration(options.deadline);
   if (!deadline) return deadline.error();
   g_stop.store(false);

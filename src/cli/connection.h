@@ -1,7 +1,7 @@
 #pragma once
 // Connection options shared by every command that talks to an appliance (plan, apply,
 // drift, export): --url, --username, --password-file, --ca-file, --insecure, --timeout,
-// --deadline, --max-answer-size, --verbose, --login-method, the X.509 client certificate
+// --deadline, --max-answer-size, --parallel, --verbose, --login-method, the X.509 client certificate
 // (--client-cert/--client-key or --client-pkcs12, passphrase from --client-key-passphrase-file),
 // and the environment variables SPS_URL, SPS_USERNAME, SPS_PASSWORD, SPS_CA_FILE,
 // SPS_LOGIN_METHOD, SPS_CLIENT_KEY_PASSPHRASE (a flag wins over its variable). A password or
@@ -33,6 +33,9 @@ struct ConnectionOptions {
   double timeout_seconds = 30;             // one attempt of one request, handshake included
   std::string deadline = "10m";            // the whole command (DURATION: 90s, 10m, 1h, 600)
   std::uint64_t max_answer_mib = 64;       // one answer's body
+  /// At most this many connections read at once: a plan's reads go out in one wave of
+  /// min(reads, parallel) connections.
+  int parallel = 32;
   bool verbose = false;
   std::string login_method;
   std::string client_cert;

@@ -12,8 +12,9 @@ std::string managed_host_note() {
          "management node, so apply refuses to change it here; apply to the central management node";
 }
 
-std::optional<apply::ApplianceInfo> describe_appliance(appliance::ApplianceApi& api, plan::Plan* plan, Io& io) {
-  auto info = apply::read_appliance_info(api);
+std::optional<apply::ApplianceInfo> describe_appliance(appliance::ApplianceApi& api, plan::Plan* plan, Io& io,
+                                                       const appliance::Answers* known) {
+  auto info = apply::read_appliance_info(api, known);
   if (!info) {
     io.err << "warning: cannot read GET /api/info (" << info.error().message
            << "); the firmware version and the node's roles are unknown\n";
@@ -26,7 +27,8 @@ std::optional<apply::ApplianceInfo> describe_appliance(appliance::ApplianceApi& 
   return *info;
 }
 
-bool preflight_apply(const plan::Plan& plan, appliance::ApplianceApi& api, const apply::ApplianceInfo* info, Io& io) {
+bool preflight_apply(const plan::Plan& plan, appliance::ApplianceApi& api, const apply::ApplianceInfo* info, Io& io,
+                     const appliance::Answers* known) {
   const catalog::Catalog& catalog = catalog::Catalog::builtin();
   bool ok = true;
   if (info != nullptr) {
@@ -35,7 +37,7 @@ bool preflight_apply(const plan::Plan& plan, appliance::ApplianceApi& api, const
       ok = false;
     }
   }
-  auto endpoints = apply::read_user_endpoints(api);
+  auto endpoints = apply::read_user_endpoints(api, known);
   if (!endpoints) {
     print_error(endpoints.error(), io);
     return false;

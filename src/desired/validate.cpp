@@ -48,7 +48,7 @@ class Checker {
     if (auto it = m_validators.find(kind.path); it != m_validators.end()) {
       return it->second ? &*it->second : nullptr;
     }
-    auto compiled = schema::Validator::compile(kind.schema);
+    auto compiled = schema::Validator::compile_cached(kind.schema);
     auto& slot = m_validators[kind.path];
     if (!compiled) {
       // A schema that does not compile is a bug in the catalog, not in the user's YAML;

@@ -84,7 +84,7 @@ class UnknownFieldFinder {
   void run(const catalog::Kind& kind, Resource& r, core::Diagnostics& diags) {
     auto it = m_validators.find(kind.path);
     if (it == m_validators.end()) {
-      auto compiled = schema::Validator::compile(kind.schema);
+      auto compiled = schema::Validator::compile_cached(kind.schema);
       if (!compiled) return;  // a broken schema is caught by the catalog's own tests
       it = m_validators.emplace(kind.path, *compiled).first;
     }

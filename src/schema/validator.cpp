@@ -3,6 +3,11 @@
 #include "schema/compiled.h"
 #include "schema/evaluator.h"
 
+#include <boost/json/serialize.hpp>
+
+#include <map>
+#include <mutex>
+
 namespace sps::schema {
 
 /// The shared, immutable compiled schema behind every copy of a Validator.
@@ -16,6 +21,18 @@ core::Result<Validator> Validator::compile(const boost::json::value& schema) {
   Validator v;
   v.m_impl = std::make_shared<const Impl>(Impl{std::move(*compiled)});
   return v;
+}
+
+core::Result<Validator> Validator::compile_cached(const boost::json::value& schema) {
+  // Keyed by the document's text: serializing costs a small fraction of compiling, and
+  // equal text means an equal schema, whichever copy of the catalog it came from. Discovered
+  // kinds' schemas are tiny and few, so the map stays small.
+  static std::mutex mutex;
+  static std::map<std::string, core::Result<Validator>, std::less<>> cache;
+  std::string key = boost::json::serialize(schema);
+  const std::lock_guard lock(mutex);
+  if (auto it = cache.find(key); it != cache.end()) return it->second;
+  return cache.emplace(std::move(key), compile(schema)).first->second;
 }
 
 std::vector<ValidationError> Validator::validate(const boost::json::value& instance) const {

@@ -66,6 +66,13 @@ class Validator {
   /// unresolvable or remote $ref, or an invalid regular expression.
   static core::Result<Validator> compile(const boost::json::value& schema);
 
+  /// compile(), at most once per process for each distinct schema document (the same
+  /// content, wherever it is stored: the builtin catalog and the catalogs joined from it
+  /// hold copies). Later calls with an equal document return the first result, also a
+  /// failure. Thread-safe; callers in different modules share the compiled schemas, so a
+  /// plan compiles each kind it uses once, however many steps validate with it.
+  static core::Result<Validator> compile_cached(const boost::json::value& schema);
+
   /// All violations (empty = valid). For anyOf/oneOf failures, reports the branch errors
   /// that are most specific where that is unambiguous (e.g. the branch whose "selection"
   /// const matched), else one error for the combinator itself.

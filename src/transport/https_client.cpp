@@ -161,6 +161,34 @@ struct HttpsClient::Impl {
   std::string host_header;  // Host field value
   std::set<Connection*> in_flight;  // connections with an operation pending (for stops)
   std::string stop_reason;          // set when should_stop() fired during this run()
+  int next_connection_id = 1;       // for log lines: connections opened concurrently differ
+  /// The last resumable TLS session a server gave us (owned; one reference). Further
+  /// connections resume it, which skips the certificate chain's parsing and verification
+  /// and the key exchange's signature (RFC 8446 section 2.2): the pool's extra connections
+  /// cost a fraction of the first one. Only this client's connections, to its one host,
+  /// verified with its one context, ever use it.
+  SSL_SESSION* session = nullptr;
+
+  Impl() = default;
+  Impl(const Impl&) = delete;
+  Impl& operator=(const Impl&) = delete;
+  ~Impl() {
+    if (session != nullptr) SSL_SESSION_free(session);
+  }
+
+  /// Keeps the connection's session for later connections when the server allows resuming
+  /// it. TLS 1.3 servers send their tickets after the handshake, so this is called after a
+  /// whole response was read (by then OpenSSL has processed the ticket).
+  void remember_session(Connection& connection) {
+    SSL_SESSION* current = SSL_get1_session(connection.stream.native_handle());
+    if (current == nullptr) return;
+    if (current == session || SSL_SESSION_is_resumable(current) != 1) {
+      SSL_SESSION_free(current);
+      return;
+    }
+    if (session != nullptr) SSL_SESSION_free(session);
+    session = current;
+  }
 
   /// Registers a connection as busy for the lifetime of the guard.
   struct Busy {
@@ -323,8 +351,7 @@ struct HttpsClient::Impl {
       endpoints = results;
     }
     const auto started = Clock::now();
-    auto connection = std::make_unique<Connection>(ioc.get_executor(), *tls,
-                                                   stats.connections_opened + 1);
+    auto connection = std::make_unique<Connection>(ioc.get_executor(), *tls, next_connection_id++);
     auto& tcp_layer = beast::get_lowest_layer(connection->stream);
     const Busy busy(*this, connection.get());
 
@@ -353,15 +380,30 @@ struct HttpsClient::Impl {
           });
     }
 
+    // Offer the session of an earlier connection; a server that declines it simply makes a
+    // full handshake (and the certificate is verified as usual).
+    if (session != nullptr && SSL_set_session(connection->stream.native_handle(), session) != 1) {
+      co_return make_error(FailureKind::kTls, "cannot resume the TLS session with " + endpoint);
+    }
+
     // Perform the TLS handshake, bounded by the attempt too: a server that accepts TCP and
     // never speaks TLS must not hold up a short --timeout.
     expire(tcp_layer, options.timeouts.handshake, attempt_end);
     if (auto [ec] = co_await connection->stream.async_handshake(ssl::stream_base::client, kNoThrow);
         ec) {
+      // A server that cannot resume sessions should fall back to a full handshake; one that
+      // fails instead gets full handshakes from now on (the read's retry makes one).
+      if (session != nullptr) {
+        SSL_SESSION_free(session);
+        session = nullptr;
+      }
       co_return handshake_error(ec, *connection);
     }
     tcp_layer.expires_never();
-    log("connection " + std::to_string(connection->id) + " to " + endpoint + " established (" +
+    const bool resumed = SSL_session_reused(connection->stream.native_handle()) == 1;
+    if (resumed) ++stats.connections_resumed;
+    log("connection " + std::to_string(connection->id) + " to " + endpoint +
+        (resumed ? " established, TLS session resumed (" : " established (") +
         format_duration(std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() -
                                                                               started)) +
         ")");
@@ -505,6 +547,7 @@ struct HttpsClient::Impl {
       if (!result && !stop_reason.empty()) result = *stopped(request);
     }
     log_request(request, result, started, connection->id);
+    if (result) remember_session(*connection);
     if (result && keep_alive) {
       idle.push_back(std::move(connection));
     } else if (result) {

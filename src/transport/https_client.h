@@ -135,6 +135,7 @@ struct ClientOptions {
 /// Counters for tests and verbose output.
 struct ClientStats {
   int connections_opened = 0;
+  int connections_resumed = 0;  // of those, handshakes that resumed an earlier TLS session
   int requests_sent = 0;
 };
 

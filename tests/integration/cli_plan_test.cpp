@@ -110,6 +110,33 @@ TEST_F(PlanTest, DefaultSeedShowsTheDemoChangesInOrder) {
   expect_read_only();
 }
 
+// Given the demo (every managed kind, the kinds they refer to, and GET /api/info for the
+// header), expect one wave: each read on its own connection (so none waited for another's
+// answer), every connection after the login's resuming its TLS session; and --parallel 2
+// to bound the wave to two connections.
+TEST_F(PlanTest, ReadsGoOutInOneWaveOverResumedConnections) {
+  const auto count_lines = [](const std::string& text, const std::string& needle) {
+    std::size_t n = 0;
+    for (std::size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
+    return n;
+  };
+  const CliRun r = plan({"--verbose"});
+  ASSERT_EQ(r.code, cli::kExitOk) << r.all();
+  const std::size_t reads = count_lines(r.err, "GET /api/configuration/") + count_lines(r.err, "GET /api/info ->");
+  EXPECT_GE(reads, 20u) << r.err;
+  EXPECT_EQ(count_lines(r.err, "GET /api/info -> 200"), 1u) << r.err;
+  // The login's connection takes the first read; each other read opens its own.
+  EXPECT_EQ(count_lines(r.err, " established"), reads) << r.err;
+  EXPECT_EQ(count_lines(r.err, "established, TLS session resumed"), reads - 1) << r.err;
+  EXPECT_EQ(count_requests("GET", "/api/info"), 1u);
+  expect_read_only();
+
+  const CliRun bounded = plan({"--verbose", "--parallel", "2"});
+  ASSERT_EQ(bounded.code, cli::kExitOk) << bounded.all();
+  EXPECT_EQ(count_lines(bounded.err, " established"), 2u) << bounded.err;
+  EXPECT_EQ(bounded.out, r.out);
+}
+
 TEST_F(PlanTest, PlanAfterApplyIsEmpty) {
   const CliRun applied = run_with_sim({"apply", demo_state(), "--auto-approve"});
   ASSERT_EQ(applied.code, cli::kExitOk) << applied.all();

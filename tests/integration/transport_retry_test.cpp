@@ -191,8 +191,10 @@ TEST_F(TransportRetryTest, GetManyReturnsResultsInOrderOverSeveralConnections) {
     ASSERT_TRUE(results[i]) << results[i].error().message;
     EXPECT_EQ(results[i]->body.at("meta").at("href").as_string(), paths[i]);
   }
-  // The login connection plus three more: every worker had its own connection.
+  // The login connection plus three more: every worker had its own connection, and the
+  // three resumed the login connection's TLS session instead of a full handshake.
   EXPECT_EQ(api->stats().connections_opened, 4);
+  EXPECT_EQ(api->stats().connections_resumed, 3);
 
   // A second batch reuses the keep-alive connections.
   const auto again = api->get_many(paths);

@@ -373,21 +373,18 @@ int run_apply(const ApplyOptions& options, Io& io, bool& result_printed) {
            << "; plan again against this appliance\n";
     return kExitError;
   }
-  // Preflight, before any transaction: a managed host of Central Management takes its
-  // configuration from the central node, where changes belong.
-  const std::optional<apply::ApplianceInfo> info = describe_appliance(*conn->api, nullptr, io);
-  if (info && info->managed_host()) {
-    io.err << "error: " << managed_host_note() << ". Nothing was changed.\n";
-    return kExitError;
-  }
   // What the plan was made from: the whole desired state (secrets resolved; discovered kinds
   // fitted to their live shape), the catalog it was planned with (curated plus discovered
   // kinds), every live resource it read (inline secrets masked) and the kinds it read.
+  // The preflight's reads (GET /api/info, /api/user_info) go out with the planning reads, in
+  // one wave; a saved plan reads them together.
   std::optional<apply::Planned> planned;
+  appliance::Answers side;
+  const std::vector<std::string> side_paths{apply::kInfoPath, apply::kUserInfoPath};
   if (!saved) {
     core::Diagnostics diags;
     const diff::DiffOptions diff_options{.rotate_secrets = options.rotate_secrets};
-    auto made = apply::plan_against(checked->state, *conn->api, catalog, diff_options, diags);
+    auto made = apply::plan_against(checked->state, *conn->api, catalog, diff_options, diags, side_paths);
     render_diagnostics_text(diags, io.err, false);
     if (!made) {
       print_error(made.error(), io);
@@ -395,6 +392,17 @@ int run_apply(const ApplyOptions& options, Io& io, bool& result_printed) {
     }
     planned = std::move(*made);
     plan = std::move(planned->plan);
+    side = std::move(planned->side);
+  } else {
+    auto answers = conn->api->get_many(side_paths);
+    for (std::size_t i = 0; i < side_paths.size(); ++i) side.insert_or_assign(side_paths[i], std::move(answers[i]));
+  }
+  // Preflight, before any transaction: a managed host of Central Management takes its
+  // configuration from the central node, where changes belong.
+  const std::optional<apply::ApplianceInfo> info = describe_appliance(*conn->api, nullptr, io, &side);
+  if (info && info->managed_host()) {
+    io.err << "error: " << managed_host_note() << ". Nothing was changed.\n";
+    return kExitError;
   }
   const model::DesiredState& desired = saved ? saved->basis.desired : planned->desired;
   std::optional<catalog::Catalog> saved_with_discovered;
@@ -418,7 +426,7 @@ int run_apply(const ApplyOptions& options, Io& io, bool& result_printed) {
     result_printed = true;
     return kExitOk;
   }
-  if (!preflight_apply(plan, *conn->api, info ? &*info : nullptr, io)) return kExitError;
+  if (!preflight_apply(plan, *conn->api, info ? &*info : nullptr, io, &side)) return kExitError;
   if (!confirm(options, io)) return kExitError;
 
   SignalGuard signals;

@@ -67,7 +67,7 @@ int run_drift(const DriftOptions& options, Io& io) {
     return kExitError;
   }
   core::Diagnostics diags;
-  auto planned = apply::plan_against(checked->state, *conn->api, catalog, {}, diags);
+  auto planned = apply::plan_against(checked->state, *conn->api, catalog, {}, diags, {apply::kInfoPath});
   render_diagnostics_text(diags, io.err, false);
   if (!planned) {
     print_error(planned.error(), io);
@@ -82,7 +82,7 @@ int run_drift(const DriftOptions& options, Io& io) {
     }
     rules.push_back(std::move(*rule));
   }
-  if (const auto info = describe_appliance(*conn->api, nullptr, io); info && info->managed_host()) {
+  if (const auto info = describe_appliance(*conn->api, nullptr, io, &planned->side); info && info->managed_host()) {
     io.err << "note: " << managed_host_note() << '\n';
   }
   drift::DriftReport report =

@@ -2,6 +2,7 @@
 // reads the live appliance, diffs it against the desired state and prints the ordered plan.
 // Read-only: never opens a transaction.
 #include "apply/planner.h"
+#include "apply/preflight.h"
 #include "catalog/catalog.h"
 #include "cli/cli.h"
 #include "cli/commands/plan_support.h"
@@ -46,7 +47,8 @@ int run_plan(const PlanOptions& options, Io& io) {
   const catalog::Catalog& catalog = catalog::Catalog::builtin();
   core::Diagnostics diags;
   const diff::DiffOptions diff_options{.rotate_secrets = options.rotate_secrets};
-  auto planned = apply::plan_against(checked->state, *conn->api, catalog, diff_options, diags);
+  // GET /api/info for the header goes out with the planning reads, in one wave.
+  auto planned = apply::plan_against(checked->state, *conn->api, catalog, diff_options, diags, {apply::kInfoPath});
   render_diagnostics_text(diags, io.err, false);
   if (!planned) {
     print_error(planned.error(), io);
@@ -54,7 +56,7 @@ int run_plan(const PlanOptions& options, Io& io) {
   }
   std::string digest;
   // The header says which firmware was planned against, and whether apply may write here.
-  if (const auto info = describe_appliance(*conn->api, &planned->plan, io)) {
+  if (const auto info = describe_appliance(*conn->api, &planned->plan, io, &planned->side)) {
     for (const auto& problem :
          apply::firmware_problems(planned->plan, catalog::Catalog::builtin(), info->firmware_version)) {
       planned->plan.notes.push_back("apply will refuse this plan: " + problem);
