@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <unistd.h>
@@ -48,8 +49,15 @@ std::string exit_code_footer() {
 }  // namespace
 
 int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
+  const std::string version = std::string("sps-apply ") + SPS_APPLY_VERSION;
+  // `sps-apply --version` alone does no work: no command is set up (CLI11 would build every
+  // command's options first). With other arguments CLI11 handles it as below, same output.
+  if (argc == 2 && std::string_view(argv[1]) == "--version") {
+    out << version << '\n';
+    return kExitOk;
+  }
   CLI::App app{"Configuration as code for One Identity Safeguard for Privileged Sessions (SPS).", "sps-apply"};
-  app.set_version_flag("--version", std::string("sps-apply ") + SPS_APPLY_VERSION);
+  app.set_version_flag("--version", version);
   app.footer(exit_code_footer());
   app.require_subcommand(1);
 

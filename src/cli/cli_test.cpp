@@ -39,6 +39,10 @@ TEST(CliTest, VersionPrintsProgramNameAndVersion) {
   EXPECT_EQ(r.code, kExitOk);
   EXPECT_TRUE(r.out.starts_with("sps-apply ")) << r.out;
   EXPECT_GT(r.out.size(), std::string("sps-apply \n").size());
+  // `--version` alone skips setting up the commands; through CLI11 the output is the same.
+  const CliRun parsed = run_cli({"--version", "validate"});
+  EXPECT_EQ(parsed.code, kExitOk);
+  EXPECT_EQ(parsed.out, r.out);
 }
 
 TEST(CliTest, HelpListsSubcommandsAndEveryExitCode) {

@@ -113,6 +113,9 @@ class Checker {
   void check_schema(const catalog::Kind& kind, const model::Resource& resource) {
     const schema::Validator* validator = validator_for(kind, resource);
     if (validator == nullptr) return;
+    // Most bodies are valid: is_valid stops at the first failure and builds no messages
+    // (failing union branches would each build theirs).
+    if (validator->is_valid(resource.body)) return;
     const std::string address = resource.address.to_string();
     // The validator hides values at secret pointers itself; we also reword its messages
     // there (below), so a secret stays hidden even in a message about a parent object.

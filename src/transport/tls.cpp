@@ -13,6 +13,8 @@
 #include <cctype>
 #include <cstdlib>
 #include <filesystem>
+#include <string_view>
+#include <vector>
 
 namespace sps::transport {
 
@@ -20,29 +22,43 @@ namespace ssl = boost::asio::ssl;
 
 namespace {
 
-/// The system store's hashed directory when it can stand in for the whole store, else "".
-/// OpenSSL's default paths parse the whole bundle file (/usr/lib/ssl/cert.pem: about 145
-/// certificates, at every start) besides adding the directory. A directory of hash links
-/// (<subject hash>.0, which Debian's update-ca-certificates(8) keeps in step with the
-/// bundle) is looked up lazily instead: only the issuers a chain needs are read
-/// (X509_LOOKUP_hash_dir, see https://www.openssl.org/docs/man3.0/man3/SSL_CTX_load_verify_dir.html).
-/// SSL_CERT_FILE or SSL_CERT_DIR in the environment keep OpenSSL's own behaviour.
-std::string lazy_system_store() {
-  if (std::getenv(X509_get_default_cert_file_env()) != nullptr ||
-      std::getenv(X509_get_default_cert_dir_env()) != nullptr) {
-    return {};
-  }
-  const std::string dir = X509_get_default_cert_dir();
+bool has_hash_links(const std::string& dir) {
   std::error_code ec;
   for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
     const std::string name = it->path().filename().string();
     // "3513523f.0": eight hex digits of the subject-name hash, a dot, a sequence number.
     if (name.size() >= 10 && name[8] == '.' &&
         std::all_of(name.begin(), name.begin() + 8, [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); })) {
-      return dir;
+      return true;
     }
   }
-  return {};
+  return false;
+}
+
+/// The hashed directories that can stand in for the system store, or none. OpenSSL's
+/// default paths parse the whole bundle file (/usr/lib/ssl/cert.pem: about 145
+/// certificates, at every start) besides adding the directory (SSL_CERT_DIR, else the
+/// default one). When the default directory holds hash links (<subject hash>.0, which
+/// Debian's update-ca-certificates(8) keeps in step with the bundle), the directories are
+/// looked up lazily instead: only the issuers a chain needs are read (X509_LOOKUP_hash_dir,
+/// https://www.openssl.org/docs/man3.0/man3/SSL_CTX_load_verify_dir.html). SSL_CERT_FILE in
+/// the environment keeps OpenSSL's own behaviour.
+std::vector<std::string> lazy_system_store() {
+  if (std::getenv(X509_get_default_cert_file_env()) != nullptr) return {};
+  const std::string default_dir = X509_get_default_cert_dir();
+  if (!has_hash_links(default_dir)) return {};
+  std::vector<std::string> dirs;
+  if (const char* env = std::getenv(X509_get_default_cert_dir_env()); env != nullptr) {
+    std::string_view list(env);
+    while (!list.empty()) {
+      const std::size_t colon = list.find(':');
+      const std::string_view dir = list.substr(0, colon);
+      if (!dir.empty()) dirs.emplace_back(dir);
+      list = colon == std::string_view::npos ? std::string_view() : list.substr(colon + 1);
+    }
+  }
+  if (std::find(dirs.begin(), dirs.end(), default_dir) == dirs.end()) dirs.push_back(default_dir);
+  return dirs;
 }
 
 }  // namespace
@@ -66,11 +82,14 @@ core::Result<std::shared_ptr<ssl::context>> make_client_tls_context(const std::s
                          "--ca-file (or SPS_CA_FILE) must name a readable PEM file holding "
                          "the certificate of the CA that signed the appliance's certificate");
     }
-  } else if (const std::string dir = lazy_system_store(); !dir.empty()) {
-    // Certificates are read from the directory when a chain needs them.
-    if (SSL_CTX_load_verify_dir(ctx->native_handle(), dir.c_str()) != 1) {
-      ERR_clear_error();
-      ctx->set_default_verify_paths(ec);
+  } else if (const std::vector<std::string> dirs = lazy_system_store(); !dirs.empty()) {
+    // Certificates are read from the directories when a chain needs them.
+    for (const std::string& dir : dirs) {
+      if (SSL_CTX_load_verify_dir(ctx->native_handle(), dir.c_str()) != 1) {
+        ERR_clear_error();
+        ctx->set_default_verify_paths(ec);
+        break;
+      }
     }
   } else {
     ctx->set_default_verify_paths(ec);
