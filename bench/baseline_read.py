@@ -28,7 +28,9 @@ def main():
         paths = [line.strip() for line in f if line.strip()]
     login = requests.Session()
     login.verify = a.ca
-    r = login.get(a.url + "/api/authentication", auth=(os.environ["SPS_USERNAME"], os.environ["SPS_PASSWORD"]))
+    # verify= on every request: REQUESTS_CA_BUNDLE in the environment would win over Session.verify.
+    r = login.get(a.url + "/api/authentication", auth=(os.environ["SPS_USERNAME"], os.environ["SPS_PASSWORD"]),
+                  verify=a.ca)
     r.raise_for_status()
     cookies = login.cookies.get_dict()
     local = threading.local()
@@ -39,7 +41,7 @@ def main():
             s = local.session = requests.Session()
             s.verify = a.ca
             s.cookies.update(cookies)
-        answer = s.get(a.url + path)
+        answer = s.get(a.url + path, verify=a.ca)
         answer.raise_for_status()
         return answer.json()
 
@@ -50,7 +52,7 @@ def main():
         local.session = login
         documents = [get(p) for p in paths]
     assert len(documents) == len(paths)
-    login.delete(a.url + "/api/authentication")
+    login.delete(a.url + "/api/authentication", verify=a.ca)
 
 
 if __name__ == "__main__":

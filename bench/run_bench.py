@@ -103,7 +103,9 @@ def cli_env(sim, ca=True):
     env = dict(os.environ)
     env.update(SPS_URL=sim.url, SPS_USERNAME="admin", SPS_PASSWORD="admin",
                SPS_SPLUNK_TOKEN="bench-token", SPS_ARCHIVE_SMB_PASSWORD="bench-password")
-    env.pop("SPS_CA_FILE", None)
+    # The system store as Debian configures it: no OpenSSL overrides in the environment.
+    for name in ("SPS_CA_FILE", "SSL_CERT_FILE", "SSL_CERT_DIR"):
+        env.pop(name, None)
     if ca:
         env["SPS_CA_FILE"] = sim.ca
     return env
