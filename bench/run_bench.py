@@ -134,6 +134,23 @@ def instructions(cmd, env):
 
 
 
+def bench_cpu(b, root, sizes):
+    """us/object of the pipeline stages from sps_pipeline_bench, per object count."""
+    cpu_root = os.path.join(root, "cpu")
+    os.makedirs(cpu_root, exist_ok=True)
+    for n in sizes:
+        link = os.path.join(cpu_root, str(n))
+        if not os.path.exists(link):
+            os.symlink(gen_state(root, n, n // 10), link)
+    out = subprocess.run([b.pipeline, "--state-root", cpu_root, "--benchmark_format=json",
+                          "--benchmark_min_time=0.5"], check=True, capture_output=True, text=True)
+    result = {}
+    for bm in json.loads(out.stdout)["benchmarks"]:
+        stage, n = bm["name"].split("/")[:2]
+        result[(stage, int(n))] = bm["us_per_object"]
+    return result
+
+
 DEMO = os.path.join(HERE, "..", "desired-state")
 
 
