@@ -217,6 +217,11 @@ TEST(LoaderTest, ReportsUnterminatedQuote) {
   const auto r = load_text("management/splunk_forwarder:\n  enabled: true\n  token: \"abc\n");
   EXPECT_NE(render(r.diagnostics).find("conf/a.yaml:3:10: unterminated quoted string"), std::string::npos)
       << render(r.diagnostics);
+  // The last scalar of a sequence of mappings, after closed quotes and nested values.
+  const auto listed = load_text("policies/backup_policies:\n  - name: \"a\"\n    target: {type: nfs}\n"
+                                "  - name: \"b\n");
+  EXPECT_NE(render(listed.diagnostics).find("conf/a.yaml:4:11: unterminated quoted string"), std::string::npos)
+      << render(listed.diagnostics);
 }
 
 TEST(LoaderTest, ReportsUnknownTopLevelKeyWithSuggestion) {
