@@ -162,33 +162,7 @@ struct HttpsClient::Impl {
   std::set<Connection*> in_flight;  // connections with an operation pending (for stops)
   std::string stop_reason;          // set when should_stop() fired during this run()
   int next_connection_id = 1;       // for log lines: connections opened concurrently differ
-  /// The last resumable TLS session a server gave us (owned; one reference). Further
-  /// connections resume it, which skips the certificate chain's parsing and verification
-  /// and the key exchange's signature (RFC 8446 section 2.2): the pool's extra connections
-  /// cost a fraction of the first one. Only this client's connections, to its one host,
-  /// verified with its one context, ever use it.
-  SSL_SESSION* session = nullptr;
-
-  Impl() = default;
-  Impl(const Impl&) = delete;
-  Impl& operator=(const Impl&) = delete;
-  ~Impl() {
-    if (session != nullptr) SSL_SESSION_free(session);
-  }
-
-  /// Keeps the connection's session for later connections when the server allows resuming
-  /// it. TLS 1.3 servers send their tickets after the handshake, so this is called after a
-  /// whole response was read (by then OpenSSL has processed the ticket).
-  void remember_session(Connection& connection) {
-    SSL_SESSION* current = SSL_get1_session(connection.stream.native_handle());
-    if (current == nullptr) return;
-    if (current == session || SSL_SESSION_is_resumable(current) != 1) {
-      SSL_SESSION_free(current);
-      return;
-    }
-    if (session != nullptr) SSL_SESSION_free(session);
-    session = current;
-  }
+  SessionCache session;             // resumed by every connection after the first
 
   /// Registers a connection as busy for the lifetime of the guard.
   struct Busy {
@@ -382,7 +356,7 @@ struct HttpsClient::Impl {
 
     // Offer the session of an earlier connection; a server that declines it simply makes a
     // full handshake (and the certificate is verified as usual).
-    if (session != nullptr && SSL_set_session(connection->stream.native_handle(), session) != 1) {
+    if (!session.offer(connection->stream.native_handle())) {
       co_return make_error(FailureKind::kTls, "cannot resume the TLS session with " + endpoint);
     }
 
@@ -393,10 +367,7 @@ struct HttpsClient::Impl {
         ec) {
       // A server that cannot resume sessions should fall back to a full handshake; one that
       // fails instead gets full handshakes from now on (the read's retry makes one).
-      if (session != nullptr) {
-        SSL_SESSION_free(session);
-        session = nullptr;
-      }
+      session.forget();
       co_return handshake_error(ec, *connection);
     }
     tcp_layer.expires_never();
@@ -547,7 +518,7 @@ struct HttpsClient::Impl {
       if (!result && !stop_reason.empty()) result = *stopped(request);
     }
     log_request(request, result, started, connection->id);
-    if (result) remember_session(*connection);
+    if (result) session.remember(connection->stream.native_handle());
     if (result && keep_alive) {
       idle.push_back(std::move(connection));
     } else if (result) {

@@ -164,6 +164,22 @@ core::Result<void> load_pkcs12(ssl::context& ctx, const ClientIdentity& identity
 
 }  // namespace
 
+void SessionCache::remember(SSL* ssl) {
+  SSL_SESSION* current = SSL_get1_session(ssl);
+  if (current == nullptr) return;
+  if (current == m_session || SSL_SESSION_is_resumable(current) != 1) {
+    SSL_SESSION_free(current);
+    return;
+  }
+  forget();
+  m_session = current;
+}
+
+void SessionCache::forget() {
+  if (m_session != nullptr) SSL_SESSION_free(m_session);
+  m_session = nullptr;
+}
+
 core::Result<void> load_client_identity(ssl::context& ctx, const ClientIdentity& identity) {
   if (!identity.pkcs12_file.empty()) return load_pkcs12(ctx, identity);
   // PEM pair. The key may be encrypted: OpenSSL asks the callback for its passphrase.

@@ -1,10 +1,12 @@
 #pragma once
-// TLS helpers of the HTTPS client: building the client context and turning handshake
-// failures into messages a user can act on. Internal to transport/.
+// TLS helpers of the HTTPS client: building the client context, keeping the session its
+// later connections resume, and turning handshake failures into messages a user can act on.
+// Internal to transport/.
 #include "core/error.h"
 
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/ssl/verify_context.hpp>
+#include <openssl/ssl.h>
 
 #include <memory>
 #include <string>
@@ -23,6 +25,32 @@ struct ClientIdentity;
 /// handshake presents them. Fails with kInvalidArgument naming the file and the reason (a
 /// wrong passphrase, a key that does not match the certificate); never echoes the passphrase.
 core::Result<void> load_client_identity(boost::asio::ssl::context& ctx, const ClientIdentity& identity);
+
+/// The last resumable TLS session a server gave one client (RFC 8446 section 2.2). Its later
+/// connections resume it, which skips the certificate chain's parsing and verification and
+/// the server's signature: the pool's extra connections cost a fraction of the first one.
+/// Only one client's connections, to its one host, verified with its one context, use it.
+class SessionCache {
+ public:
+  SessionCache() = default;
+  SessionCache(const SessionCache&) = delete;
+  SessionCache& operator=(const SessionCache&) = delete;
+  ~SessionCache() { forget(); }
+
+  /// Offers the kept session (if any) to a connection about to shake hands; a server that
+  /// declines it makes a full handshake. False when OpenSSL refuses to set it.
+  bool offer(SSL* ssl) const { return m_session == nullptr || SSL_set_session(ssl, m_session) == 1; }
+
+  /// Keeps the connection's session when the server allows resuming it. TLS 1.3 servers
+  /// send their tickets after the handshake: call this after a whole response was read.
+  void remember(SSL* ssl);
+
+  /// Drops the kept session: a server that failed a handshake resuming it gets full ones.
+  void forget();
+
+ private:
+  SSL_SESSION* m_session = nullptr;  // owned: one reference
+};
 
 /// What the verify callback saw, for the error message after a failed handshake.
 struct VerifyRecord {
