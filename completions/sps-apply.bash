@@ -14,9 +14,10 @@ _sps_apply() {
     cword=$COMP_CWORD
   fi
 
-  local commands="validate plan apply drift export"
+  local commands="validate plan apply drift export report"
   local connection="--url --username --password-file --ca-file --insecure --timeout --deadline --max-answer-size --parallel --verbose
     --login-method --client-cert --client-key --client-pkcs12 --client-key-passphrase-file"
+  local fleet="--inventory --limit --index --max-parallel --fleet-report"
 
   # The subcommand is the first word that is not a flag.
   local command="" i
@@ -33,12 +34,12 @@ _sps_apply() {
       case $command in
         validate | apply) COMPREPLY=($(compgen -W "text json" -- "$cur")) ;;
         plan) COMPREPLY=($(compgen -W "text json markdown" -- "$cur")) ;;
-        drift) COMPREPLY=($(compgen -W "text json markdown junit" -- "$cur")) ;;
+        drift | report) COMPREPLY=($(compgen -W "text json markdown junit" -- "$cur")) ;;
         *) COMPREPLY=() ;;
       esac
       return ;;
     --password-file | --ca-file | --record | --output | --client-cert | --client-key | --client-pkcs12 | \
-      --client-key-passphrase-file)
+      --client-key-passphrase-file | --inventory)
       COMPREPLY=($(compgen -f -- "$cur")); compopt -o filenames 2>/dev/null
       return ;;
     --out)
@@ -51,7 +52,10 @@ _sps_apply() {
       return ;;
     --url) COMPREPLY=($(compgen -W "https://" -- "$cur")); compopt -o nospace 2>/dev/null; return ;;
     --username | --timeout | --deadline | --max-answer-size | --parallel | --commit-message | --ignore | --login-method | \
-      --lock-timeout) COMPREPLY=(); return ;;
+      --lock-timeout | --limit | --index | --max-parallel | --max-failed) COMPREPLY=(); return ;;
+    --fleet-report)
+      COMPREPLY=($(compgen -W "text= json= markdown= junit=" -- "$cur")); compopt -o nospace 2>/dev/null
+      return ;;
     --only)
       # The kind paths of schemas/ (the writable ones).
       local kinds="policies/backup_policies policies/audit_policies policies/archive_cleanup_policies
@@ -70,11 +74,13 @@ _sps_apply() {
 
   local flags
   case $command in
-    validate) flags="--format --require-secrets --help" ;;
-    plan) flags="--out --format --detailed-exitcode --rotate-secrets $connection --help" ;;
-    apply) flags="--auto-approve --format --record --commit-message --rotate-secrets --lock-timeout $connection --help" ;;
-    drift) flags="--format --output --ignore $connection --help" ;;
+    validate) flags="--format --require-secrets --inventory --limit --help" ;;
+    plan) flags="--out --format --detailed-exitcode --rotate-secrets $connection $fleet --help" ;;
+    apply) flags="--auto-approve --format --record --commit-message --rotate-secrets --lock-timeout $connection $fleet
+      --max-failed --help" ;;
+    drift) flags="--format --output --ignore $connection $fleet --help" ;;
     export) flags="--out --only --all $connection --help" ;;
+    report) flags="merge --format --output --help" ;;
     *) flags="--help" ;;
   esac
   if [[ $cur == -* ]]; then

@@ -56,7 +56,7 @@ core::Result<transport::ClientIdentity> client_identity(const ConnectionOptions&
     auto passphrase = read_secret_file(options.client_key_passphrase_file, "--client-key-passphrase-file");
     if (!passphrase) return passphrase.error();
     identity.passphrase = std::move(*passphrase);
-  } else if (const char* v = std::getenv("SPS_CLIENT_KEY_PASSPHRASE"); v != nullptr) {
+  } else if (const char* v = std::getenv(options.passphrase_env.c_str()); v != nullptr) {
     identity.passphrase = v;
   }
   return identity;
@@ -64,14 +64,33 @@ core::Result<transport::ClientIdentity> client_identity(const ConnectionOptions&
 
 core::Result<std::string> read_password(const ConnectionOptions& options) {
   if (!options.password_file.empty()) return read_secret_file(options.password_file, "--password-file");
-  if (const char* v = std::getenv("SPS_PASSWORD"); v != nullptr) return std::string(v);
+  if (const char* v = std::getenv(options.password_env.c_str()); v != nullptr) return std::string(v);
   return core::Error(core::ErrorCode::kInvalidArgument, "no password given",
-                     "set SPS_PASSWORD or pass --password-file FILE (passwords are never taken as arguments)");
+                     "set " + options.password_env + " or pass --password-file FILE (passwords are never taken as arguments)");
 }
 
 }  // namespace
 
+extern "C" void on_stop_signal(int) { request_stop(); }
+
+constexpr std::array<int, 4> kStopSignals{SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+
+StopSignalGuard::StopSignalGuard() {
+  struct sigaction sa {};
+  sa.sa_handler = on_stop_signal;
+  sigemptyset(&sa.sa_mask);
+  for (std::size_t i = 0; i < kStopSignals.size(); ++i) ::sigaction(kStopSignals[i], &sa, &m_old[i]);
+}
+
+StopSignalGuard::~StopSignalGuard() {
+  for (std::size_t i = 0; i < kStopSignals.size(); ++i) ::sigaction(kStopSignals[i], &m_old[i], nullptr);
+}
+
 void request_stop() noexcept { g_stop.store(true); }
+void clear_stop_request() noexcept {
+  g_stop.store(false);
+  g_cleanup.store(false);
+}
 bool stop_requested() noexcept { return g_stop.load(); }
 void enter_cleanup() noexcept { g_cleanup.store(true); }
 
@@ -159,7 +178,7 @@ void add_connection_options(CLI::App& app, ConnectionOptions& options) {
 core::Result<Connection> connect(const ConnectionOptions& options, Io& io) {
   transport::ConnectionSettings settings;
   settings.url = env_or(options.url, "SPS_URL");
-  settings.username = env_or(options.username, "SPS_USERNAME");
+  settings.username = env_or(options.username, options.username_env.c_str());
   settings.ca_file = env_or(options.ca_file, "SPS_CA_FILE");
   settings.insecure = options.insecure;
   settings.login_method = env_or(options.login_method, "SPS_LOGIN_METHOD");
@@ -174,7 +193,8 @@ core::Result<Connection> connect(const ConnectionOptions& options, Io& io) {
     // Password login; a certificate login needs neither (the certificate names the user).
     if (settings.username.empty()) {
       return core::Error(core::ErrorCode::kInvalidArgument, "no user name given",
-                         "pass --username NAME or set SPS_USERNAME (or log in with --client-cert or --client-pkcs12)");
+                         "pass --username NAME or set " + options.username_env +
+                             " (or log in with --client-cert or --client-pkcs12)");
     }
     auto password = read_password(options);
     if (!password) return password.error();
@@ -186,11 +206,14 @@ core::Result<Connection> connect(const ConnectionOptions& options, Io& io) {
   settings.parallelism = options.parallel;
   auto deadline = parse_duration(options.deadline);
   if (!deadline) return deadline.error();
-  g_stop.store(false);
-  g_cleanup.store(false);
+  if (!options.keep_stop_request) {
+    g_stop.store(false);
+    g_cleanup.store(false);
+  }
   const auto end = std::chrono::steady_clock::now() + *deadline;
-  settings.should_stop = [end, text = options.deadline]() -> std::string {
-    const bool cleanup = g_cleanup.load();
+  auto own_cleanup = std::make_shared<std::atomic<bool>>(false);
+  settings.should_stop = [end, text = options.deadline, own_cleanup]() -> std::string {
+    const bool cleanup = g_cleanup.load() || own_cleanup->load();
     if (g_stop.load() && !cleanup) return "interrupted by a signal";
     const auto now = std::chrono::steady_clock::now();
     if (now >= end + (cleanup ? kCleanupGrace : std::chrono::seconds(0))) {
@@ -212,7 +235,7 @@ core::Result<Connection> connect(const ConnectionOptions& options, Io& io) {
   auto api = transport::HttpsApplianceApi::create(std::move(settings));
   if (!api) return api.error();
   if (auto ok = (*api)->login(); !ok) return ok.error();
-  return Connection(std::move(*api), url, username);
+  return Connection(std::move(*api), url, username, std::move(own_cleanup));
 }
 
 void print_error(const core::Error& error, Io& io) {

@@ -11,7 +11,10 @@
 #include "cli/cli.h"
 #include "core/error.h"
 
+#include <array>
+#include <atomic>
 #include <chrono>
+#include <csignal>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -42,6 +45,15 @@ struct ConnectionOptions {
   std::string client_key;
   std::string client_pkcs12;
   std::string client_key_passphrase_file;
+  // Where credentials come from when no flag gives them: variable names, never values. An
+  // inventory names other variables per appliance (desired/inventory.h).
+  std::string username_env = "SPS_USERNAME";
+  std::string password_env = "SPS_PASSWORD";
+  std::string passphrase_env = "SPS_CLIENT_KEY_PASSPHRASE";
+  /// A fleet runs several connections at once and clears a stop request once, before it
+  /// starts: connect() then leaves it alone, so a Ctrl-C during one appliance's login
+  /// reaches every appliance.
+  bool keep_stop_request = false;
 };
 
 /// "90s", "10m", "1h", "600" (seconds) -> seconds; kInvalidArgument otherwise.
@@ -54,8 +66,25 @@ core::Result<std::chrono::seconds> parse_duration(std::string_view text);
 inline constexpr std::chrono::seconds kCleanupGrace{60};
 /// Async-signal-safe.
 void request_stop() noexcept;
+/// Forgets a stop request (a fleet, before it starts its appliances).
+void clear_stop_request() noexcept;
 bool stop_requested() noexcept;
 void enter_cleanup() noexcept;
+
+/// Installs handlers that turn the stop signals into request_stop() while it lives (an apply,
+/// or a fleet of them), restoring the previous handlers after: Ctrl-C, kill, a closed terminal
+/// or SSH session (SIGHUP), Ctrl-Backslash (SIGQUIT). SIGPIPE is ignored process-wide
+/// (main.cpp): a closed output pipe is an output error, never a reason to stop mid-transaction.
+class StopSignalGuard {
+ public:
+  StopSignalGuard();
+  ~StopSignalGuard();
+  StopSignalGuard(const StopSignalGuard&) = delete;
+  StopSignalGuard& operator=(const StopSignalGuard&) = delete;
+
+ private:
+  std::array<struct sigaction, 4> m_old{};
+};
 
 /// Adds the connection flags to a subcommand.
 void add_connection_options(CLI::App& app, ConnectionOptions& options);
@@ -67,9 +96,14 @@ struct Connection {
   std::unique_ptr<appliance::ApplianceApi> api;
   std::string url;
   std::string username;
+  /// Set when this connection's commit, status check or rollback must go out (an apply's
+  /// ApplyOptions::on_cleanup): like enter_cleanup(), for this connection only, so one
+  /// appliance of a fleet entering its cleanup gives no grace to the others.
+  std::shared_ptr<std::atomic<bool>> cleanup = std::make_shared<std::atomic<bool>>(false);
 
-  Connection(std::unique_ptr<appliance::ApplianceApi> a, std::string u, std::string user)
-      : api(std::move(a)), url(std::move(u)), username(std::move(user)) {}
+  Connection(std::unique_ptr<appliance::ApplianceApi> a, std::string u, std::string user,
+             std::shared_ptr<std::atomic<bool>> c = std::make_shared<std::atomic<bool>>(false))
+      : api(std::move(a)), url(std::move(u)), username(std::move(user)), cleanup(std::move(c)) {}
   Connection(Connection&&) = default;
   Connection& operator=(Connection&&) = delete;
   Connection(const Connection&) = delete;

@@ -21,6 +21,24 @@ struct CheckedDesired {
   core::Diagnostics diagnostics;
 };
 
+/// What a command loads: one directory or file, or an inventory appliance's desired list
+/// (a base and overlays, desired/compose.h) with its variables (`!var NAME`).
+struct DesiredSource {
+  std::vector<std::filesystem::path> layers;
+  std::optional<desired::Variables> variables;  // nullopt: no inventory, every !var is an error
+  std::string shown;                            // in messages: the path, or "NAME (a, b)"
+
+  static DesiredSource of_path(const std::string& path);
+  /// The directory `!secret file:` sources and saved plans are relative to (desired_root_of
+  /// of a single path).
+  std::string root;
+};
+
+/// Loads the source's layers with secrets from the process environment and files, composes
+/// and validates them. Every problem of every layer is reported, sorted by location.
+CheckedDesired load_checked_desired(const DesiredSource& source,
+                                    desired::SecretResolution resolution = desired::SecretResolution::kRequired);
+
 /// Loads `path` with secrets from the process environment and files, and validates it.
 /// `resolution` says whether secret values are needed (apply) or optional (plan, drift) or
 /// not read at all (validate without --require-secrets).
@@ -31,6 +49,9 @@ CheckedDesired load_checked_desired(const std::filesystem::path& path,
 /// after printing every problem to io.err with a last line saying the command stopped
 /// before contacting the appliance.
 std::optional<CheckedDesired> load_desired_or_report(const std::string& path, desired::SecretResolution resolution,
+                                                     Io& io);
+
+std::optional<CheckedDesired> load_desired_or_report(const DesiredSource& source, desired::SecretResolution resolution,
                                                      Io& io);
 
 /// The sources of the secrets that were not available ("env:NAME"), sorted, without repeats.

@@ -81,10 +81,14 @@ struct Merger {
   const catalog::Catalog& catalog;
   const SecretResolver& secrets;
   SecretResolution resolution;
+  const Variables* variables = nullptr;
+  bool plain = false;  // not a desired state (the inventory): no tags
   core::Diagnostics diagnostics;
   std::map<model::Address, model::Resource> resources;
   model::Settings settings;
   std::set<std::string> discovered;
+  std::vector<std::pair<std::string, SourceLocation>> removals;
+  std::vector<std::pair<std::string, std::string>> unresolved_variables;
 };
 
 /// One YAML document of a file: its text, and where it starts (0-based line, byte offset).
@@ -152,34 +156,10 @@ class FileLoader {
     // parsed on its own with YAML::Load: yaml-cpp 0.7's LoadAll loops forever on a stray flow
     // indicator (a "," outside [...] or {...}), so it is never called.
     for (const DocumentText& document : split_documents(m_source.text)) {
-      m_line_offset = document.line;
-      m_pos_offset = document.pos;
-      if (const auto problem = check_aliases(document.text)) {
-        error({m_source.name, document.line + problem->line + 1, problem->column + 1}, problem->message,
-              problem->hint);
-        return;
-      }
       YAML::Node root;
-      try {
-        root = YAML::Load(std::string(document.text));
-      } catch (const YAML::Exception& e) {
-        error(shifted(e.mark), e.msg, parser_hint(e.msg));
-        return;
-      } catch (const std::exception& e) {
-        error({m_source.name}, e.what());
-        return;
-      }
-      if (report_unterminated_quotes(root)) return;  // the rest of the file was swallowed by the string
-      if (root.IsNull()) {
-        // An empty document (or only comments) declares nothing; anything else that parses to
-        // nothing is text yaml-cpp skipped, such as a stray "," or "]".
-        if (const int line = first_content_line(document.text); line >= 0) {
-          error({m_source.name, document.line + line + 1, 1}, "this text is not a YAML mapping and could not be parsed",
-                "a ',', ']' or '}' outside a [...] or {...} is not allowed; start with a kind path such as "
-                "\"policies/backup_policies:\" at column 1");
-        }
-        continue;
-      }
+      const Parsed parsed = parse(document, root);
+      if (parsed == Parsed::kStop) return;
+      if (parsed == Parsed::kEmpty) continue;
       if (!root.IsMap()) {
         error(at(root), "the top level must be a mapping from kind paths to bodies",
               "start with a kind path such as \"policies/backup_policies:\" at column 1");
@@ -189,7 +169,66 @@ class FileLoader {
     }
   }
 
+  /// The whole file as one located JSON value (parse_yaml_file).
+  std::optional<model::Resource> load_value() {
+    if (check_yaml_text(m_source.name, m_source.text, m_merger.diagnostics)) return std::nullopt;
+    model::Resource resource;
+    resource.locations[""] = {m_source.name, 1, 1};
+    bool seen = false;
+    for (const DocumentText& document : split_documents(m_source.text)) {
+      YAML::Node root;
+      const Parsed parsed = parse(document, root);
+      if (parsed == Parsed::kStop) return std::nullopt;
+      if (parsed == Parsed::kEmpty) continue;
+      if (seen) {
+        error(at(root), "a second YAML document (after \"---\") in this file", "write one document per file");
+        return std::nullopt;
+      }
+      seen = true;
+      resource.locations[""] = at(root);
+      resource.body = convert(root, "", resource);
+    }
+    return resource;
+  }
+
  private:
+  enum class Parsed { kNode, kEmpty, kStop };
+
+  /// Parses one document into root. kStop: a syntax error that spoils the rest of the file
+  /// (reported); kEmpty: nothing declared (or unparsable text, reported).
+  Parsed parse(const DocumentText& document, YAML::Node& root) {
+    m_line_offset = document.line;
+    m_pos_offset = document.pos;
+    if (const auto problem = check_aliases(document.text)) {
+      error({m_source.name, document.line + problem->line + 1, problem->column + 1}, problem->message,
+            problem->hint);
+      return Parsed::kStop;
+    }
+    try {
+      root = YAML::Load(std::string(document.text));
+    } catch (const YAML::Exception& e) {
+      error(shifted(e.mark), e.msg, parser_hint(e.msg));
+      return Parsed::kStop;
+    } catch (const std::exception& e) {
+      error({m_source.name}, e.what());
+      return Parsed::kStop;
+    }
+    if (report_unterminated_quotes(root)) return Parsed::kStop;  // the rest of the file was swallowed by the string
+    if (root.IsNull()) {
+      // An empty document (or only comments) declares nothing; anything else that parses to
+      // nothing is text yaml-cpp skipped, such as a stray "," or "]".
+      if (const int line = first_content_line(document.text); line >= 0) {
+        error({m_source.name, document.line + line + 1, 1}, "this text is not a YAML mapping and could not be parsed",
+              m_merger.plain ? "a ',', ']' or '}' outside a [...] or {...} is not allowed"
+                             : "a ',', ']' or '}' outside a [...] or {...} is not allowed; start with a kind path such "
+                               "as \"policies/backup_policies:\" at column 1");
+      }
+      return Parsed::kEmpty;
+    }
+    return Parsed::kNode;
+  }
+
+
   SourceLocation at(const YAML::Node& node) const { return shifted(node.Mark()); }
 
   /// A mark of the document being parsed, as a location in the whole file.
@@ -394,15 +433,15 @@ class FileLoader {
   void load_settings(const YAML::Node& value) {
     if (value.IsNull()) return;
     if (!value.IsMap()) {
-      error(at(value), "\"sps-apply\" must be a mapping with \"prune\" and/or \"ignore\"");
+      error(at(value), "\"sps-apply\" must be a mapping with \"prune\", \"ignore\" and/or \"remove\"");
       return;
     }
     for (auto it = value.begin(); it != value.end(); ++it) {
       const std::string name = it->first.IsScalar() ? it->first.Scalar() : std::string();
-      if (name != "prune" && name != "ignore") {
-        const std::vector<std::string> known{"prune", "ignore"};
+      if (name != "prune" && name != "ignore" && name != "remove") {
+        const std::vector<std::string> known{"prune", "ignore", "remove"};
         std::string hint = did_you_mean(name, known);
-        if (hint.empty()) hint = "the settings are \"prune\" and \"ignore\"";
+        if (hint.empty()) hint = "the settings are \"prune\", \"ignore\" and \"remove\"";
         error(at(it->first), "unknown setting \"" + name + "\" in \"sps-apply\"", std::move(hint));
         continue;
       }
@@ -421,6 +460,8 @@ class FileLoader {
         if (name == "prune") {
           m_merger.settings.prune.insert(entry.Scalar());
           m_merger.settings.prune_locations.emplace(entry.Scalar(), at(entry));
+        } else if (name == "remove") {
+          m_merger.removals.emplace_back(entry.Scalar(), at(entry));
         } else {
           m_merger.settings.ignore.push_back(entry.Scalar());
           m_merger.settings.ignore_locations.push_back(at(entry));
@@ -442,6 +483,9 @@ class FileLoader {
     }
     if (node.Tag() == "!secret") {
       error(at(node), "!secret applies to a single value such as \"!secret env:NAME\", not to a list or mapping");
+    }
+    if (node.Tag() == "!var") {
+      error(at(node), "!var applies to a single value such as \"!var hostname\", not to a list or mapping");
     }
     if (node.IsSequence()) {
       json::array array;
@@ -476,14 +520,57 @@ class FileLoader {
   json::value convert_scalar(const YAML::Node& node, const std::string& pointer, model::Resource& resource) {
     const std::string& tag = node.Tag();
     const std::string& text = node.Scalar();
+    if (m_merger.plain && (tag == "!secret" || tag == "!var")) {
+      error(at(node), tag + " is not allowed in this file",
+            tag == "!secret" ? "an inventory names where a credential comes from (password_env, password_file), "
+                               "never a value"
+                             : "variables are defined here (vars) and used in desired-state YAML");
+      return nullptr;
+    }
     if (tag == "!secret") return resolve_secret(node, pointer, resource);
+    if (tag == "!var") {
+      json::value value = resolve_variable(node);
+      if (value.is_null()) m_merger.unresolved_variables.emplace_back(resource.address.to_string(), pointer);
+      return value;
+    }
     if (tag == "!" || tag == "tag:yaml.org,2002:str") return json::value(text);
     if (tag == "?") return type_plain_scalar(text);
     if (tag == "tag:yaml.org,2002:int" || tag == "tag:yaml.org,2002:float" || tag == "tag:yaml.org,2002:bool" ||
         tag == "tag:yaml.org,2002:null") {
       return type_plain_scalar(text);
     }
-    error(at(node), "unknown tag \"" + tag + "\"", "the only tag sps-apply knows is !secret");
+    error(at(node), "unknown tag \"" + tag + "\"",
+          m_merger.plain ? "this file takes no tags" : "the tags sps-apply knows are !secret and !var");
+    return nullptr;
+  }
+
+  // "!var NAME": the value the inventory defines for this appliance, typed as written there.
+  // It is plain configuration (never recorded as a secret source), so validation reports it
+  // as a plain-text secret where the schema expects a secret.
+  json::value resolve_variable(const YAML::Node& node) {
+    const std::string& name = node.Scalar();
+    if (name.empty()) {
+      error(at(node), "!var needs a variable name", "write !var NAME, NAME defined in the inventory's vars");
+      return nullptr;
+    }
+    const Variables* variables = m_merger.variables;
+    if (variables == nullptr) {
+      error(at(node), "!var " + name + ": no variables are defined here",
+            "variables come from an inventory (sps-apply plan --inventory FILE: the inventory's and the "
+            "appliance's vars); without one, write the value itself");
+      return nullptr;
+    }
+    if (const auto it = variables->find(name); it != variables->end()) return it->second;
+    std::vector<std::string> names;
+    for (const auto& [known, value] : *variables) names.push_back(known);
+    std::string hint = did_you_mean(name, names);
+    if (hint.empty()) {
+      std::string list;
+      for (const auto& known : names) list += (list.empty() ? "" : ", ") + known;
+      hint = names.empty() ? "this appliance has no variables: define NAME under vars in the inventory"
+                           : "this appliance's variables are: " + list + "; define NAME under vars in the inventory";
+    }
+    error(at(node), "unknown variable \"" + name + "\"", std::move(hint));
     return nullptr;
   }
 
@@ -558,9 +645,20 @@ class FileLoader {
 
 }  // namespace
 
+std::optional<model::Resource> parse_yaml_file(const SourceText& source, core::Diagnostics& diagnostics) {
+  const SystemSecretResolver unused;
+  Merger merger{catalog::Catalog::builtin(), unused, SecretResolution::kSyntaxOnly, nullptr, true, {}, {}, {}, {}, {}, {}};
+  auto value = FileLoader(merger, source).load_value();
+  const bool failed = merger.diagnostics.has_errors();
+  diagnostics.append(merger.diagnostics);
+  if (failed) return std::nullopt;
+  return value;
+}
+
 LoadResult load_desired_sources(std::span<const SourceText> sources, const catalog::Catalog& catalog,
-                                const SecretResolver& secrets, SecretResolution resolution) {
-  Merger merger{catalog, secrets, resolution, {}, {}, {}, {}};
+                                const SecretResolver& secrets, SecretResolution resolution,
+                                const Variables* variables) {
+  Merger merger{catalog, secrets, resolution, variables, false, {}, {}, {}, {}, {}, {}};
   LoadResult result;
   for (const auto& source : sources) {
     FileLoader(merger, source).load();
@@ -569,12 +667,14 @@ LoadResult load_desired_sources(std::span<const SourceText> sources, const catal
   for (auto& [address, resource] : merger.resources) result.state.resources.push_back(std::move(resource));
   result.state.settings = std::move(merger.settings);
   result.state.discovered = std::move(merger.discovered);
+  result.removals = std::move(merger.removals);
+  result.unresolved_variables = std::move(merger.unresolved_variables);
   result.diagnostics = std::move(merger.diagnostics);
   return result;
 }
 
 LoadResult load_desired(const std::filesystem::path& path, const catalog::Catalog& catalog,
-                        const SecretResolver& secrets, SecretResolution resolution) {
+                        const SecretResolver& secrets, SecretResolution resolution, const Variables* variables) {
   LoadResult result;
   const std::string shown = path.generic_string();
   std::error_code ec;
@@ -620,7 +720,7 @@ LoadResult load_desired(const std::filesystem::path& path, const catalog::Catalo
     }
     sources.push_back({name, std::move(*text), file.parent_path()});
   }
-  LoadResult loaded = load_desired_sources(sources, catalog, secrets, resolution);
+  LoadResult loaded = load_desired_sources(sources, catalog, secrets, resolution, variables);
   loaded.diagnostics.append(result.diagnostics);
   return loaded;
 }

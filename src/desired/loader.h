@@ -29,7 +29,11 @@
 #include "core/error.h"
 #include "model/model.h"
 
+#include <boost/json/value.hpp>
+
 #include <filesystem>
+#include <functional>
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -72,11 +76,25 @@ struct SourceText {
   std::filesystem::path directory;
 };
 
+/// Values of `!var NAME` tags: the variables an inventory defines for one appliance
+/// (desired/inventory.h). Scalars only (string, number, boolean). A `!var` value is plain
+/// configuration, shown in plans like any value: it is never a secret source, so a `!var` in
+/// a secret field is reported by validation as a plain-text secret.
+using Variables = std::map<std::string, boost::json::value, std::less<>>;
+
 /// The outcome of loading: the best-effort state (resources with errors left out) and every
 /// problem found. The state is only meaningful when diagnostics has no errors.
 struct LoadResult {
   model::DesiredState state;
   core::Diagnostics diagnostics;
+  /// "sps-apply: remove:" entries ("kind[name]" or "kind") with their locations: an overlay
+  /// of an inventory's desired list takes resources of earlier directories out
+  /// (desired/compose.h). Empty once composed.
+  std::vector<std::pair<std::string, core::SourceLocation>> removals;
+  /// Body pointers whose `!var` could not be resolved (already an error), per resource
+  /// address ("policies/backup_policies[nightly]"): their stand-in null is not the user's
+  /// value, so validation problems there are not reported a second time.
+  std::vector<std::pair<std::string, std::string>> unresolved_variables;
 };
 
 /// Reads `path` (a *.yaml/*.yml file, or a directory whose *.yaml/*.yml files are read in
@@ -84,14 +102,25 @@ struct LoadResult {
 /// directory without YAML files is reported as a diagnostic, never thrown.
 /// With kIfAvailable or kSyntaxOnly an unresolved secret has SecretSource::available false
 /// and a stand-in value in the body.
+/// `variables` are the values of `!var NAME`; nullptr (no inventory) makes every `!var` an
+/// error that says where variables come from.
 LoadResult load_desired(const std::filesystem::path& path, const catalog::Catalog& catalog,
                         const SecretResolver& secrets,
-                        SecretResolution resolution = SecretResolution::kRequired);
+                        SecretResolution resolution = SecretResolution::kRequired,
+                        const Variables* variables = nullptr);
 
 /// Loads already-read documents, merged in the given order (tests use it with inline YAML).
 LoadResult load_desired_sources(std::span<const SourceText> sources, const catalog::Catalog& catalog,
                                 const SecretResolver& secrets,
-                                SecretResolution resolution = SecretResolution::kRequired);
+                                SecretResolution resolution = SecretResolution::kRequired,
+                                const Variables* variables = nullptr);
+
+/// Parses one YAML file that is not a desired state (the inventory) into JSON, with the same
+/// text checks, limits and scalar typing, and every pointer located in `resource.locations`
+/// ("" = the document). Tags are refused: such a file holds neither secrets nor variables.
+/// nullopt when the text does not parse or holds more than one document (errors in
+/// diagnostics); an empty document is a null body.
+std::optional<model::Resource> parse_yaml_file(const SourceText& source, core::Diagnostics& diagnostics);
 
 /// The reserved top-level key that holds settings instead of resources.
 inline constexpr std::string_view kSettingsKey = "sps-apply";

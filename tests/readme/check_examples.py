@@ -5,11 +5,19 @@ Every *.yml/*.yaml parses; the GitHub workflow has on/jobs, every job runs-on an
 step exactly one of uses/run; the GitLab pipeline has stages, every job a known stage and a
 script (or extends a template with one), needs/extends name existing jobs; the pre-commit hooks
 have id/name/entry/language; every shell script in a workflow parses with `bash -n`.
-Usage: check_examples.py EXAMPLES_DIR. Prints one line per check, exits 1 on any failure.
+With SPS_APPLY_BINARY, every `sps-apply` command line of the fleet examples (Kubernetes
+containers, matrix jobs) goes through the real binary's argument parser: run in an empty
+directory without credentials, it may fail (no inventory there), but never as a usage error.
+Usage: check_examples.py EXAMPLES_DIR [SPS_APPLY_BINARY]. Prints one line per check, exits 1
+on any failure.
 """
+import glob
+import os
 import pathlib
+import shlex
 import subprocess
 import sys
+import tempfile
 
 import yaml
 
@@ -73,13 +81,83 @@ def check_pre_commit_hooks(path, doc):
             check(key in hook, f"{path}: hook {hook.get('id')} has {key}")
 
 
+# Values for the variables the fleet examples' command lines use.
+SAMPLE_VALUES = {"$(JOB_COMPLETION_INDEX)": "0", "${APPLIANCE}": "sps-prod-1", "$APPLIANCE": "sps-prod-1",
+                 '"$GITHUB_STEP_SUMMARY"': "summary.md"}
+
+
+def sps_apply_lines(path, doc):
+    """The sps-apply command lines of a manifest or pipeline, as argument lists."""
+    lines = []
+
+    def from_shell(text):
+        for part in text.replace("\\\n", " ").replace(";", "\n").replace("||", "\n").replace(">>", "\n").split("\n"):
+            part = part.strip()
+            if part.startswith("sps-apply "):
+                for name, value in SAMPLE_VALUES.items():
+                    part = part.replace(name, value)
+                lines.append(shlex.split(part)[1:])
+
+    def walk(node):
+        if isinstance(node, dict):
+            command = node.get("command")
+            if command == ["sps-apply"] and isinstance(node.get("args"), list):
+                args = [str(a) for a in node["args"]]
+                for name, value in SAMPLE_VALUES.items():
+                    args = [a.replace(name, value) for a in args]
+                lines.append(args)
+            elif command == ["sh", "-c"]:
+                for a in node.get("args", []):
+                    from_shell(a)
+            for key in ("run", "script"):
+                value = node.get(key)
+                if isinstance(value, str):
+                    from_shell(value)
+                elif isinstance(value, list):
+                    for item in value:
+                        if isinstance(item, str):
+                            from_shell(item)
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(doc)
+    return lines
+
+
+def check_command_lines(path, docs, binary):
+    lines = [line for doc in docs for line in sps_apply_lines(path, doc)]
+    check(bool(lines), f"{path}: has sps-apply command lines")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SPS_")}
+    env["NO_COLOR"] = "1"
+    for args in lines:
+        with tempfile.TemporaryDirectory() as work:
+            os.makedirs(os.path.join(work, "results"))
+            pathlib.Path(work, "results", "0.json").write_text("{}")
+            args = [a.replace("/results/", "results/") for a in args]
+            expanded = []
+            for a in args:
+                matches = sorted(glob.glob(a, root_dir=work)) if "*" in a else []
+                expanded.extend(matches or [a])
+            result = subprocess.run([binary] + expanded, cwd=work, env=env, capture_output=True, text=True,
+                                    timeout=60)
+            output = result.stdout + result.stderr
+            usage_error = "Run with --help" in output or "was not expected" in output
+            check(not usage_error, f"{path}: `sps-apply {' '.join(args)}` parses"
+                                   f"{'' if not usage_error else ': ' + output.strip()}")
+
+
 def main():
     root = pathlib.Path(sys.argv[1])
+    binary = sys.argv[2] if len(sys.argv) > 2 else None
     files = sorted(p for p in root.rglob("*") if p.suffix in (".yml", ".yaml") and "drift" not in p.parts)
     check(len(files) >= 3, f"{root}: at least 3 YAML examples ({len(files)} found)")
     for path in files:
         try:
-            doc = yaml.safe_load(path.read_text())
+            docs = list(yaml.safe_load_all(path.read_text()))
+            doc = docs[0] if docs else None
         except yaml.YAMLError as e:
             check(False, f"{path}: YAML parses: {e}")
             continue
@@ -90,6 +168,8 @@ def main():
             check_gitlab(path, doc)
         elif path.name == ".pre-commit-hooks.yaml":
             check_pre_commit_hooks(path, doc)
+        if binary and ("kubernetes" in path.parts or path.name.startswith("fleet")):
+            check_command_lines(path, list(yaml.safe_load_all(path.read_text())), binary)
     print(f"{sum(1 for _ in files)} files checked, {len(failures)} failures")
     return 1 if failures else 0
 

@@ -7,10 +7,12 @@
 #include "cli/cli.h"
 #include "cli/commands/apply_report.h"
 #include "cli/commands/plan_support.h"
+#include "cli/commands/runs.h"
 #include "cli/connection.h"
 #include "cli/desired_input.h"
 #include "cli/exit_codes.h"
 #include "cli/files.h"
+#include "cli/fleet/fleet_run.h"
 #include "cli/git_revision.h"
 #include "cli/preflight.h"
 #include "cli/views/diagnostics_view.h"
@@ -49,44 +51,6 @@ namespace sps::cli {
 namespace json = boost::json;
 
 namespace {
-
-/// Parsed options of `apply`.
-struct ApplyOptions {
-  std::string path = "desired-state/";
-  bool auto_approve = false;
-  std::string format = "text";
-  std::string record_file;
-  std::string commit_message;
-  bool rotate_secrets = false;
-  std::string lock_timeout;  // DURATION to wait for another administrator's lock; "" = fail at once
-  ConnectionOptions connection;
-};
-
-extern "C" void on_signal(int) { request_stop(); }
-
-/// Every signal that stops a process and can be caught: Ctrl-C, kill, a closed terminal or
-/// SSH session (SIGHUP), Ctrl-Backslash (SIGQUIT). SIGPIPE is ignored process-wide (main.cpp): a closed
-/// output pipe is an output error, never a reason to stop mid-transaction.
-constexpr std::array<int, 4> kStopSignals{SIGINT, SIGTERM, SIGHUP, SIGQUIT};
-
-/// Installs the stop-signal handlers for the lifetime of an apply, restoring the old ones.
-class SignalGuard {
- public:
-  SignalGuard() {
-    struct sigaction sa {};
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    for (std::size_t i = 0; i < kStopSignals.size(); ++i) ::sigaction(kStopSignals[i], &sa, &m_old[i]);
-  }
-  ~SignalGuard() {
-    for (std::size_t i = 0; i < kStopSignals.size(); ++i) ::sigaction(kStopSignals[i], &m_old[i], nullptr);
-  }
-  SignalGuard(const SignalGuard&) = delete;
-  SignalGuard& operator=(const SignalGuard&) = delete;
-
- private:
-  std::array<struct sigaction, kStopSignals.size()> m_old{};
-};
 
 /// Masks the plan's secret values in text that came back from the appliance: an error
 /// message may repeat a value it rejected, and a !secret value is never printed.
@@ -321,8 +285,21 @@ std::string stop_reason(const std::string& printed) {
   return all.empty() ? "apply stopped before it opened a transaction" : all;
 }
 
+/// The fleet's report of an apply: its outcome, counts and JSON result.
+void fill_report(RunReport* report, const apply::ApplyResult& result, const plan::Plan& plan,
+                 const ApplyContext& context) {
+  if (report == nullptr) return;
+  report->result = plan.empty() ? "nothing-to-do" : std::string(apply::to_string(result.outcome));
+  report->create = plan.count(diff::Action::kCreate);
+  report->update = plan.count(diff::Action::kUpdate);
+  report->remove = plan.count(diff::Action::kDelete);
+  report->markdown = render::render_plan_markdown(plan, context.plan_digest);
+  report->json = result_to_json(result, plan, context);
+  report->digest = context.plan_digest;
+}
+
 /// result_printed: set once the JSON result is on io.out (--format json).
-int run_apply(const ApplyOptions& options, Io& io, bool& result_printed) {
+int apply_once(const ApplyOptions& options, Io& io, bool& result_printed) {
   const catalog::Catalog& catalog = catalog::Catalog::builtin();
   std::optional<std::chrono::seconds> lock_timeout;
   if (!options.lock_timeout.empty()) {
@@ -334,7 +311,7 @@ int run_apply(const ApplyOptions& options, Io& io, bool& result_printed) {
       return kExitError;
     }
   }
-  const bool from_file = is_plan_file(options.path);
+  const bool from_file = !options.source && is_plan_file(options.path);
   std::optional<CheckedDesired> checked;
   std::optional<plan::SavedPlan> saved;
   plan::Plan plan;
@@ -345,6 +322,12 @@ int run_apply(const ApplyOptions& options, Io& io, bool& result_printed) {
       return kExitError;
     }
     saved = std::move(*loaded);
+    if (!options.expected_digest.empty() && saved->digest != options.expected_digest) {
+      io.err << "error: " << options.path << " has digest " << saved->digest << ", not the " << options.expected_digest
+             << " its fleet plan's index.json records: the file was replaced after `plan --out`; nothing was sent to "
+                "the appliance. Make and review a new plan.\n";
+      return kExitError;
+    }
     io.err << "sps-apply: applying the saved plan " << options.path << ", digest " << saved->digest << '\n';
     const PlanSecrets secrets(saved->origin.desired_root, options.connection.password_file);
     auto resolved = plan::resolve_secrets(saved->plan, secrets);
@@ -359,9 +342,10 @@ int run_apply(const ApplyOptions& options, Io& io, bool& result_printed) {
     }
     plan = std::move(saved->plan);
   } else {
-    checked = load_desired_or_report(options.path, desired::SecretResolution::kRequired, io);
+    const DesiredSource source = desired_source(options.source, options.path);
+    checked = load_desired_or_report(source, desired::SecretResolution::kRequired, io);
     if (!checked) return kExitError;
-    relativize_file_secrets(checked->state, desired_root_of(options.path));
+    relativize_file_secrets(checked->state, source.root);
   }
   auto conn = connect(options.connection, io);
   if (!conn) {
@@ -424,16 +408,18 @@ int run_apply(const ApplyOptions& options, Io& io, bool& result_printed) {
   if (plan.empty()) {
     if (options.format == "json") io.out << render::pretty_json(result_to_json({}, plan, context));
     result_printed = true;
+    fill_report(options.report, {}, plan, context);
     return kExitOk;
   }
   if (!preflight_apply(plan, *conn->api, info ? &*info : nullptr, io, &side)) return kExitError;
   if (!confirm(options, io)) return kExitError;
 
-  SignalGuard signals;
+  std::optional<StopSignalGuard> signals;
+  if (options.install_signal_handlers) signals.emplace();
   apply::ApplyOptions apply_options;
   apply_options.commit_message = commit_message(options, plan);
   apply_options.cancelled = [] { return stop_requested(); };
-  apply_options.on_cleanup = [] { enter_cleanup(); };
+  apply_options.on_cleanup = [cleanup = conn->cleanup] { cleanup->store(true); };
   apply_options.username = conn->username;
   std::optional<LockWaiter> lock_waiter;
   if (lock_timeout) {
@@ -478,10 +464,26 @@ int run_apply(const ApplyOptions& options, Io& io, bool& result_printed) {
   print_located_problems(result, plan, checked ? &checked->state : nullptr, io);
   if (options.format == "json") io.out << render::pretty_json(result_to_json(result, plan, context));
   result_printed = true;
+  fill_report(options.report, result, plan, context);
   return exit_code(result);
 }
 
 }  // namespace
+
+int run_apply(const ApplyOptions& options, Io& io) {
+  bool printed = false;
+  if (options.format != "json") return apply_once(options, io, printed);
+  // With --format json every apply prints one result, also one that stops before its
+  // transaction (bad input, no connection, a failed preflight): the reason is what it
+  // printed on stderr, which never holds a secret.
+  std::ostringstream said;
+  TeeBuffer tee(io.err.rdbuf(), said.rdbuf());
+  std::ostream err(&tee);
+  Io tee_io{io.out, err, io.color};
+  const int code = apply_once(options, tee_io, printed);
+  if (!printed) io.out << render::pretty_json(not_started_json(code, stop_reason(said.str())));
+  return code;
+}
 
 Command setup_apply(CLI::App& app) {
   auto options = std::make_shared<ApplyOptions>();
@@ -502,27 +504,19 @@ Command setup_apply(CLI::App& app) {
                   "backoff and progress on stderr (default: fail at once)")
       ->type_name("DURATION");
   add_connection_options(*sub, options->connection);
+  auto fleet = std::make_shared<FleetFlags>();
+  add_fleet_options(*sub, *fleet, /*apply=*/true);
   sub->footer(
       "Examples:\n"
       "  sps-apply apply desired-state/                  # plan, confirm, apply\n"
       "  sps-apply plan --out plan.json && sps-apply apply plan.json --auto-approve\n"
+      "  sps-apply apply --inventory inventory.yaml plans/ --auto-approve   # a saved fleet plan\n"
       "Any failure before the commit rolls the transaction back: the appliance ends up exactly as\n"
       "planned, or exactly as it was. When the commit's answer is lost, apply asks the appliance\n"
       "what happened; if it cannot find out, it says so and exits 3 (a person must look).\n"
       "SIGINT, SIGTERM, SIGHUP and SIGQUIT roll back before exiting.");
-  return {sub, [options](Io& io) {
-            bool printed = false;
-            if (options->format != "json") return run_apply(*options, io, printed);
-            // With --format json every apply prints one result, also one that stops before its
-            // transaction (bad input, no connection, a failed preflight): the reason is what
-            // it printed on stderr, which never holds a secret.
-            std::ostringstream said;
-            TeeBuffer tee(io.err.rdbuf(), said.rdbuf());
-            std::ostream err(&tee);
-            Io tee_io{io.out, err, io.color};
-            const int code = run_apply(*options, tee_io, printed);
-            if (!printed) io.out << render::pretty_json(not_started_json(code, stop_reason(said.str())));
-            return code;
+  return {sub, [options, fleet](Io& io) {
+            return fleet->inventory.empty() ? run_apply(*options, io) : run_fleet_apply(*options, *fleet, io);
           }};
 }
 

@@ -5,10 +5,12 @@
 #include "apply/planner.h"
 #include "catalog/catalog.h"
 #include "cli/cli.h"
+#include "cli/commands/runs.h"
 #include "cli/connection.h"
 #include "cli/desired_input.h"
 #include "cli/exit_codes.h"
 #include "cli/files.h"
+#include "cli/fleet/fleet_run.h"
 #include "cli/preflight.h"
 #include "cli/views/diagnostics_view.h"
 #include "drift/drift.h"
@@ -25,15 +27,6 @@ namespace sps::cli {
 
 namespace {
 
-/// Parsed options of `drift`.
-struct DriftOptions {
-  std::string path = "desired-state/";
-  std::string format = "text";
-  std::string output;
-  std::vector<std::string> ignore;
-  ConnectionOptions connection;
-};
-
 std::string render(const drift::DriftReport& report, const std::string& format) {
   if (format == "json") return drift::render_drift_json(report);
   if (format == "markdown") return drift::render_drift_markdown(report);
@@ -41,9 +34,12 @@ std::string render(const drift::DriftReport& report, const std::string& format) 
   return drift::render_drift_text(report);
 }
 
+}  // namespace
+
 int run_drift(const DriftOptions& options, Io& io) {
   const catalog::Catalog& catalog = catalog::Catalog::builtin();
-  const auto checked = load_desired_or_report(options.path, desired::SecretResolution::kIfAvailable, io);
+  const auto checked =
+      load_desired_or_report(desired_source(options.source, options.path), desired::SecretResolution::kIfAvailable, io);
   if (!checked) return kExitError;
   // Rules from the desired state first (validate checked them), then the command line's.
   // Checked before connecting; rules about discovered kinds only once the appliance has told
@@ -88,6 +84,15 @@ int run_drift(const DriftOptions& options, Io& io) {
   drift::DriftReport report =
       drift::build_report(planned->changes, planned->desired, planned->live, planned->catalog, rules);
   report.appliance = conn->url;
+  if (RunReport* out = options.report) {
+    const drift::Summary summary = report.summary();
+    out->result = report.has_drift() ? "drift" : "in-sync";
+    out->create = summary.missing;
+    out->update = summary.changed;
+    out->remove = summary.would_delete;
+    out->markdown = drift::render_drift_markdown(report);
+    out->json = drift::drift_to_json(report);
+  }
   const std::string text = render(report, options.format);
   if (options.output.empty()) {
     io.out << text;
@@ -103,8 +108,6 @@ int run_drift(const DriftOptions& options, Io& io) {
   return report.has_drift() ? kExitChanges : kExitOk;
 }
 
-}  // namespace
-
 Command setup_drift(CLI::App& app) {
   auto options = std::make_shared<DriftOptions>();
   CLI::App* sub = app.add_subcommand("drift", "Report changes made on the appliance outside Git (read-only)");
@@ -118,6 +121,8 @@ Command setup_drift(CLI::App& app) {
                   "(repeatable; adds to the desired state's `sps-apply: ignore:`)")
       ->type_name("RULE");
   add_connection_options(*sub, options->connection);
+  auto fleet = std::make_shared<FleetFlags>();
+  add_fleet_options(*sub, *fleet, /*apply=*/false);
   sub->footer(
       "Exit codes: 0 in sync, 2 drift found, 1 error.\n"
       "Findings: changed, missing (in Git only), unmanaged (on the appliance only; drift when its\n"
@@ -127,7 +132,9 @@ Command setup_drift(CLI::App& app) {
       "  sps-apply drift desired-state/ --format junit --output drift.xml   # CI test report\n"
       "  sps-apply drift --format markdown > drift.md                       # for a ticket\n"
       "  sps-apply drift --ignore 'management/webinterface/timeout'");
-  return {sub, [options](Io& io) { return run_drift(*options, io); }};
+  return {sub, [options, fleet](Io& io) {
+            return fleet->inventory.empty() ? run_drift(*options, io) : run_fleet_drift(*options, *fleet, io);
+          }};
 }
 
 }  // namespace sps::cli

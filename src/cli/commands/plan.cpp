@@ -6,9 +6,11 @@
 #include "catalog/catalog.h"
 #include "cli/cli.h"
 #include "cli/commands/plan_support.h"
+#include "cli/commands/runs.h"
 #include "cli/connection.h"
 #include "cli/desired_input.h"
 #include "cli/exit_codes.h"
+#include "cli/fleet/fleet_run.h"
 #include "cli/preflight.h"
 #include "cli/views/diagnostics_view.h"
 #include "plan/plan_file.h"
@@ -22,22 +24,11 @@
 
 namespace sps::cli {
 
-namespace {
-
-/// Parsed options of `plan`.
-struct PlanOptions {
-  std::string path = "desired-state/";
-  std::string out_file;
-  std::string format = "text";
-  bool detailed_exitcode = false;
-  bool rotate_secrets = false;
-  ConnectionOptions connection;
-};
-
 int run_plan(const PlanOptions& options, Io& io) {
-  auto checked = load_desired_or_report(options.path, desired::SecretResolution::kIfAvailable, io);
+  const DesiredSource source = desired_source(options.source, options.path);
+  auto checked = load_desired_or_report(source, desired::SecretResolution::kIfAvailable, io);
   if (!checked) return kExitError;
-  const std::string root = desired_root_of(options.path);
+  const std::string root = source.root;
   relativize_file_secrets(checked->state, root);
   auto conn = connect(options.connection, io);
   if (!conn) {
@@ -76,6 +67,16 @@ int run_plan(const PlanOptions& options, Io& io) {
     }
     digest = std::move(*saved);
   }
+  if (RunReport* report = options.report) {
+    const plan::Plan& p = planned->plan;
+    report->result = p.empty() ? "in-sync" : "changes";
+    report->create = p.count(diff::Action::kCreate);
+    report->update = p.count(diff::Action::kUpdate);
+    report->remove = p.count(diff::Action::kDelete);
+    report->markdown = render::render_plan_markdown(p, digest);
+    report->json = render::plan_to_json(p);
+    report->digest = digest;
+  }
   if (options.format == "json") {
     io.out << render::render_plan_json(planned->plan);
   } else if (options.format == "markdown") {
@@ -92,8 +93,6 @@ int run_plan(const PlanOptions& options, Io& io) {
   return options.detailed_exitcode && !planned->plan.empty() ? kExitChanges : kExitOk;
 }
 
-}  // namespace
-
 Command setup_plan(CLI::App& app) {
   auto options = std::make_shared<PlanOptions>();
   CLI::App* sub = app.add_subcommand("plan", "Show what apply would change on the appliance (read-only)");
@@ -108,13 +107,18 @@ Command setup_plan(CLI::App& app) {
   sub->add_flag("--rotate-secrets", options->rotate_secrets,
                 "Re-send write-only secrets (password objects) even when one is already set");
   add_connection_options(*sub, options->connection);
+  auto fleet = std::make_shared<FleetFlags>();
+  add_fleet_options(*sub, *fleet, /*apply=*/false);
   sub->footer(
       "Examples:\n"
       "  SPS_PASSWORD=... sps-apply plan desired-state/ --url https://sps.example.com --username admin \\\n"
       "      --ca-file sps-ca.pem --out plan.json\n"
       "  sps-apply plan --format markdown > plan.md     # for a merge-request comment\n"
-      "  sps-apply plan --detailed-exitcode             # 0 in sync, 2 changes, 1 error");
-  return {sub, [options](Io& io) { return run_plan(*options, io); }};
+      "  sps-apply plan --detailed-exitcode             # 0 in sync, 2 changes, 1 error\n"
+      "  sps-apply plan --inventory inventory.yaml --out plans/   # every appliance; one plan file each");
+  return {sub, [options, fleet](Io& io) {
+            return fleet->inventory.empty() ? run_plan(*options, io) : run_fleet_plan(*options, *fleet, io);
+          }};
 }
 
 }  // namespace sps::cli

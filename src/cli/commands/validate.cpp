@@ -44,6 +44,11 @@ CLI::App* add_validate_options(CLI::App& app, ValidateOptions& options) {
       ->capture_default_str();
   sub->add_flag("--require-secrets", options.require_secrets,
                 "Also read every !secret value (environment variable or file) and fail when one is missing");
+  sub->add_option("--inventory", options.inventory,
+                  "Check every appliance of this inventory (its desired list and variables) instead of PATH")
+      ->type_name("FILE");
+  sub->add_option("--limit", options.limits, "With --inventory: only these appliances or groups (repeatable)")
+      ->type_name("NAME|GROUP");
   sub->footer(
       "Offline: needs no appliance and no secret values. Secret sources (`!secret env:NAME`,\n"
       "`!secret file:PATH`) are checked for syntax only, unless --require-secrets is given\n"
@@ -51,7 +56,8 @@ CLI::App* add_validate_options(CLI::App& app, ValidateOptions& options) {
       "Reports every problem with file:line:column and a hint, all in one run.\n"
       "Examples:\n"
       "  sps-apply validate desired-state/\n"
-      "  sps-apply validate policies.yaml --format json   # machine-readable diagnostics");
+      "  sps-apply validate policies.yaml --format json   # machine-readable diagnostics\n"
+      "  sps-apply validate --inventory inventory.yaml    # every appliance of a fleet");
   return sub;
 }
 
@@ -62,6 +68,7 @@ Command setup_validate(CLI::App& app) {
 }
 
 int run_validate(const ValidateOptions& options, Io& io) {
+  if (!options.inventory.empty()) return run_validate_inventory(options, io);
   const CheckedDesired checked =
       load_checked_desired(options.path, options.require_secrets ? desired::SecretResolution::kRequired
                                                                  : desired::SecretResolution::kSyntaxOnly);

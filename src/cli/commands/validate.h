@@ -4,6 +4,7 @@
 #include "cli/cli.h"
 
 #include <string>
+#include <vector>
 
 namespace sps::cli {
 
@@ -15,6 +16,8 @@ struct ValidateOptions {
   std::string path = "desired-state/";  // a directory of *.yaml files or one file
   std::string format = "text";          // "text" or "json"
   bool require_secrets = false;         // resolve !secret values (else check their syntax)
+  std::string inventory;                // validate every appliance of this inventory instead of path
+  std::vector<std::string> limits;      // --limit NAME|GROUP: only these appliances
 };
 
 /// Adds the "validate" subcommand to app, binding its options to `options` (which must
@@ -23,6 +26,10 @@ CLI::App* add_validate_options(CLI::App& app, ValidateOptions& options);
 
 /// Registers "validate" (see commands/command_list.h).
 Command setup_validate(CLI::App& app);
+
+/// With --inventory: loads the inventory and checks every selected appliance's composed
+/// desired state offline; each problem is printed once however many appliances share it.
+int run_validate_inventory(const ValidateOptions& options, Io& io);
 
 /// Loads and validates options.path, prints every problem and a summary line.
 /// Returns kExitOk when valid, kExitError when any error was found.

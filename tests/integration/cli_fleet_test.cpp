@@ -1,0 +1,252 @@
+// A fleet: ten in-process sps-sim appliances over real TLS on loopback, one inventory with a
+// shared base, a DR overlay and per-appliance variables. One test walks through what an
+// operator does (validate, plan with saved plans, apply in waves with a fault on one
+// appliance, continue past it, converge) and checks each report format on the way: the
+// simulators are started once, which keeps the whole test to a few seconds.
+#include "cli/exit_codes.h"
+#include "schema/validator.h"
+#include "sim/sim.h"
+#include "support/cli_run.h"
+
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <unistd.h>
+
+#ifndef SPS_SOURCE_DIR
+#error "SPS_SOURCE_DIR must point at the source tree"
+#endif
+
+namespace sps::testing {
+namespace {
+
+namespace fs = std::filesystem;
+namespace json = boost::json;
+
+constexpr std::size_t kAppliances = 10;
+
+std::string read_text(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::string name_of(std::size_t i) { return "sps-" + std::string(i < 9 ? "0" : "") + std::to_string(i + 1); }
+
+bool opened_transaction(const sim::Simulator& s) {
+  for (const auto& line : s.journal_lines()) {
+    if (line.starts_with("POST /api/transaction ")) return true;
+  }
+  return false;
+}
+
+/// The fleet's report JSON checked with the project's validator against its schema.
+void expect_valid_fleet_json(const std::string& text) {
+  boost::system::error_code ec;
+  const json::value doc = json::parse(text, ec);
+  ASSERT_FALSE(ec) << text;
+  const json::value schema =
+      json::parse(read_text(fs::path(SPS_SOURCE_DIR) / "schemas/output/fleet-report.schema.json"));
+  auto validator = schema::Validator::compile(schema);
+  ASSERT_TRUE(validator) << validator.error().message;
+  for (const auto& e : validator->validate(doc)) ADD_FAILURE() << e.instance_pointer << ": " << e.message;
+}
+
+class FleetTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    m_dir = fs::temp_directory_path() / ("sps-fleet-test-" + std::to_string(::getpid()));
+    fs::remove_all(m_dir);
+    fs::create_directories(m_dir / "state" / "base");
+    fs::create_directories(m_dir / "state" / "dr");
+    for (std::size_t i = 0; i < kAppliances; ++i) {
+      sim::Options options;
+      options.rng_seed = 42 + i;
+      options.ca_out = (m_dir / ("ca-" + std::to_string(i) + ".pem")).string();
+      m_sims.push_back(std::make_unique<sim::Simulator>(std::move(options)));
+      auto started = m_sims.back()->start();
+      ASSERT_TRUE(started) << started.error().message;
+    }
+    ::setenv("SPS_USERNAME", "admin", 1);
+    ::setenv("SPS_PASSWORD", "admin", 1);
+    ::unsetenv("SPS_DR_PASSWORD");
+    for (const char* v : {"SPS_URL", "SPS_CA_FILE"}) ::unsetenv(v);
+    // The shared base: the backup server and the web timeout are variables.
+    std::ofstream(m_dir / "state" / "base" / "state.yaml") << R"yaml(
+policies/backup_policies:
+  - name: nightly
+    include_node_id_in_path: true
+    notification_event: {type: errors-only}
+    target:
+      type: nfs
+      server: {selection: fqdn, value: !var backup_host}
+      path: /exports/sps
+    start_times: ["1:30"]
+management/system_backup:
+  backup_policy: nightly
+management/webinterface:
+  timeout: !var web_timeout
+management/soap:
+  enabled: true
+)yaml";
+    // The DR overlay: its own web timeout (whole resource), SOAP no longer managed.
+    std::ofstream(m_dir / "state" / "dr" / "dr.yaml") << R"yaml(
+management/webinterface:
+  timeout: 60
+sps-apply:
+  remove: [management/soap]
+)yaml";
+    std::ostringstream inventory;
+    inventory << "vars: {web_timeout: 30}\nappliances:\n";
+    for (std::size_t i = 0; i < kAppliances; ++i) {
+      const bool dr = i >= 8;
+      inventory << "  - name: " << name_of(i) << "\n    url: " << m_sims[i]->url() << "\n    ca_file: ca-" << i
+                << ".pem\n    groups: [" << (dr ? "dr" : "prod") << "]\n    desired: [state/base"
+                << (dr ? ", state/dr" : "") << "]\n    vars: {backup_host: backup-" << i + 1 << ".example.com}\n";
+      if (i == kAppliances - 1) inventory << "    credentials: {password_env: SPS_DR_PASSWORD}\n";
+    }
+    std::ofstream(m_dir / "inventory.yaml") << inventory.str();
+    m_inventory = (m_dir / "inventory.yaml").string();
+  }
+
+  void TearDown() override {
+    for (auto& s : m_sims) s->stop();
+    ::unsetenv("SPS_DR_PASSWORD");
+    std::error_code ignored;
+    fs::remove_all(m_dir, ignored);
+  }
+
+  CliRun fleet(std::vector<std::string> args) const {
+    args.insert(args.begin() + 1, {"--inventory", m_inventory});
+    return run_cli(args);
+  }
+
+  fs::path m_dir;
+  std::string m_inventory;
+  std::vector<std::unique_ptr<sim::Simulator>> m_sims;
+};
+
+TEST_F(FleetTest, PlansAppliesInWavesStopsOrContinuesOnFailureAndConverges) {
+  CliRun r = fleet({"validate"});
+  ASSERT_EQ(r.code, cli::kExitOk) << r.all();
+  EXPECT_NE(r.out.find("the desired states of 10 appliances are valid"), std::string::npos) << r.out;
+
+  // A missing credential fails its appliance before anything starts; with --max-failed 0
+  // no appliance is started, so no transaction is opened anywhere.
+  r = fleet({"apply", "--auto-approve"});
+  EXPECT_EQ(r.code, cli::kExitError) << r.all();
+  EXPECT_NE(r.err.find("sps-10: error: no password: SPS_DR_PASSWORD is not set"), std::string::npos) << r.err;
+  EXPECT_NE(r.out.find("Not started: sps-01, sps-02"), std::string::npos) << r.out;
+  for (const auto& s : m_sims) EXPECT_FALSE(opened_transaction(*s));
+
+  // Plan every appliance, saving the plans: sps-10 fails alone (exit 1 wins over 2).
+  const fs::path plans = m_dir / "plans";
+  r = fleet({"plan", "--out", plans.string(), "--detailed-exitcode", "--parallel", "4"});
+  EXPECT_EQ(r.code, cli::kExitError) << r.all();
+  EXPECT_NE(r.out.find("sps-10"), std::string::npos);
+  EXPECT_NE(r.out.find("no password given"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Fleet plan: 10 appliances: 9 changes, 1 failed."), std::string::npos) << r.out;
+  const json::value index = json::parse(read_text(plans / "index.json"));
+  ASSERT_EQ(index.at("appliances").as_array().size(), 9u);
+  EXPECT_EQ(index.at("appliances").at(0).at("plan_file"), json::value("sps-01.json"));
+  EXPECT_TRUE(fs::exists(plans / "sps-09.json"));
+  EXPECT_FALSE(fs::exists(plans / "sps-10.json"));
+  for (std::size_t i = 0; i < 9; ++i) EXPECT_FALSE(opened_transaction(*m_sims[i]));  // plan is read-only
+
+  // Apply the saved plans of prod one at a time, a fault on sps-03's web interface write:
+  // sps-03 rolls back, the first failure stops the fleet, sps-01 and sps-02 stay committed.
+  sim::Fault fault;
+  fault.method = "PUT";
+  fault.path = "/api/configuration/management/webinterface";
+  fault.status = 500;
+  m_sims[2]->add_fault(fault);
+  r = fleet({"apply", plans.string(), "--auto-approve", "--limit", "prod", "--max-parallel", "1"});
+  EXPECT_EQ(r.code, cli::kExitError) << r.all();
+  EXPECT_NE(r.out.find("Committed (these stay committed): sps-01, sps-02."), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Not started: sps-04, sps-05, sps-06, sps-07, sps-08 (sps-03 failed and --max-failed is 0)"),
+            std::string::npos) << r.out;
+  EXPECT_NE(r.err.find("[3/8] sps-03: rolled-back"), std::string::npos) << r.err;
+  EXPECT_EQ(m_sims[0]->committed_body("management/webinterface")->at("timeout"), json::value(30));
+  EXPECT_EQ(m_sims[2]->committed_body("management/webinterface")->at("timeout"), json::value(20));  // the seed's
+  EXPECT_FALSE(m_sims[2]->transaction_open());
+  for (std::size_t i = 3; i < 8; ++i) EXPECT_FALSE(opened_transaction(*m_sims[i])) << name_of(i);
+
+  // A saved plan is exactly what was reviewed: sps-01's changed appliance makes its plan stale.
+  r = fleet({"apply", plans.string(), "--auto-approve", "--limit", "sps-01"});
+  EXPECT_EQ(r.code, cli::kExitError) << r.all();
+  EXPECT_NE(r.out.find("stale"), std::string::npos) << r.out;
+
+  // From the desired state, continuing past failures (--max-failed 1), every report format.
+  ::setenv("SPS_DR_PASSWORD", "admin", 1);
+  const fs::path json_report = m_dir / "fleet.json";
+  const fs::path junit_report = m_dir / "fleet.xml";
+  const fs::path markdown_report = m_dir / "fleet.md";
+  r = fleet({"apply", "--auto-approve", "--max-failed", "1", "--fleet-report", "json=" + json_report.string(),
+             "--fleet-report", "junit=" + junit_report.string(), "--fleet-report",
+             "markdown=" + markdown_report.string()});
+  EXPECT_EQ(r.code, cli::kExitError) << r.all();
+  EXPECT_NE(r.out.find("Fleet apply: 10 appliances: 2 nothing-to-do, 1 rolled-back, 7 applied."), std::string::npos)
+      << r.out;
+  const std::string json_text = read_text(json_report);
+  expect_valid_fleet_json(json_text);
+  const json::value report = json::parse(json_text);
+  EXPECT_EQ(report.at("exit_code"), json::value(1));
+  EXPECT_EQ(report.at("appliances").at(2).at("result"), json::value("rolled-back"));
+  EXPECT_EQ(report.at("appliances").at(3).at("result"), json::value("applied"));
+  EXPECT_EQ(report.at("appliances").at(3).at("create"), json::value(1));
+  const std::string markdown = read_text(markdown_report);
+  EXPECT_NE(markdown.find("### sps-03: rolled-back"), std::string::npos) << markdown;
+  EXPECT_NE(markdown.find("### sps-04: applied"), std::string::npos) << markdown;
+  EXPECT_NE(markdown.find("<summary>In sync or not started: sps-01, sps-02</summary>"), std::string::npos) << markdown;
+  if (std::system("xmllint --version >/dev/null 2>&1") == 0) {
+    const std::string xsd = std::string(SPS_SOURCE_DIR) + "/tests/drift/junit.xsd";
+    const std::string log = (m_dir / "xmllint.log").string();
+    EXPECT_EQ(std::system(("xmllint --noout --schema '" + xsd + "' '" + junit_report.string() + "' >'" + log + "' 2>&1")
+                              .c_str()),
+              0)
+        << read_text(log);
+    const std::string xml = read_text(junit_report);
+    EXPECT_NE(xml.find("<testsuite name=\"sps-03\" tests=\"1\" failures=\"0\" errors=\"1\""), std::string::npos) << xml;
+  } else {
+    ADD_FAILURE() << "xmllint not found: install Debian's libxml2-utils (scripts/setup-deps)";
+  }
+
+  // Overlays and variables made each appliance's own bodies: its backup server, the DR
+  // timeout, SOAP left alone on DR (removed from its desired state).
+  const auto backup_server = [&](std::size_t i) {
+    const json::value policies = m_sims[i]->committed_snapshot().at("policies/backup_policies");
+    for (const auto& item : policies.at("items").as_array()) {
+      if (item.at("body").at("name") == json::value("nightly")) return item.at("body").at("target").at("server");
+    }
+    return json::value();
+  };
+  EXPECT_EQ(backup_server(3), json::parse(R"({"selection": "fqdn", "value": "backup-4.example.com"})"));
+  EXPECT_EQ(backup_server(9), json::parse(R"({"selection": "fqdn", "value": "backup-10.example.com"})"));
+  EXPECT_EQ(m_sims[3]->committed_body("management/webinterface")->at("timeout"), json::value(30));
+  EXPECT_EQ(m_sims[9]->committed_body("management/webinterface")->at("timeout"), json::value(60));
+  EXPECT_EQ(m_sims[9]->committed_body("management/soap")->at("enabled"), json::value(false));  // the seed's
+  EXPECT_EQ(m_sims[3]->committed_body("management/soap")->at("enabled"), json::value(true));
+
+  // Without the fault the fleet converges; drift then finds every appliance in sync.
+  m_sims[2]->clear_faults();
+  r = fleet({"apply", "--auto-approve", "--limit", "sps-03"});
+  EXPECT_EQ(r.code, cli::kExitOk) << r.all();
+  r = fleet({"plan", "--detailed-exitcode", "--format", "json"});
+  EXPECT_EQ(r.code, cli::kExitOk) << r.all();
+  expect_valid_fleet_json(r.out);
+  r = fleet({"drift", "--format", "junit"});
+  EXPECT_EQ(r.code, cli::kExitOk) << r.all();
+  EXPECT_NE(r.out.find("tests=\"10\" failures=\"0\" errors=\"0\""), std::string::npos) << r.out;
+}
+
+}  // namespace
+}  // namespace sps::testing
