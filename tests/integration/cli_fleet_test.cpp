@@ -32,6 +32,8 @@ namespace fs = std::filesystem;
 namespace json = boost::json;
 
 constexpr std::size_t kAppliances = 10;
+// An inline secret of the shared base: it must never appear in any output or report.
+constexpr const char* kToken = "fleet-splunk-token-5e1f0c";
 
 std::string read_text(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -79,6 +81,7 @@ class FleetTest : public ::testing::Test {
     ::setenv("SPS_USERNAME", "admin", 1);
     ::setenv("SPS_PASSWORD", "admin", 1);
     ::unsetenv("SPS_DR_PASSWORD");
+    ::setenv("SPS_FLEET_SPLUNK_TOKEN", kToken, 1);
     for (const char* v : {"SPS_URL", "SPS_CA_FILE"}) ::unsetenv(v);
     // The shared base: the backup server and the web timeout are variables.
     std::ofstream(m_dir / "state" / "base" / "state.yaml") << R"yaml(
@@ -97,6 +100,14 @@ management/webinterface:
   timeout: !var web_timeout
 management/soap:
   enabled: true
+management/splunk_forwarder:
+  enabled: true
+  flush_interval: 600
+  host: {selection: fqdn, value: splunk.example.com}
+  pam_address: {selection: fqdn, value: !var appliance_name}
+  port: 8088
+  ssl: {selection: insecure}
+  token: !secret env:SPS_FLEET_SPLUNK_TOKEN
 )yaml";
     // The DR overlay: its own web timeout (whole resource), SOAP no longer managed.
     std::ofstream(m_dir / "state" / "dr" / "dr.yaml") << R"yaml(
@@ -125,9 +136,12 @@ sps-apply:
     fs::remove_all(m_dir, ignored);
   }
 
+  /// Runs sps-apply with --inventory; fails the test when the secret shows in its output.
   CliRun fleet(std::vector<std::string> args) const {
     args.insert(args.begin() + 1, {"--inventory", m_inventory});
-    return run_cli(args);
+    CliRun r = run_cli(args);
+    EXPECT_EQ(r.all().find(kToken), std::string::npos) << r.all();
+    return r;
   }
 
   fs::path m_dir;
@@ -197,6 +211,9 @@ TEST_F(FleetTest, PlansAppliesInWavesStopsOrContinuesOnFailureAndConverges) {
   EXPECT_NE(r.out.find("Fleet apply: 10 appliances: 2 nothing-to-do, 1 rolled-back, 7 applied."), std::string::npos)
       << r.out;
   const std::string json_text = read_text(json_report);
+  for (const auto& file : {json_report, junit_report, markdown_report}) {
+    EXPECT_EQ(read_text(file).find(kToken), std::string::npos) << file;
+  }
   expect_valid_fleet_json(json_text);
   const json::value report = json::parse(json_text);
   EXPECT_EQ(report.at("exit_code"), json::value(1));
@@ -235,6 +252,8 @@ TEST_F(FleetTest, PlansAppliesInWavesStopsOrContinuesOnFailureAndConverges) {
   EXPECT_EQ(m_sims[9]->committed_body("management/webinterface")->at("timeout"), json::value(60));
   EXPECT_EQ(m_sims[9]->committed_body("management/soap")->at("enabled"), json::value(false));  // the seed's
   EXPECT_EQ(m_sims[3]->committed_body("management/soap")->at("enabled"), json::value(true));
+  EXPECT_EQ(m_sims[3]->committed_body("management/splunk_forwarder")->at("pam_address").at("value"),
+            json::value("sps-04"));
 
   // Without the fault the fleet converges; drift then finds every appliance in sync.
   m_sims[2]->clear_faults();

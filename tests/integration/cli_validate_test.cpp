@@ -4,6 +4,7 @@
 // produce. File names in expected.txt are relative to the case directory.
 #include "cli/cli.h"
 #include "cli/exit_codes.h"
+#include "schema/validator.h"
 #include "support/cli_run.h"
 
 #include <gtest/gtest.h>
@@ -206,6 +207,12 @@ TEST_F(CliValidateTest, InventoryChecksEveryAppliancesComposedStateOnce) {
   EXPECT_EQ(r.code, kExitOk) << r.all();
   const boost::json::value report = boost::json::parse(r.out);
   EXPECT_EQ(report.at("valid"), boost::json::value(true));
+  std::ifstream schema_file(std::string(SPS_SOURCE_DIR) + "/schemas/output/validate-inventory.schema.json");
+  std::stringstream schema_text;
+  schema_text << schema_file.rdbuf();
+  auto validator = schema::Validator::compile(boost::json::parse(schema_text.str()));
+  ASSERT_TRUE(validator) << validator.error().message;
+  for (const auto& e : validator->validate(report)) ADD_FAILURE() << e.instance_pointer << ": " << e.message;
   ASSERT_EQ(report.at("appliances").as_array().size(), 2u);
   EXPECT_EQ(report.at("appliances").at(1).at("name"), boost::json::value("prod-2"));
 

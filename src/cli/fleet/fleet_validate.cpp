@@ -50,7 +50,8 @@ int run_validate_inventory(const ValidateOptions& options, Io& io) {
                                             : std::to_string(invalid) + " of " + std::to_string(count) +
                                                   " appliances have an invalid desired state");
   if (options.format == "json") {
-    json::object report{{"valid", invalid == 0},
+    json::object report{{"format_version", kValidateReportVersion},
+                        {"valid", invalid == 0},
                         {"inventory", options.inventory},
                         {"appliances", std::move(appliances)},
                         {"diagnostics", diagnostics_to_json(all)},
