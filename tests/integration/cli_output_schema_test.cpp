@@ -4,8 +4,8 @@
 // an independent implementation. The schemas are strict: each document with an unknown member
 // added, or without its format_version, must fail. The documents cover every outcome class
 // and exit code of apply (0, 1 before and after the transaction started, 3), valid and invalid
-// validate reports, a plan with every kind of step, a saved plan, drift with findings and the
-// --record lines.
+// validate reports, a plan with every kind of step, a saved plan, drift with findings, the
+// --record lines, and the fleet reports (validate and drift with --inventory).
 #include "cli/exit_codes.h"
 #include "process/process.h"
 #include "schema/validator.h"
@@ -120,6 +120,22 @@ TEST_F(OutputSchemaTest, RealOutputsMatchTheirSchemas) {
   ASSERT_EQ(r.code, cli::kExitChanges) << r.all();
   EXPECT_EQ(keep("changed", "drift", r.out).at("summary").at("changed"), 1);
 
+  // fleets: validate --inventory, and a fleet drift report (one appliance, drifted: exit 2).
+  const fs::path inventory = temp_dir() / "inventory.yaml";
+  std::ofstream(inventory) << "appliances:\n  - {name: sim, url: \"" << url() << "\", ca_file: \"" << ca_file()
+                           << "\", desired: [\"" << demo_state() << "\"]}\n";
+  r = run_cli({"validate", "--inventory", inventory.string(), "--format", "json"});
+  ASSERT_EQ(r.code, cli::kExitOk) << r.all();
+  keep("fleet", "validate-inventory", r.out);
+  ::setenv("SPS_USERNAME", "admin", 1);
+  ::setenv("SPS_PASSWORD", "admin", 1);
+  r = run_cli({"drift", "--inventory", inventory.string(), "--format", "json"});
+  ::unsetenv("SPS_USERNAME");
+  ::unsetenv("SPS_PASSWORD");
+  EXPECT_EQ(r.code, cli::kExitChanges) << r.all();
+  expect_no_secrets(r.all());
+  EXPECT_EQ(keep("fleet-drift", "fleet-report", r.out).at("appliances").at(0).at("result"), "drift");
+
   // the commit's answer and the status check are lost: outcome unknown, exit 3.
   for (const auto& [action, method] : {std::pair{sim::FaultAction::kDropBefore, "PUT"},
                                        std::pair{sim::FaultAction::kStatus, "GET"}}) {
@@ -147,7 +163,7 @@ TEST_F(OutputSchemaTest, RealOutputsMatchTheirSchemas) {
     ASSERT_TRUE(compiled.has_value()) << file << ": " << compiled.error().message;
     validators.emplace(file.substr(0, file.size() - std::string(".schema.json").size()), *compiled);
   }
-  ASSERT_EQ(validators.size(), 5u);
+  ASSERT_EQ(validators.size(), 7u);
   std::size_t checked = 0;
   for (const auto& entry : fs::directory_iterator(outputs())) {
     const std::string file = entry.path().filename().string();
@@ -169,7 +185,7 @@ TEST_F(OutputSchemaTest, RealOutputsMatchTheirSchemas) {
       ++checked;
     }
   }
-  EXPECT_EQ(checked, 13u);
+  EXPECT_EQ(checked, 15u);
 
   // Debian's python3-jsonschema over the same files.
   const std::vector<std::string> argv{SPS_SYSTEM_PYTHON3, std::string(SPS_SOURCE_DIR) + "/tests/output/validate_outputs.py",
@@ -177,7 +193,7 @@ TEST_F(OutputSchemaTest, RealOutputsMatchTheirSchemas) {
   auto python = process::run_captured(argv, process::child_environment(environ, {}), {.timeout = std::chrono::seconds(60)});
   ASSERT_TRUE(python.has_value()) << python.error().message;
   EXPECT_EQ(python->exit_code, 0) << python->output;
-  EXPECT_NE(python->output.find("13 documents against 5 schemas, 0 problems"), std::string::npos) << python->output;
+  EXPECT_NE(python->output.find("15 documents against 7 schemas, 0 problems"), std::string::npos) << python->output;
 }
 
 }  // namespace
