@@ -1,11 +1,11 @@
 // Fleet plan against many simulated appliances: N in-process sps-sim instances (default 100)
 // with a fixed round-trip latency (default 50 ms), one inventory, and the real sps-apply
 // binary run as a child process twice: `plan` against one appliance, then
-// `plan --inventory` against all N (--parallel P, default N). Prints both wall times, their
+// `plan --inventory` against all N (--max-parallel P, default N). Prints both wall times, their
 // ratio (target: under 3x) and the peak RSS of the fleet's sps-apply process (getrusage of
 // the child). Not part of ctest.
 //   sps_fleet_bench --sps-apply build/bench/src/cli/sps-apply [--appliances 100]
-//                   [--latency-ms 50] [--parallel 100]
+//                   [--latency-ms 50] [--max-parallel 100]
 #include "sim/sim.h"
 
 #include <chrono>
@@ -72,10 +72,10 @@ int main(int argc, char** argv) {
     if (flag == "--sps-apply") sps_apply = argv[i + 1];
     if (flag == "--appliances") count = std::stoul(argv[i + 1]);
     if (flag == "--latency-ms") latency_ms = std::stol(argv[i + 1]);
-    if (flag == "--parallel") parallel = std::stoul(argv[i + 1]);
+    if (flag == "--max-parallel") parallel = std::stoul(argv[i + 1]);
   }
   if (sps_apply.empty() || count == 0) {
-    std::cerr << "usage: sps_fleet_bench --sps-apply PATH [--appliances N] [--latency-ms MS] [--parallel P]\n";
+    std::cerr << "usage: sps_fleet_bench --sps-apply PATH [--appliances N] [--latency-ms MS] [--max-parallel P]\n";
     return 1;
   }
   if (parallel == 0) parallel = count;
@@ -116,12 +116,12 @@ management/soap: {enabled: false}
   std::ofstream(dir / "one.yaml") << "appliances:\n  - {name: one, url: \"" << sims[0]->url()
                                   << "\", ca_file: ca-0.pem, desired: [state], vars: {backup_host: b.example.com}}\n";
   const ChildRun one = run_child({sps_apply, "plan", "--inventory", (dir / "one.yaml").string()});
-  const ChildRun all = run_child({sps_apply, "plan", "--inventory", (dir / "inventory.yaml").string(), "--parallel",
+  const ChildRun all = run_child({sps_apply, "plan", "--inventory", (dir / "inventory.yaml").string(), "--max-parallel",
                                   std::to_string(parallel)});
   for (auto& s : sims) s->stop();
   fs::remove_all(dir);
   const auto ok = [](const ChildRun& r) { return WIFEXITED(r.status) && WEXITSTATUS(r.status) == 0; };
-  std::printf("fleet plan: %zu appliances at %ld ms latency, --parallel %zu\n", count, latency_ms, parallel);
+  std::printf("fleet plan: %zu appliances at %ld ms latency, --max-parallel %zu\n", count, latency_ms, parallel);
   std::printf("  one appliance:  %.3f s (%s)\n", one.seconds, ok(one) ? "ok" : "FAILED");
   std::printf("  %zu appliances: %.3f s (%s), peak RSS %.1f MiB\n", count, all.seconds, ok(all) ? "ok" : "FAILED",
               static_cast<double>(all.max_rss_kib) / 1024.0);

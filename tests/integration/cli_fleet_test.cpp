@@ -164,7 +164,7 @@ TEST_F(FleetTest, PlansAppliesInWavesStopsOrContinuesOnFailureAndConverges) {
 
   // Plan every appliance, saving the plans: sps-10 fails alone (exit 1 wins over 2).
   const fs::path plans = m_dir / "plans";
-  r = fleet({"plan", "--out", plans.string(), "--detailed-exitcode", "--parallel", "4"});
+  r = fleet({"plan", "--out", plans.string(), "--detailed-exitcode", "--max-parallel", "4"});
   EXPECT_EQ(r.code, cli::kExitError) << r.all();
   EXPECT_NE(r.out.find("sps-10"), std::string::npos);
   EXPECT_NE(r.out.find("no password given"), std::string::npos) << r.out;

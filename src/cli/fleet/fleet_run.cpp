@@ -296,8 +296,10 @@ void add_fleet_options(CLI::App& app, FleetFlags& flags, bool apply) {
       ->type_name("N")
       ->check(CLI::Range(0, 100000))
       ->group("Fleet");
-  app.add_option("--parallel" + std::string(apply ? ",--max-parallel" : ""), flags.parallel,
-                 "With --inventory: appliances worked on at a time (default: min(8, appliances))")
+  // Not --parallel: that is the number of connections per appliance (connection.h).
+  app.add_option("--max-parallel", flags.parallel,
+                 "With --inventory: appliances worked on at a time (default: min(8, appliances)); each uses up "
+                 "to --parallel connections")
       ->type_name("N")
       ->check(CLI::Range(1u, 256u))
       ->group("Fleet");

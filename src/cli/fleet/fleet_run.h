@@ -1,8 +1,8 @@
 #pragma once
 // plan, apply and drift over the appliances of an inventory, in one process: `--inventory
-// FILE [--limit NAME|GROUP]... [--parallel N]`. Each appliance runs the single-appliance
+// FILE [--limit NAME|GROUP]... [--max-parallel N]`. Each appliance runs the single-appliance
 // command (cli/commands/runs.h) on a thread of its own, with its own connection, its own
-// transaction (apply) and its own output buffer; at most --parallel at a time (default
+// transaction (apply) and its own output buffer; at most --max-parallel at a time (default
 // min(8, appliances)), in inventory order. One progress line per finished appliance goes to
 // stderr; the combined report (cli/fleet/fleet_report.h) to stdout and --fleet-report files.
 //
@@ -37,7 +37,7 @@ struct FleetFlags {
   int index = -1;           // --index N: only the N-th selected appliance (0-based; a Job's completion index)
 };
 
-/// Adds --inventory, --limit, --index, --parallel, --fleet-report (and for apply --max-failed).
+/// Adds --inventory, --limit, --index, --max-parallel, --fleet-report (and for apply --max-failed).
 void add_fleet_options(CLI::App& app, FleetFlags& flags, bool apply);
 
 int run_fleet_plan(const PlanOptions& options, const FleetFlags& flags, Io& io);
