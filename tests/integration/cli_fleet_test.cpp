@@ -265,6 +265,28 @@ TEST_F(FleetTest, PlansAppliesInWavesStopsOrContinuesOnFailureAndConverges) {
   r = fleet({"drift", "--format", "junit"});
   EXPECT_EQ(r.code, cli::kExitOk) << r.all();
   EXPECT_NE(r.out.find("tests=\"10\" failures=\"0\" errors=\"0\""), std::string::npos) << r.out;
+
+  // One appliance per run (--index, as the pods of an Indexed Job), then report merge: the
+  // combined report of both, in the order given; an appliance twice is refused.
+  const fs::path first = m_dir / "r0.json";
+  const fs::path second = m_dir / "r9.json";
+  r = fleet({"drift", "--index", "0", "--fleet-report", "json=" + first.string()});
+  EXPECT_EQ(r.code, cli::kExitOk) << r.all();
+  r = fleet({"drift", "--index", "9", "--fleet-report", "json=" + second.string()});
+  EXPECT_EQ(r.code, cli::kExitOk) << r.all();
+  r = run_cli({"report", "merge", first.string(), second.string(), "--format", "json"});
+  EXPECT_EQ(r.code, cli::kExitOk) << r.all();
+  expect_valid_fleet_json(r.out);
+  const json::value merged = json::parse(r.out);
+  ASSERT_EQ(merged.at("appliances").as_array().size(), 2u);
+  EXPECT_EQ(merged.at("appliances").at(0).at("name"), json::value("sps-01"));
+  EXPECT_EQ(merged.at("appliances").at(1).at("name"), json::value("sps-10"));
+  r = run_cli({"report", "merge", first.string(), first.string()});
+  EXPECT_EQ(r.code, cli::kExitError);
+  EXPECT_NE(r.err.find("appliance sps-01 is in"), std::string::npos) << r.err;
+  r = fleet({"drift", "--index", "10"});
+  EXPECT_EQ(r.code, cli::kExitError);
+  EXPECT_NE(r.err.find("--index 10: the selection has 10 appliances"), std::string::npos) << r.err;
 }
 
 }  // namespace
