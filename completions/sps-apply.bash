@@ -14,7 +14,7 @@ _sps_apply() {
     cword=$COMP_CWORD
   fi
 
-  local commands="validate plan apply drift export report"
+  local commands="validate plan apply drift show export report"
   local connection="--url --username --password-file --ca-file --insecure --timeout --deadline --max-answer-size --parallel --verbose
     --login-method --client-cert --client-key --client-pkcs12 --client-key-passphrase-file"
   local fleet="--inventory --limit --index --max-parallel --fleet-report"
@@ -33,7 +33,7 @@ _sps_apply() {
     --format)
       case $command in
         validate | apply) COMPREPLY=($(compgen -W "text json" -- "$cur")) ;;
-        plan) COMPREPLY=($(compgen -W "text json markdown" -- "$cur")) ;;
+        plan | show) COMPREPLY=($(compgen -W "text json markdown" -- "$cur")) ;;
         drift | report) COMPREPLY=($(compgen -W "text json markdown junit" -- "$cur")) ;;
         *) COMPREPLY=() ;;
       esac
@@ -49,6 +49,14 @@ _sps_apply() {
         COMPREPLY=($(compgen -f -- "$cur"))
       fi
       compopt -o filenames 2>/dev/null
+      return ;;
+    --report)
+      case $command in
+        plan) COMPREPLY=($(compgen -W "text= json= markdown=" -- "$cur")) ;;
+        drift) COMPREPLY=($(compgen -W "text= json= markdown= junit=" -- "$cur")) ;;
+        *) COMPREPLY=() ;;
+      esac
+      compopt -o nospace 2>/dev/null
       return ;;
     --url) COMPREPLY=($(compgen -W "https://" -- "$cur")); compopt -o nospace 2>/dev/null; return ;;
     --username | --timeout | --deadline | --max-answer-size | --parallel | --commit-message | --ignore | --login-method | \
@@ -75,10 +83,11 @@ _sps_apply() {
   local flags
   case $command in
     validate) flags="--format --require-secrets --inventory --limit --help" ;;
-    plan) flags="--out --format --detailed-exitcode --rotate-secrets $connection $fleet --help" ;;
-    apply) flags="--auto-approve --format --record --commit-message --rotate-secrets --lock-timeout $connection $fleet
+    plan) flags="--out --format --report --detailed-exitcode --rotate-secrets --no-color $connection $fleet --help" ;;
+    apply) flags="--auto-approve --format --record --commit-message --rotate-secrets --lock-timeout --no-color $connection $fleet
       --max-failed --help" ;;
-    drift) flags="--format --output --ignore $connection $fleet --help" ;;
+    drift) flags="--format --output --report --ignore --no-color $connection $fleet --help" ;;
+    show) flags="--format --no-color --help" ;;
     export) flags="--out --only --all $connection --help" ;;
     report) flags="merge --format --output --help" ;;
     *) flags="--help" ;;

@@ -24,6 +24,7 @@
 #include "plan/plan_check.h"
 #include "plan/plan_file.h"
 #include "render/render.h"
+#include "schema/validator.h"
 
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
@@ -35,6 +36,7 @@
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <stdexcept>
 
 namespace sps::testing {
 namespace {
@@ -62,6 +64,9 @@ class GoldenSecrets final : public desired::SecretResolver {
 };
 
 fs::path golden_dir() { return fs::path(SPS_GOLDEN_DIR); }
+
+/// The firmware every golden plan was made against (the header shows it).
+constexpr const char* kFirmware = "7.5.0";
 
 std::string read_text(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -130,6 +135,19 @@ std::vector<std::string> secret_values(const catalog::Catalog& catalog, const js
   return out;
 }
 
+/// The validator of schemas/output/<name>.schema.json, compiled once.
+const schema::Validator& output_schema(const std::string& name) {
+  static std::map<std::string, schema::Validator> cache;
+  auto it = cache.find(name);
+  if (it == cache.end()) {
+    auto compiled = schema::Validator::compile(json::parse(read_text(golden_dir() / ".." / ".." / "schemas" / "output" /
+                                                                     (name + ".schema.json"))));
+    if (!compiled) throw std::runtime_error(name + ": " + compiled.error().message);
+    it = cache.emplace(name, std::move(*compiled)).first;
+  }
+  return it->second;
+}
+
 /// Compares actual with the expected file, or rewrites it under SPS_UPDATE_GOLDEN=1.
 void expect_golden(const fs::path& file, const std::string& actual) {
   const char* update = std::getenv("SPS_UPDATE_GOLDEN");
@@ -179,21 +197,34 @@ TEST_P(GoldenTest, RendersThePlanAsExpected) {
   }
   const diff::ChangeSet changes = diff::compute_changes(loaded.state, live, catalog, options);
   ASSERT_FALSE(changes.diagnostics.has_errors()) << diagnostics_text(changes.diagnostics);
-  const auto plan = plan::build_plan(changes, loaded.state, live, catalog);
+  auto plan = plan::build_plan(changes, loaded.state, live, catalog);
   ASSERT_TRUE(plan.has_value()) << plan.error().message;
+  plan->firmware_version = kFirmware;
 
-  const std::string text = render::render_plan_text(*plan);
-  const std::string json_text = render::render_plan_json(*plan);
-  const std::string markdown = render::render_plan_markdown(*plan);
+  // The saved plan first: its digest is in every rendering's header.
+  const plan::PlanBasis basis{plan::desired_without_secrets(loaded.state),
+                              plan::live_without_secrets(live, loaded.state, catalog), options, {}};
+  plan::PlanOrigin origin{"https://sps.example.com", "sps-apply golden", kinds, "desired-state"};
+  origin.user = "golden-admin";
+  origin.created_at = "2026-01-02T03:04:05Z";
+  origin.git_revision = "0123456789ab";
+  origin.firmware_version = kFirmware;
+  const json::value saved_doc = plan::plan_to_file(*plan, origin, basis);
+  const std::string saved = render::pretty_json(saved_doc);
+  expect_golden(dir / "plan-file.json", saved);
+  const render::PlanHeader header{origin.appliance_url, origin.user, origin.created_at, origin.git_revision,
+                                  std::string(saved_doc.at("digest").as_string())};
+
+  const std::string text = render::render_plan_text(*plan, {}, header);
+  const std::string json_text = render::render_plan_json(*plan, header);
+  const std::string markdown = render::render_plan_markdown(*plan, header);
   expect_golden(dir / "plan.txt", text);
   expect_golden(dir / "plan.json", json_text);
   expect_golden(dir / "plan.md", markdown);
-  const plan::PlanBasis basis{plan::desired_without_secrets(loaded.state),
-                              plan::live_without_secrets(live, loaded.state, catalog), options, {}};
-  const json::value saved_doc =
-      plan::plan_to_file(*plan, {"https://sps.example.com", "sps-apply golden", kinds, "desired-state"}, basis);
-  const std::string saved = render::pretty_json(saved_doc);
-  expect_golden(dir / "plan-file.json", saved);
+  // Machine-readable outputs follow their published schemas (schemas/output/).
+  for (const auto& [name, doc] : {std::pair{"plan", json::parse(json_text)}, std::pair{"saved-plan", saved_doc}}) {
+    for (const auto& e : output_schema(name).validate(doc)) ADD_FAILURE() << name << " " << e.instance_pointer << ": " << e.message;
+  }
 
   // The saved plan is data: loading it re-derives exactly these steps from the desired and
   // live states it carries, secrets masked.
@@ -207,7 +238,7 @@ TEST_P(GoldenTest, RendersThePlanAsExpected) {
   }
 
   // No secret value in anything a user or a file ever sees.
-  const std::string coloured = render::render_plan_text(*plan, {.color = true});
+  const std::string coloured = render::render_plan_text(*plan, {.color = true}, header);
   for (const auto& secret : secret_values(catalog, live_doc.get_object())) {
     for (const std::string* output : {&text, &json_text, &markdown, &saved, &coloured}) {
       EXPECT_EQ(output->find(secret), std::string::npos) << "a secret value leaked:\n" << *output;

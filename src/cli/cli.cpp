@@ -23,8 +23,8 @@ namespace sps::cli {
 #include "cli/commands/command_list.h"
 #undef SPS_CLI_COMMAND
 
-bool use_color(bool is_terminal, const char* no_color, const char* term) {
-  if (!is_terminal || no_color != nullptr) return false;
+bool use_color(bool is_terminal, bool no_color_flag, const char* no_color, const char* term) {
+  if (!is_terminal || no_color_flag || no_color != nullptr) return false;
   return term == nullptr || std::string(term) != "dumb";
 }
 
@@ -67,6 +67,16 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
 #undef SPS_CLI_COMMAND
   };
 
+  // Commands that print plans or reports may colour them (on a terminal only); --no-color, as
+  // well as NO_COLOR, turns that off.
+  bool no_color = false;
+  for (const auto& command : commands) {
+    const std::string name = command.app != nullptr ? command.app->get_name() : std::string();
+    if (name == "plan" || name == "drift" || name == "apply" || name == "show") {
+      command.app->add_flag("--no-color", no_color, "Never colour the output (also: the NO_COLOR environment variable)");
+    }
+  }
+
   // CLI11 reports bad usage, --help and --version by throwing; turn them into output and an
   // exit code here so nothing escapes run(). Its own codes (e.g. 106) are not documented
   // ones, so every usage error becomes kExitError.
@@ -78,7 +88,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   }
 
   const bool terminal = &out == &std::cout && ::isatty(STDOUT_FILENO) == 1;
-  Io io{out, err, use_color(terminal, std::getenv("NO_COLOR"), std::getenv("TERM"))};
+  Io io{out, err, use_color(terminal, no_color, std::getenv("NO_COLOR"), std::getenv("TERM"))};
   for (const auto& command : commands) {
     if (command.app != nullptr && command.app->parsed()) {
       try {

@@ -35,8 +35,8 @@ struct Command {
 /// --help and --version return kExitOk, usage errors kExitError.
 int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err);
 
-/// Whether to colour output: only on a terminal, never when NO_COLOR is set (to anything,
-/// see https://no-color.org) and never for TERM=dumb.
-bool use_color(bool is_terminal, const char* no_color, const char* term);
+/// Whether to colour output: only on a terminal, never with --no-color (no_color_flag), never
+/// when NO_COLOR is set (to anything, see https://no-color.org) and never for TERM=dumb.
+bool use_color(bool is_terminal, bool no_color_flag, const char* no_color, const char* term);
 
 }  // namespace sps::cli

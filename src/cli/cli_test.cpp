@@ -88,11 +88,12 @@ TEST(CliTest, ValidateParsesPathAndFormat) {
 }
 
 TEST(CliTest, ColourOnlyOnTerminalWithoutNoColor) {
-  EXPECT_TRUE(use_color(true, nullptr, "xterm-256color"));
-  EXPECT_FALSE(use_color(false, nullptr, "xterm"));
-  EXPECT_FALSE(use_color(true, "", "xterm"));
-  EXPECT_FALSE(use_color(true, "1", "xterm"));
-  EXPECT_FALSE(use_color(true, nullptr, "dumb"));
+  EXPECT_TRUE(use_color(true, false, nullptr, "xterm-256color"));
+  EXPECT_FALSE(use_color(false, false, nullptr, "xterm"));
+  EXPECT_FALSE(use_color(true, false, "", "xterm"));
+  EXPECT_FALSE(use_color(true, false, "1", "xterm"));
+  EXPECT_FALSE(use_color(true, false, nullptr, "dumb"));
+  EXPECT_FALSE(use_color(true, true, nullptr, "xterm-256color"));  // --no-color
 }
 
 TEST(CliTest, DiagnosticsTextIsColouredOnlyWhenAsked) {

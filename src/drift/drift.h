@@ -106,8 +106,10 @@ DriftReport build_report(const diff::ChangeSet& changes, const model::DesiredSta
 
 /// One line: the counts, and whether there is drift ("Drift: 1 changed, ..." or "No drift: ...").
 std::string render_drift_summary(const DriftReport& report);
-/// Human-readable report, like a plan: one block per finding, summary line last.
-std::string render_drift_text(const DriftReport& report);
+/// Human-readable report, like a plan: one block per finding, summary line last. A list
+/// compared element by element shows its differing elements below the field ("+" in Git
+/// only, "-" on the appliance only). color: the plan's ANSI palette (render::paint).
+std::string render_drift_text(const DriftReport& report, bool color = false);
 /// Versioned JSON (render::kFormatVersion); secrets masked. Field values are named
 /// "appliance" (live) and "git" (desired).
 boost::json::value drift_to_json(const DriftReport& report);

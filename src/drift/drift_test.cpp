@@ -197,6 +197,24 @@ TEST(RenderDriftTest, TextNamesEachFindingWithItsLocation) {
   EXPECT_NE(text.find("Drift: 1 changed, 1 missing, 1 unmanaged that apply would delete."), std::string::npos) << text;
 }
 
+// Given a list that differs in one element, expect the element under the field (+ in Git, -
+// on the appliance), and colours (the plan's palette) only when asked.
+TEST(RenderDriftTest, ListsShowTheirElementsAndColourOnlyWhenAsked) {
+  Scenario s;
+  s.desired.resources[0].body.as_object()["sender"] = boost::json::array{"a", "in-git"};
+  s.live.resources[0].body.as_object()["sender"] = boost::json::array{"a", "by-hand"};
+  const DriftReport r = s.report();
+  const std::string text = render_drift_text(r);
+  EXPECT_NE(text.find("    sender: list: 1 added, 1 removed  (forwarders.yaml:3:1)\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("        - [1] \"by-hand\"\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("        + [1] \"in-git\"\n"), std::string::npos) << text;
+  EXPECT_EQ(text.find('\x1b'), std::string::npos);
+  const std::string coloured = render_drift_text(r, true);
+  EXPECT_NE(coloured.find("\x1b[32m+\x1b[0m [1] \"in-git\""), std::string::npos) << coloured;
+  EXPECT_NE(coloured.find("\x1b[33m~\x1b[0m \x1b[1mmanagement/splunk_forwarder"), std::string::npos) << coloured;
+  EXPECT_EQ(coloured.find(kToken), std::string::npos);
+}
+
 TEST(RenderDriftTest, JsonIsVersionedAndNamesBothSides) {
   const json::value v = json::parse(render_drift_json(Scenario().report()));
   EXPECT_EQ(v.at("format_version"), "1.1");

@@ -17,8 +17,10 @@ std::string value_text(const diff::FieldChange& f, bool desired) {
 }
 
 std::string field_line(const FieldFinding& f) {
-  return render::display_path(f.field.pointer) + ": git " + value_text(f.field, true) + ", appliance " +
-         value_text(f.field, false);
+  // A list compared element by element: its summary; the elements follow (write_elements).
+  if (!f.field.elements.empty()) return render::change_lines(f.field, diff::Action::kUpdate).front().text;
+  return render::display_path(f.field.pointer) + ": git " + render::fold_value(value_text(f.field, true)) +
+         ", appliance " + render::fold_value(value_text(f.field, false));
 }
 
 std::string status_text(const ResourceReport& r) {
@@ -55,7 +57,25 @@ std::string unknowable_text(const FieldFinding& f) {
   return "write-only secret: the appliance never returns it, so it cannot be compared";
 }
 
-std::string render_drift_text(const DriftReport& report) {
+namespace {
+
+/// The element lines of a list field (depth 1 and below of render::change_lines), indented
+/// under the field's line.
+void write_elements(std::ostringstream& out, const FieldFinding& f, bool color) {
+  if (f.field.elements.empty()) return;
+  const auto lines = render::change_lines(f.field, diff::Action::kUpdate);
+  for (std::size_t i = 1; i < lines.size(); ++i) {
+    out << std::string(4 + 4 * lines[i].depth, ' ');
+    if (lines[i].symbol != ' ') {
+      out << render::paint(color, render::style_of(lines[i].symbol), std::string(1, lines[i].symbol)) << ' ';
+    }
+    out << lines[i].text << '\n';
+  }
+}
+
+}  // namespace
+
+std::string render_drift_text(const DriftReport& report, bool color) {
   std::ostringstream out;
   auto at = [](const core::SourceLocation& where) {
     const std::string s = where.to_string();
@@ -65,8 +85,13 @@ std::string render_drift_text(const DriftReport& report) {
   for (const auto& r : report.resources) {
     if (r.status == Status::kInSync || r.status == Status::kIgnored) continue;
     const char* mark = r.status == Status::kChanged ? "~" : r.status == Status::kMissing ? "+" : r.pruned ? "-" : "?";
-    out << mark << " " << r.address.to_string() << ": " << status_text(r) << at(r.where) << "\n";
-    for (const auto& f : r.changed) out << "    " << field_line(f) << at(f.where) << "\n";
+    out << render::paint(color, render::style_of(mark[0]), mark) << " "
+        << render::paint(color, render::Style::kBold, r.address.to_string()) << ": " << status_text(r) << at(r.where)
+        << "\n";
+    for (const auto& f : r.changed) {
+      out << "    " << field_line(f) << at(f.where) << "\n";
+      write_elements(out, f, color);
+    }
     any = true;
   }
   bool header = false;
@@ -92,7 +117,8 @@ std::string render_drift_text(const DriftReport& report) {
     }
   }
   if (any || header) out << "\n";
-  out << summary_line(report) << "\n";
+  out << render::paint(color, report.has_drift() ? render::Style::kRemove : render::Style::kAdd, summary_line(report))
+      << "\n";
   return out.str();
 }
 

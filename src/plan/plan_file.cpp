@@ -445,6 +445,11 @@ json::value plan_to_file(const Plan& plan, const PlanOrigin& origin, const PlanB
   doc["appliance"] = origin.appliance_url;
   doc["kinds"] = json::value_from(origin.kinds);
   doc["desired_root"] = origin.desired_root;
+  const auto known = [](const std::string& v) { return v.empty() ? json::value(nullptr) : json::value(v); };
+  doc["context"] = json::object{{"user", known(origin.user)},
+                                {"created_at", known(origin.created_at)},
+                                {"git_revision", known(origin.git_revision)},
+                                {"firmware_version", known(origin.firmware_version)}};
   doc["rotate_secrets"] = basis.options.rotate_secrets;
   json::array discovered;
   for (const auto& k : basis.discovered) discovered.push_back(kind_json(k));
@@ -503,6 +508,16 @@ core::Result<SavedPlan> plan_from_file(const json::value& doc) {
   origin.appliance_url = *appliance;
   origin.tool_version = *created_by;
   origin.desired_root = *desired_root;
+  // Since 3.1: who planned, when, from which revision, against which firmware.
+  if (const json::value* context = o.if_contains("context"); context != nullptr && context->is_object()) {
+    const auto text = [&](const char* name, std::string& out) {
+      if (const json::value* v = context->get_object().if_contains(name); v != nullptr && v->is_string()) out = v->get_string();
+    };
+    text("user", origin.user);
+    text("created_at", origin.created_at);
+    text("git_revision", origin.git_revision);
+    text("firmware_version", origin.firmware_version);
+  }
   try {
     saved.basis.options.rotate_secrets = o.at("rotate_secrets").as_bool();
     for (const auto& kv : o.at("discovered_kinds").as_array()) {

@@ -38,7 +38,7 @@ namespace sps::plan {
 /// Identifies saved-plan documents and their format: written as "format_version" "3.0"; read
 /// are every 3.x (minor versions only add members) and the previous format, "version": 2.
 inline constexpr const char* kPlanFileKind = "sps-apply-plan";
-inline constexpr const char* kPlanFileFormatVersion = "3.0";
+inline constexpr const char* kPlanFileFormatVersion = "3.1";  // 3.1: "context"
 inline constexpr int kPlanFileMajor = 3;
 inline constexpr int kLegacyPlanFileVersion = 2;
 
@@ -50,6 +50,13 @@ struct PlanOrigin {
   /// The desired-state directory as given to `plan`, relative to the directory plan ran in
   /// when possible: `!secret file:` paths are relative to it.
   std::string desired_root = ".";
+  /// What the plan's header shows (render::PlanHeader), recorded so `show` prints the same:
+  /// who planned, when (UTC, ISO 8601), the desired state's Git revision and the firmware
+  /// planned against; "" when unknown.
+  std::string user = {};
+  std::string created_at = {};
+  std::string git_revision = {};
+  std::string firmware_version = {};
 };
 
 /// What the steps were derived from, without secret values.

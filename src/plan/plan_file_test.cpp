@@ -227,7 +227,7 @@ TEST(PlanFileTest, RejectsDocumentsThatAreNotPlans) {
 }
 
 // One versioning convention for every JSON output (schemas/output/README.md): plans are written
-// with "format_version" "3.0"; every 3.x is read, and so is the format before it ("version": 2).
+// with "format_version" "3.1"; every 3.x is read, and so is the format before it ("version": 2).
 TEST(PlanFileTest, ReadsEveryMinorOfItsFormatAndTheFormatBefore) {
   const json::value doc = make_saved().doc;
   ASSERT_EQ(doc.at("format_version"), kPlanFileFormatVersion);

@@ -16,17 +16,6 @@ const char* kRed = "\x1b[31m";
 const char* kBold = "\x1b[1m";
 const char* kReset = "\x1b[0m";
 
-class Painter {
- public:
-  explicit Painter(bool color) : m_color(color) {}
-  std::string operator()(const char* code, const std::string& s) const {
-    return m_color ? std::string(code) + s + kReset : s;
-  }
-
- private:
-  bool m_color;
-};
-
 char symbol(Action a) {
   switch (a) {
     case Action::kCreate: return '+';
@@ -34,8 +23,6 @@ char symbol(Action a) {
     default: return '~';
   }
 }
-
-const char* colour(char sym) { return sym == '+' ? kGreen : sym == '-' ? kRed : kYellow; }
 
 std::string headline(const plan::Step& s) {
   switch (s.action) {
@@ -45,34 +32,64 @@ std::string headline(const plan::Step& s) {
   }
 }
 
-void write_field(std::ostringstream& out, const Painter& paint, const plan::Step& s, const diff::FieldChange& f) {
+void write_field(std::ostringstream& out, bool color, const plan::Step& s, const diff::FieldChange& f) {
   for (const auto& line : change_lines(f, s.action)) {
     out << std::string(6 + 4 * line.depth, ' ');
-    if (line.symbol != ' ') out << paint(colour(line.symbol), std::string(1, line.symbol)) << ' ';
+    if (line.symbol != ' ') out << paint(color, style_of(line.symbol), std::string(1, line.symbol)) << ' ';
     out << line.text << '\n';
   }
 }
 
+/// The header block: what the plan is about.
+void write_header(std::ostringstream& out, const plan::Plan& plan, const PlanHeader& h) {
+  const auto known = [](const std::string& v, const char* otherwise) { return v.empty() ? std::string(otherwise) : v; };
+  out << "Appliance:     " << h.appliance_url << " (firmware " << known(plan.firmware_version, "unknown") << ")\n"
+      << "User:          " << known(h.user, "(client certificate)") << '\n'
+      << "Time:          " << known(h.created_at, "unknown") << '\n'
+      << "Desired state: digest " << plan.desired_digest.substr(0, 12) << ", Git revision "
+      << known(h.git_revision, "unknown") << '\n'
+      << "Plan digest:   " << known(h.plan_digest, "not saved (plan --out FILE saves it)") << '\n';
+}
+
 }  // namespace
 
-std::string render_plan_text(const plan::Plan& plan, const TextOptions& options) {
-  const Painter paint(options.color);
+Style style_of(char symbol) {
+  return symbol == '+' ? Style::kAdd : symbol == '-' ? Style::kRemove : Style::kChange;
+}
+
+std::string paint(bool color, Style style, std::string_view text) {
+  if (!color) return std::string(text);
+  const char* code = kYellow;
+  switch (style) {
+    case Style::kAdd: code = kGreen; break;
+    case Style::kRemove: code = kRed; break;
+    case Style::kChange: code = kYellow; break;
+    case Style::kBold: code = kBold; break;
+    case Style::kNote: code = kYellow; break;
+  }
+  return std::string(code) + std::string(text) + kReset;
+}
+
+
+std::string render_plan_text(const plan::Plan& plan, const TextOptions& options, const PlanHeader& header) {
+  const bool color = options.color;
   std::ostringstream out;
-  if (!plan.firmware_version.empty()) out << "Appliance firmware: " << plan.firmware_version << '\n';
-  for (const auto& note : plan.notes) out << paint(kYellow, "Note:") << ' ' << note << '\n';
-  if (!plan.firmware_version.empty() || !plan.notes.empty()) out << '\n';
+  if (!header.appliance_url.empty()) write_header(out, plan, header);
+  else if (!plan.firmware_version.empty()) out << "Appliance firmware: " << plan.firmware_version << '\n';
+  for (const auto& note : plan.notes) out << paint(color, Style::kNote, "Note:") << ' ' << note << '\n';
+  if (!header.appliance_url.empty() || !plan.firmware_version.empty() || !plan.notes.empty()) out << '\n';
   if (plan.steps.empty()) {
-    out << paint(kGreen, "No changes.") << " The appliance matches the desired state"
+    out << paint(color, Style::kAdd, "No changes.") << " The appliance matches the desired state"
         << (plan.not_compared.empty() ? "" : " in every field that was compared") << " ("
         << plan.no_change.size() << (plan.no_change.size() == 1 ? " resource" : " resources") << " checked).\n";
   } else {
     out << "sps-apply will perform the following actions, in this order, in one transaction:\n";
     for (const auto& s : plan.steps) {
       const char sym = symbol(s.action);
-      out << "\n  " << paint(kBold, "# " + s.address.to_string()) << ' ' << headline(s) << '\n';
+      out << "\n  " << paint(color, Style::kBold, "# " + s.address.to_string()) << ' ' << headline(s) << '\n';
       out << "  # step " << s.index << ": " << s.method << ' ' << s.path << '\n';
-      out << "  " << paint(colour(sym), std::string(1, sym)) << ' ' << s.address.to_string() << '\n';
-      for (const auto& f : s.change.fields) write_field(out, paint, s, f);
+      out << "  " << paint(color, style_of(sym), std::string(1, sym)) << ' ' << s.address.to_string() << '\n';
+      for (const auto& f : s.change.fields) write_field(out, color, s, f);
       if (s.action == Action::kUpdate && s.change.unchanged_fields > 0) {
         out << "        (" << s.change.unchanged_fields << " unchanged field"
             << (s.change.unchanged_fields == 1 ? "" : "s") << " hidden)\n";
@@ -95,7 +112,7 @@ std::string render_plan_text(const plan::Plan& plan, const TextOptions& options)
     }
   }
   out << "\n"
-      << paint(kBold, "Plan:") << ' ' << plan.count(Action::kCreate) << " to create, "
+      << paint(color, Style::kBold, "Plan:") << ' ' << plan.count(Action::kCreate) << " to create, "
       << plan.count(Action::kUpdate) << " to update, " << plan.count(Action::kDelete) << " to delete.";
   if (!plan.not_compared.empty()) {
     out << ' ' << plan.not_compared.size() << " secret field" << (plan.not_compared.size() == 1 ? "" : "s")
@@ -105,9 +122,20 @@ std::string render_plan_text(const plan::Plan& plan, const TextOptions& options)
   return out.str();
 }
 
-json::value plan_to_json(const plan::Plan& plan) {
+json::value plan_to_json(const plan::Plan& plan, const PlanHeader& header) {
   json::object doc;
   doc["format_version"] = kFormatVersion;
+  if (!header.appliance_url.empty()) {
+    // The same header as text and Markdown; unknown members are null.
+    const auto known = [](const std::string& v) { return v.empty() ? json::value(nullptr) : json::value(v); };
+    doc["header"] = json::object{{"appliance", header.appliance_url},
+                                 {"firmware_version", known(plan.firmware_version)},
+                                 {"user", known(header.user)},
+                                 {"created_at", known(header.created_at)},
+                                 {"git_revision", known(header.git_revision)},
+                                 {"desired_digest", plan.desired_digest},
+                                 {"plan_digest", known(header.plan_digest)}};
+  }
   doc["desired_digest"] = plan.desired_digest;
   doc["summary"] = {{"create", plan.count(Action::kCreate)},
                     {"update", plan.count(Action::kUpdate)},
@@ -154,6 +182,8 @@ json::value plan_to_json(const plan::Plan& plan) {
   return doc;
 }
 
-std::string render_plan_json(const plan::Plan& plan) { return pretty_json(plan_to_json(plan)); }
+std::string render_plan_json(const plan::Plan& plan, const PlanHeader& header) {
+  return pretty_json(plan_to_json(plan, header));
+}
 
 }  // namespace sps::render

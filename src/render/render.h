@@ -9,6 +9,7 @@
 #include <boost/json/value.hpp>
 
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -16,18 +17,38 @@ namespace sps::render {
 
 /// format_version of the JSON plan (`plan --format json`; schemas/output/plan.schema.json and
 /// the versioning rule in schemas/output/README.md).
-inline constexpr const char* kFormatVersion = "1.1";
+inline constexpr const char* kFormatVersion = "1.2";  // 1.1: list elements; 1.2: header
 
 struct TextOptions {
-  bool color = false;  // ANSI colours; the CLI enables them only on a TTY without NO_COLOR
+  bool color = false;  // ANSI colours; the CLI enables them only on a TTY without NO_COLOR or --no-color
 };
 
-std::string render_plan_text(const plan::Plan& plan, const TextOptions& options = {});
-/// saved_digest: the digest of the saved plan file (`plan --out`), shown so a reviewer can
-/// compare it with the one apply prints.
-std::string render_plan_markdown(const plan::Plan& plan, std::string_view saved_digest = {});
-boost::json::value plan_to_json(const plan::Plan& plan);
-std::string render_plan_json(const plan::Plan& plan);
+/// What a plan is about, printed first in every format (text, Markdown, JSON). The renderers
+/// read no clock and run nothing: the CLI fills it (a saved plan carries it for `show`). The
+/// firmware version and the desired-state digest come from the plan itself.
+/// A header without appliance_url is not printed (pure callers without that context).
+struct PlanHeader {
+  std::string appliance_url;  // without credentials
+  std::string user;           // who planned; "" when unknown (a client certificate names no user)
+  std::string created_at;     // UTC, ISO 8601: "2026-12-02T09:30:00Z"
+  std::string git_revision;   // of the desired state; "" when not in Git
+  std::string plan_digest;    // "sha256:<hex>" of the saved plan file; "" when not saved
+};
+
+/// The styles of text output, the same in plan, drift and apply.
+enum class Style { kAdd, kRemove, kChange, kBold, kNote };
+/// The style of a change symbol: '+' add (green), '-' remove (red), others change (yellow).
+Style style_of(char symbol);
+/// text in the style's ANSI colour when color is set, else text unchanged.
+std::string paint(bool color, Style style, std::string_view text);
+
+std::string render_plan_text(const plan::Plan& plan, const TextOptions& options = {}, const PlanHeader& header = {});
+/// Markdown for a merge-request comment: the header, a summary table per kind, destructive
+/// changes first, then every other change in the order it runs; every change visible without
+/// expanding (only long values are in <details>).
+std::string render_plan_markdown(const plan::Plan& plan, const PlanHeader& header = {});
+boost::json::value plan_to_json(const plan::Plan& plan, const PlanHeader& header = {});
+std::string render_plan_json(const plan::Plan& plan, const PlanHeader& header = {});
 
 /// "target.server.value", "listen[0].https_port" for a body pointer.
 std::string display_path(const std::string& pointer);

@@ -171,6 +171,44 @@ TEST_F(DriftTest, IgnoredPathIsNotDrift) {
   EXPECT_EQ(other.code, cli::kExitChanges) << other.all();
 }
 
+// Given --report for three formats, expect one login and one read, each file the same report
+// as --format would print (owner-only), and stdout still in --format. An unknown format is a
+// one-line error listing the formats, before connecting.
+TEST_F(DriftTest, SeveralReportsInOneRun) {
+  change_by_hand();
+  const fs::path xml = temp_dir() / "drift.xml";
+  const fs::path md = temp_dir() / "drift.md";
+  const fs::path js = temp_dir() / "drift.json";
+  const CliRun r = drift({"--report", "junit=" + xml.string(), "--report", "markdown=" + md.string(), "--report",
+                          "json=" + js.string()});
+  EXPECT_EQ(r.code, cli::kExitChanges) << r.all();
+  std::size_t logins = 0;
+  for (const auto& e : sim().journal()) logins += e.method == "GET" && e.path == "/api/authentication" ? 1 : 0;
+  EXPECT_EQ(logins, 1u) << ::testing::PrintToString(sim().journal_lines());
+  EXPECT_NE(r.out.find("~ management/webinterface"), std::string::npos) << r.out;  // stdout: text
+  for (const auto& [file, format] : {std::pair{xml, "junit"}, std::pair{md, "markdown"}, std::pair{js, "json"}}) {
+    SCOPED_TRACE(format);
+    ASSERT_TRUE(fs::exists(file));
+    EXPECT_EQ(fs::status(file).permissions() & fs::perms::all, fs::perms::owner_read | fs::perms::owner_write);
+    const std::string written = read_text(file);
+    expect_no_secrets(written);
+    EXPECT_EQ(written.find(kNewToken), std::string::npos);
+    const CliRun alone = drift({"--format", format});
+    EXPECT_EQ(written, alone.out);
+    EXPECT_NE(r.err.find("Wrote the " + std::string(format) + " report to " + file.string()), std::string::npos) << r.err;
+  }
+  EXPECT_EQ(json::parse(read_text(js)).at("format_version"), "1.1");
+
+  sim().clear_journal();
+  const CliRun bad = run_with_sim({"drift", demo_state(), "--report", "xml=drift.xml"});
+  EXPECT_EQ(bad.code, cli::kExitError);
+  EXPECT_TRUE(sim().journal().empty());
+  EXPECT_NE(bad.err.find("--report xml=drift.xml: unknown format \"xml\"; write --report FORMAT=PATH with FORMAT one of "
+                         "text, json, markdown, junit"),
+            std::string::npos)
+      << bad.err;
+}
+
 TEST_F(DriftTest, BadIgnoreRuleIsAnError) {
   sim().clear_journal();
   const CliRun r = run_with_sim({"drift", demo_state(), "--ignore", "management/nowhere/timeout"});

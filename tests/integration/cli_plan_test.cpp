@@ -159,7 +159,7 @@ TEST_F(PlanTest, JsonFormatParsesAndIsVersioned) {
   boost::system::error_code ec;
   const json::value doc = json::parse(r.out, ec);
   ASSERT_FALSE(ec) << r.out;
-  EXPECT_EQ(doc.at("format_version"), "1.1");
+  EXPECT_EQ(doc.at("format_version"), "1.2");
   EXPECT_GE(doc.at("summary").at("create").as_int64(), 5);
   EXPECT_EQ(doc.at("summary").at("delete").as_int64(), 0);
   const auto& steps = doc.at("steps").as_array();
@@ -175,7 +175,10 @@ TEST_F(PlanTest, MarkdownFormatHasTheSummary) {
   ASSERT_EQ(r.code, cli::kExitOk) << r.all();
   EXPECT_EQ(r.out.rfind("## sps-apply plan: ", 0), 0U) << r.out;
   position(r.out, " to create, ");
-  position(r.out, "### Create");
+  const std::size_t summary = position(r.out, "### Summary\n\n| kind | create | update | delete |\n");
+  const std::size_t changes = position(r.out, "### Changes, in the order they run");
+  EXPECT_LT(summary, changes);
+  EXPECT_LT(position(r.out, "#### Step 1: "), position(r.out, "#### Step 2: "));
   position(r.out, "### Unmanaged (left untouched)");
 }
 

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <chrono>
 #include <functional>
+#include <regex>
 #include <fstream>
 #include <thread>
 
@@ -19,6 +20,11 @@ namespace {
 namespace json = boost::json;
 
 bool contains(const std::string& text, const std::string& needle) { return text.find(needle) != std::string::npos; }
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
 
 class PreflightTest : public CliFixture {
  protected:
@@ -47,14 +53,38 @@ class PreflightTest : public CliFixture {
   }
 };
 
-TEST_F(PreflightTest, PlanHeaderShowsTheFirmwareInEveryFormat) {
-  const CliRun text = run_with_sim({"plan", demo_state()});
+// Given a plan saved with --out, expect the same header in every format: the appliance and its
+// firmware, the user, the time (UTC, ISO 8601), the desired state's Git revision and digest,
+// and the saved plan's digest, which is the file's.
+TEST_F(PreflightTest, PlanHeaderIsCompleteAndTheSameInEveryFormat) {
+  ::setenv("SPS_GIT_REVISION", "feedc0ffee42", 1);
+  const std::string out = (temp_dir() / "header-plan.json").string();
+  const CliRun j = run_with_sim({"plan", demo_state(), "--format", "json", "--out", out});
+  ASSERT_EQ(j.code, cli::kExitOk) << j.all();
+  const json::object header = json::parse(j.out).at("header").as_object();
+  const json::value saved = json::parse(read_file(out));
+  EXPECT_EQ(header.at("appliance"), json::value(url()));
+  EXPECT_EQ(header.at("firmware_version"), json::value("7.5.0"));
+  EXPECT_EQ(header.at("user"), json::value("admin"));
+  EXPECT_EQ(header.at("git_revision"), json::value("feedc0ffee42"));
+  EXPECT_EQ(header.at("plan_digest"), saved.at("digest"));
+  const std::string created = std::string(header.at("created_at").as_string());
+  EXPECT_TRUE(std::regex_match(created, std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)"))) << created;
+  EXPECT_EQ(saved.at("context").at("created_at"), header.at("created_at"));
+
+  const CliRun text = run_with_sim({"plan", demo_state(), "--no-color", "--out", out});
   ASSERT_EQ(text.code, cli::kExitOk) << text.all();
-  EXPECT_TRUE(text.out.starts_with("Appliance firmware: 7.5.0\n")) << text.out;
-  const CliRun j = run_with_sim({"plan", demo_state(), "--format", "json"});
-  EXPECT_EQ(json::parse(j.out).at("firmware_version"), json::value("7.5.0"));
+  const std::string digest = std::string(json::parse(read_file(out)).at("digest").as_string());
+  EXPECT_TRUE(text.out.starts_with("Appliance:     " + url() + " (firmware 7.5.0)\nUser:          admin\nTime:          "))
+      << text.out;
+  EXPECT_TRUE(contains(text.out, ", Git revision feedc0ffee42\nPlan digest:   " + digest + "\n")) << text.out;
   const CliRun md = run_with_sim({"plan", demo_state(), "--format", "markdown"});
-  EXPECT_TRUE(contains(md.out, "Appliance firmware: `7.5.0`")) << md.out;
+  ASSERT_EQ(md.code, cli::kExitOk) << md.all();
+  EXPECT_TRUE(contains(md.out, "| Appliance | `" + url() + "` (firmware `7.5.0`) |")) << md.out;
+  EXPECT_TRUE(contains(md.out, "| User | `admin` |")) << md.out;
+  EXPECT_TRUE(contains(md.out, "Git revision `feedc0ffee42`")) << md.out;
+  EXPECT_TRUE(contains(md.out, "| Plan digest | not saved")) << md.out;
+  ::unsetenv("SPS_GIT_REVISION");
 }
 
 // Given a user whose group may only read management/email, expect apply to name the missing

@@ -71,7 +71,7 @@ TEST_F(SavedPlanTest, PlanAndApplyPrintTheSameDigestAndVerifyTheWholeDesiredStat
   const std::string digest(saved().at("digest").as_string());
   EXPECT_NE(m_planned.out.find("(digest " + digest + ")"), std::string::npos) << m_planned.out;
   const CliRun markdown = run_with_sim({"plan", demo_state(), "--out", m_plan_file, "--format", "markdown"});
-  EXPECT_NE(markdown.out.find("Saved plan digest: `" + std::string(saved().at("digest").as_string()) + "`"),
+  EXPECT_NE(markdown.out.find("| Plan digest | `" + std::string(saved().at("digest").as_string()) + "`"),
             std::string::npos)
       << markdown.out;
   const std::string digest2(saved().at("digest").as_string());
@@ -122,6 +122,44 @@ TEST_F(SavedPlanTest, EditedFileIsRefusedBeforeLogin) {
   text.replace(at, 12, "\"timeout\":16");
   std::ofstream(m_plan_file, std::ios::trunc) << text;
   expect_refused_before_login(apply_saved(), "does not match its digest");
+}
+
+// Given a saved plan, expect show to render it in every format without any request, with the
+// header it was planned with (its digest included) and the same steps as plan printed; an
+// edited file is refused with apply's message. --report writes the other formats in one run.
+TEST_F(SavedPlanTest, ShowRendersTheSavedPlanWithoutTheAppliance) {
+  const fs::path md = temp_dir() / "plan.md";
+  const CliRun json_plan = run_with_sim({"plan", demo_state(), "--out", m_plan_file, "--format", "json", "--report",
+                                         "markdown=" + md.string()});
+  ASSERT_EQ(json_plan.code, cli::kExitOk) << json_plan.all();
+  sim().clear_journal();
+  const CliRun shown = run_cli({"show", m_plan_file, "--format", "json"});
+  ASSERT_EQ(shown.code, cli::kExitOk) << shown.all();
+  const CliRun shown_md = run_cli({"show", m_plan_file, "--format", "markdown"});
+  const CliRun shown_text = run_cli({"show", m_plan_file});
+  EXPECT_TRUE(sim().journal().empty()) << ::testing::PrintToString(sim().journal_lines());
+  const json::value planned = json::parse(json_plan.out);
+  const json::value from_file = json::parse(shown.out);
+  EXPECT_EQ(from_file.at("steps"), planned.at("steps"));
+  EXPECT_EQ(from_file.at("header"), planned.at("header"));  // time, user, revision and digest as planned
+  EXPECT_EQ(from_file.at("header").at("plan_digest"), saved().at("digest"));
+  EXPECT_EQ(shown_md.out, read_text(md));  // the Markdown report plan wrote, byte for byte
+  EXPECT_EQ(fs::status(md).permissions() & fs::perms::all, fs::perms::owner_read | fs::perms::owner_write);
+  EXPECT_NE(shown_text.out.find("Plan digest:   " + std::string(saved().at("digest").as_string())), std::string::npos)
+      << shown_text.out;
+  EXPECT_NE(shown_text.out.find("Plan: "), std::string::npos) << shown_text.out;
+  expect_no_secrets(shown.all() + shown_md.all() + shown_text.all());
+
+  std::string text = read_text(m_plan_file);
+  const std::size_t at = text.find("\"timeout\":15");
+  ASSERT_NE(at, std::string::npos);
+  text.replace(at, 12, "\"timeout\":16");
+  std::ofstream(m_plan_file, std::ios::trunc) << text;
+  const CliRun refused = run_cli({"show", m_plan_file});
+  EXPECT_EQ(refused.code, cli::kExitError);
+  EXPECT_NE(refused.err.find("does not match its digest"), std::string::npos) << refused.err;
+  const CliRun apply_refused = apply_saved();
+  EXPECT_EQ(refused.err, apply_refused.err);
 }
 
 TEST_F(SavedPlanTest, TruncatedFileIsRefusedBeforeLogin) {

@@ -293,7 +293,7 @@ void fill_report(RunReport* report, const apply::ApplyResult& result, const plan
   report->create = plan.count(diff::Action::kCreate);
   report->update = plan.count(diff::Action::kUpdate);
   report->remove = plan.count(diff::Action::kDelete);
-  report->markdown = render::render_plan_markdown(plan, context.plan_digest);
+  report->markdown = render::render_plan_markdown(plan, render::PlanHeader{context.appliance, {}, {}, {}, context.plan_digest});
   report->json = result_to_json(result, plan, context);
   report->digest = context.plan_digest;
 }
@@ -403,7 +403,14 @@ int apply_once(const ApplyOptions& options, Io& io, bool& result_printed) {
       saved ? std::move(saved->basis.live) : plan::live_without_secrets(planned->live, desired, planned_catalog);
   const std::vector<std::string> read_kinds = saved ? saved->origin.kinds : planned->kinds;
   if (info) plan.firmware_version = info->firmware_version;
-  if (options.format == "text") io.out << render::render_plan_text(plan, {.color = io.color});
+  if (options.format == "text") {
+    // The header of what is applied: a saved plan's own (who planned it, when, from which
+    // revision, its digest), or a plan made now.
+    render::PlanHeader header{conn->url, conn->username, utc_now(), {}, {}};
+    if (saved) header = plan_header(saved->origin, saved->digest);
+    else header.git_revision = git_revision(options.path, secret_env_names(checked->state));
+    io.out << render::render_plan_text(plan, {.color = io.color}, header);
+  }
   ApplyContext context{conn->url, saved ? saved->digest : std::string(), nullptr};
   if (plan.empty()) {
     if (options.format == "json") io.out << render::pretty_json(result_to_json({}, plan, context));

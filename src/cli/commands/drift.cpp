@@ -10,6 +10,7 @@
 #include "cli/desired_input.h"
 #include "cli/exit_codes.h"
 #include "cli/files.h"
+#include "cli/reports.h"
 #include "cli/fleet/fleet_run.h"
 #include "cli/preflight.h"
 #include "cli/views/diagnostics_view.h"
@@ -27,17 +28,25 @@ namespace sps::cli {
 
 namespace {
 
-std::string render(const drift::DriftReport& report, const std::string& format) {
+constexpr std::string_view kFormats[] = {"text", "json", "markdown", "junit"};
+
+std::string render(const drift::DriftReport& report, const std::string& format, bool color) {
   if (format == "json") return drift::render_drift_json(report);
   if (format == "markdown") return drift::render_drift_markdown(report);
   if (format == "junit") return drift::render_drift_junit(report);
-  return drift::render_drift_text(report);
+  return drift::render_drift_text(report, color);
 }
 
 }  // namespace
 
 int run_drift(const DriftOptions& options, Io& io) {
   const catalog::Catalog& catalog = catalog::Catalog::builtin();
+  // Report requests are checked before anything else, so a typo costs no login.
+  auto reports = parse_reports(options.reports, kFormats);
+  if (!reports) {
+    print_error(reports.error(), io);
+    return kExitError;
+  }
   const auto checked =
       load_desired_or_report(desired_source(options.source, options.path), desired::SecretResolution::kIfAvailable, io);
   if (!checked) return kExitError;
@@ -93,7 +102,13 @@ int run_drift(const DriftOptions& options, Io& io) {
     out->markdown = drift::render_drift_markdown(report);
     out->json = drift::drift_to_json(report);
   }
-  const std::string text = render(report, options.format);
+  const auto uncoloured = [&](const std::string& format) { return render(report, format, false); };
+  if (auto written = write_reports(*reports, uncoloured, io.err); !written) {
+    print_error(written.error(), io);
+    return kExitError;
+  }
+  // Colour only on the terminal: a file gets none.
+  const std::string text = render(report, options.format, io.color && options.output.empty());
   if (options.output.empty()) {
     io.out << text;
   } else {
@@ -120,6 +135,10 @@ Command setup_drift(CLI::App& app) {
                   "Ignore differences matching RULE: kind[name]/json/pointer, kind/json/pointer or kind[name] "
                   "(repeatable; adds to the desired state's `sps-apply: ignore:`)")
       ->type_name("RULE");
+  sub->add_option("--report", options->reports,
+                  "Also write the report as FORMAT (text, json, markdown, junit) to PATH, mode 0600 (repeatable; "
+                  "stdout keeps --format)")
+      ->type_name("FORMAT=PATH");
   add_connection_options(*sub, options->connection);
   auto fleet = std::make_shared<FleetFlags>();
   add_fleet_options(*sub, *fleet, /*apply=*/false);
@@ -131,6 +150,7 @@ Command setup_drift(CLI::App& app) {
       "Examples:\n"
       "  sps-apply drift desired-state/ --format junit --output drift.xml   # CI test report\n"
       "  sps-apply drift --format markdown > drift.md                       # for a ticket\n"
+      "  sps-apply drift --report junit=drift.xml --report markdown=drift.md  # one run, several files\n"
       "  sps-apply drift --ignore 'management/webinterface/timeout'");
   return {sub, [options, fleet](Io& io) {
             return fleet->inventory.empty() ? run_drift(*options, io) : run_fleet_drift(*options, *fleet, io);

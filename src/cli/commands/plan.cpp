@@ -11,6 +11,8 @@
 #include "cli/desired_input.h"
 #include "cli/exit_codes.h"
 #include "cli/fleet/fleet_run.h"
+#include "cli/git_revision.h"
+#include "cli/reports.h"
 #include "cli/preflight.h"
 #include "cli/views/diagnostics_view.h"
 #include "plan/plan_file.h"
@@ -24,7 +26,25 @@
 
 namespace sps::cli {
 
+namespace {
+
+constexpr std::string_view kFormats[] = {"text", "json", "markdown"};
+
+std::string render_as(const std::string& format, const plan::Plan& plan, const render::PlanHeader& header, bool color) {
+  if (format == "json") return render::render_plan_json(plan, header);
+  if (format == "markdown") return render::render_plan_markdown(plan, header);
+  return render::render_plan_text(plan, {.color = color}, header);
+}
+
+}  // namespace
+
 int run_plan(const PlanOptions& options, Io& io) {
+  // Report requests are checked before anything else, so a typo costs no login.
+  auto reports = parse_reports(options.reports, kFormats);
+  if (!reports) {
+    print_error(reports.error(), io);
+    return kExitError;
+  }
   const DesiredSource source = desired_source(options.source, options.path);
   auto checked = load_desired_or_report(source, desired::SecretResolution::kIfAvailable, io);
   if (!checked) return kExitError;
@@ -53,13 +73,18 @@ int run_plan(const PlanOptions& options, Io& io) {
       planned->plan.notes.push_back("apply will refuse this plan: " + problem);
     }
   }
+  // What the plan is about, in its header and in the saved file (for `show`).
+  plan::PlanOrigin origin{conn->url, "", planned->kinds, root};
+  origin.user = conn->username;
+  origin.created_at = utc_now();
+  origin.git_revision = git_revision(root, secret_env_names(checked->state));
+  origin.firmware_version = planned->plan.firmware_version;
   if (!options.out_file.empty()) {
     // The file carries what the plan was made from, without secret values, so apply can
     // re-derive the steps, find every change since and verify against the whole state.
     const plan::PlanBasis basis{plan::desired_without_secrets(planned->desired),
                                 plan::live_without_secrets(planned->live, planned->desired, planned->catalog),
                                 diff_options, plan::discovered_kinds(planned->catalog)};
-    const plan::PlanOrigin origin{conn->url, "", planned->kinds, root};
     auto saved = save_plan_file(options.out_file, planned->plan, origin, basis);
     if (!saved) {
       print_error(saved.error(), io);
@@ -73,16 +98,19 @@ int run_plan(const PlanOptions& options, Io& io) {
     report->create = p.count(diff::Action::kCreate);
     report->update = p.count(diff::Action::kUpdate);
     report->remove = p.count(diff::Action::kDelete);
-    report->markdown = render::render_plan_markdown(p, digest);
-    report->json = render::plan_to_json(p);
+    report->markdown = render::render_plan_markdown(p, plan_header(origin, digest));
+    report->json = render::plan_to_json(p, plan_header(origin, digest));
     report->digest = digest;
   }
-  if (options.format == "json") {
-    io.out << render::render_plan_json(planned->plan);
-  } else if (options.format == "markdown") {
-    io.out << render::render_plan_markdown(planned->plan, digest);
-  } else {
-    io.out << render::render_plan_text(planned->plan, {.color = io.color});
+  const render::PlanHeader header = plan_header(origin, digest);
+  // The reports first: stdout's text says where the saved plan is, last.
+  const auto render = [&](const std::string& format) { return render_as(format, planned->plan, header, false); };
+  if (auto written = write_reports(*reports, render, io.err); !written) {
+    print_error(written.error(), io);
+    return kExitError;
+  }
+  io.out << render_as(options.format, planned->plan, header, io.color);
+  if (options.format == "text") {
     if (!options.out_file.empty()) {
       io.out << "\nSaved the plan to " << options.out_file << " (digest " << digest
              << "). Apply exactly these steps with:\n"
@@ -102,6 +130,10 @@ Command setup_plan(CLI::App& app) {
   sub->add_option("--format", options->format, "Output format")
       ->check(CLI::IsMember({"text", "json", "markdown"}))
       ->capture_default_str();
+  sub->add_option("--report", options->reports,
+                  "Also write the plan as FORMAT (text, json, markdown) to PATH, mode 0600 (repeatable; "
+                  "stdout keeps --format)")
+      ->type_name("FORMAT=PATH");
   sub->add_flag("--detailed-exitcode", options->detailed_exitcode,
                 "Exit 0 when there are no changes, 2 when there are changes, 1 on error");
   sub->add_flag("--rotate-secrets", options->rotate_secrets,
@@ -114,6 +146,7 @@ Command setup_plan(CLI::App& app) {
       "  SPS_PASSWORD=... sps-apply plan desired-state/ --url https://sps.example.com --username admin \\\n"
       "      --ca-file sps-ca.pem --out plan.json\n"
       "  sps-apply plan --format markdown > plan.md     # for a merge-request comment\n"
+      "  sps-apply plan --out plan.json --report markdown=plan.md --report json=plan-view.json\n"
       "  sps-apply plan --detailed-exitcode             # 0 in sync, 2 changes, 1 error\n"
       "  sps-apply plan --inventory inventory.yaml --out plans/   # every appliance; one plan file each");
   return {sub, [options, fleet](Io& io) {

@@ -8,12 +8,37 @@
 #include <boost/json.hpp>
 
 #include <cctype>
+#include <chrono>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 
 namespace sps::cli {
 namespace json = boost::json;
 namespace fs = std::filesystem;
+
+std::string utc_now() {
+  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return text;
+}
+
+std::vector<std::string> secret_env_names(const model::DesiredState& desired) {
+  std::vector<std::string> out;
+  for (const auto& r : desired.resources) {
+    for (const auto& s : r.secrets) {
+      if (s.description.starts_with("env:")) out.push_back(s.description.substr(4));
+    }
+  }
+  return out;
+}
+
+render::PlanHeader plan_header(const plan::PlanOrigin& origin, std::string plan_digest) {
+  return {origin.appliance_url, origin.user, origin.created_at, origin.git_revision, std::move(plan_digest)};
+}
 
 core::Result<std::string> save_plan_file(const std::string& path, const plan::Plan& plan, plan::PlanOrigin origin,
                                          const plan::PlanBasis& basis) {

@@ -6,12 +6,24 @@
 #include "model/model.h"
 #include "plan/plan.h"
 #include "plan/plan_file.h"
+#include "render/render.h"
 
 #include <filesystem>
 #include <string>
 #include <vector>
 
 namespace sps::cli {
+
+/// The current time in UTC, ISO 8601 to the second ("2026-12-02T09:30:00Z").
+std::string utc_now();
+
+/// The names of the environment variables the desired state's `!secret env:` sources read
+/// (kept from any child process, such as git).
+std::vector<std::string> secret_env_names(const model::DesiredState& desired);
+
+/// What a plan made now is about: the origin's appliance, user, time (created_at, set by the
+/// caller) and Git revision, and the saved plan's digest ("" when not saved).
+render::PlanHeader plan_header(const plan::PlanOrigin& origin, std::string plan_digest);
 
 /// Writes the plan to path (via a temporary file and rename, mode 0600). Returns the file's
 /// digest ("sha256:...").

@@ -39,6 +39,7 @@ struct PlanOptions {
   std::string format = "text";
   bool detailed_exitcode = false;
   bool rotate_secrets = false;
+  std::vector<std::string> reports;  // --report FORMAT=PATH
   ConnectionOptions connection;
   RunReport* report = nullptr;  // filled when set
 };
@@ -68,6 +69,7 @@ struct DriftOptions {
   std::string format = "text";
   std::string output;
   std::vector<std::string> ignore;
+  std::vector<std::string> reports;  // --report FORMAT=PATH
   ConnectionOptions connection;
   RunReport* report = nullptr;  // filled when set
 };
