@@ -219,7 +219,7 @@ TEST(SimStoreTest, AReadFormReferenceInAWriteTeachesTheNodeANewSite) {
 }
 
 TEST(SimStoreTest, SeedReferencingAPathOutsideTheTreeIsRejected) {
-  static const catalog::Catalog empty_catalog = std::move(*catalog::Catalog::parse({}));
+  static const catalog::Catalog empty_catalog = *catalog::Catalog::parse({});
   auto store = Store::create(empty_catalog, Options{});
   ASSERT_TRUE(store);
   auto loaded = store->load_state(json::parse(R"({"a/b": {"key": "b", "body":

@@ -157,23 +157,37 @@ class Reader {
   }
 
   // The members below throw (Boost.JSON accessors) on a wrong shape; plan_from_file catches.
-  core::Result<model::DesiredState> desired(const json::value& v) const {
-    model::DesiredState out;
-    const json::object& o = v.as_object();
+  /// Reads the "resources" array of a desired or live state: each entry's address and body,
+  /// then `fill` for the rest; the addresses must be sorted and unique.
+  template <typename Fill>
+  core::Result<std::vector<model::Resource>> resources(const json::object& o, std::string_view which, Fill fill) const {
+    std::vector<model::Resource> out;
     for (const auto& rv : o.at("resources").as_array()) {
       model::Resource r;
       auto addr = address(rv.at("address"));
       if (!addr) return addr.error();
       r.address = *addr;
       r.body = rv.at("body");
+      if (auto filled = fill(rv.as_object(), r); !filled) return filled.error();
+      if (!out.empty() && !(out.back().address < r.address)) {
+        return fail(std::string(which) + " resources must be sorted by address, each once (" + r.address.to_string() + ")");
+      }
+      out.push_back(std::move(r));
+    }
+    return out;
+  }
+
+  core::Result<model::DesiredState> desired(const json::value& v) const {
+    model::DesiredState out;
+    const json::object& o = v.as_object();
+    auto resources_read = resources(o, "desired", [](const json::object& rv, model::Resource& r) -> core::Result<void> {
       for (const auto& sv : rv.at("secrets").as_array()) {
         r.secrets.push_back({std::string(sv.at("pointer").as_string()), std::string(sv.at("source").as_string())});
       }
-      if (!out.resources.empty() && !(out.resources.back().address < r.address)) {
-        return fail("desired resources must be sorted by address, each once (" + r.address.to_string() + ")");
-      }
-      out.resources.push_back(std::move(r));
-    }
+      return {};
+    });
+    if (!resources_read) return resources_read.error();
+    out.resources = std::move(*resources_read);
     for (const auto& k : o.at("managed_kinds").as_array()) out.settings.kind_locations[std::string(k.as_string())] = {};
     out.settings.prune = json::value_to<std::set<std::string>>(o.at("prune"));
     out.settings.ignore = json::value_to<std::vector<std::string>>(o.at("ignore"));
@@ -183,24 +197,18 @@ class Reader {
   core::Result<model::LiveState> live(const json::value& v) const {
     model::LiveState out;
     const json::object& o = v.as_object();
-    for (const auto& rv : o.at("resources").as_array()) {
-      model::Resource r;
-      auto addr = address(rv.at("address"));
-      if (!addr) return addr.error();
-      r.address = *addr;
+    auto resources_read = resources(o, "live", [this](const json::object& rv, model::Resource& r) -> core::Result<void> {
       r.key = rv.at("key").as_string();
       r.builtin = rv.at("builtin").as_bool();
-      r.body = rv.at("body");
       for (const auto& p : rv.at("preserved").as_array()) {
         const json::array& pair = p.as_array();
         if (pair.size() != 2) return fail("a preserved field must be [pointer, value]");
         r.preserved.emplace_back(std::string(pair[0].as_string()), pair[1]);
       }
-      if (!out.resources.empty() && !(out.resources.back().address < r.address)) {
-        return fail("live resources must be sorted by address, each once (" + r.address.to_string() + ")");
-      }
-      out.resources.push_back(std::move(r));
-    }
+      return {};
+    });
+    if (!resources_read) return resources_read.error();
+    out.resources = std::move(*resources_read);
     out.kinds = json::value_to<std::set<std::string>>(o.at("kinds"));
     out.missing_kinds = json::value_to<std::set<std::string>>(o.at("missing_kinds"));
     out.order = json::value_to<std::map<std::string, std::vector<std::string>>>(o.at("order"));

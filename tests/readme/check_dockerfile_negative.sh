@@ -6,6 +6,7 @@ set -uo pipefail
 src=$1 build=$2
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+export SPS_APT_CACHE_DIR=$work  # one apt cache for the three runs
 failed=0
 expect_failure() {  # $1 = description, $2 = sed expression applied to the Dockerfile
   sed -e "$2" "$src/Dockerfile" >"$work/Dockerfile"
