@@ -1,5 +1,6 @@
 #include "desired/text_checks.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 
@@ -98,6 +99,69 @@ bool report_tabs(const std::string& name, std::string_view text, core::Diagnosti
 bool check_yaml_text(const std::string& name, std::string_view text, core::Diagnostics& out) {
   if (report_bad_characters(name, text, out)) return true;
   return report_tabs(name, text, out);
+}
+
+bool quote_is_closed(const std::string& text, int pos) {
+  if (pos < 0 || static_cast<std::size_t>(pos) >= text.size()) return true;
+  const char quote = text[static_cast<std::size_t>(pos)];
+  if (quote != '"' && quote != '\'') return true;
+  for (std::size_t i = static_cast<std::size_t>(pos) + 1; i < text.size(); ++i) {
+    if (quote == '"' && text[i] == '\\') {
+      ++i;
+    } else if (text[i] == quote) {
+      if (quote == '\'' && i + 1 < text.size() && text[i + 1] == '\'') {
+        ++i;  // '' is an escaped single quote
+      } else {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+namespace {
+
+bool is_marker_line(std::string_view line, std::string_view marker) {
+  return line.substr(0, 3) == marker && (line.size() == 3 || line[3] == ' ' || line[3] == '\t' || line[3] == '\r');
+}
+
+}  // namespace
+
+std::vector<DocumentText> split_documents(std::string_view text) {
+  std::vector<DocumentText> out{{{}, 0, 0}};
+  std::size_t start = 0;
+  int line = 0;
+  for (std::size_t pos = 0; pos <= text.size();) {
+    const std::size_t end = std::min(text.find('\n', pos), text.size());
+    const std::string_view current = text.substr(pos, end - pos);
+    if (is_marker_line(current, "---") || is_marker_line(current, "...")) {
+      out.back().text = text.substr(start, pos - start);
+      const bool starts = current.substr(0, 3) == "---";
+      start = starts ? pos : std::min(end + 1, text.size());
+      out.push_back({{}, starts ? line : line + 1, start});
+    }
+    if (end == text.size()) break;
+    pos = end + 1;
+    ++line;
+  }
+  out.back().text = text.substr(start);
+  return out;
+}
+
+int first_content_line(std::string_view text) {
+  int line = 0;
+  for (std::size_t pos = 0; pos < text.size(); ++line) {
+    const std::size_t end = std::min(text.find('\n', pos), text.size());
+    std::string_view current = text.substr(pos, end - pos);
+    const std::size_t first = current.find_first_not_of(" \t\r");
+    current = first == std::string_view::npos ? std::string_view() : current.substr(first);
+    if (!current.empty() && current.front() != '#' && !is_marker_line(current, "---") &&
+        !is_marker_line(current, "...")) {
+      return line;
+    }
+    pos = end + 1;
+  }
+  return -1;
 }
 
 }  // namespace sps::desired
