@@ -3,9 +3,11 @@
 // documents (an sps-sim seed, already parsed: the transport parses while bytes arrive) are
 // normalized, then diffed and planned. Inputs come from bench/gen_state.py, one directory
 // per object count:
-//   sps_pipeline_bench --state-root DIR [--benchmark_format=json ...]
+//   sps_pipeline_bench --state-root DIR [--iterations N] [--benchmark_format=json ...]
 //   DIR/<N>/desired.yaml, DIR/<N>/seed/<kind path>.json   (N = 100, 1000, ...)
-// Reported per benchmark: us_per_object (wall time of one iteration / N).
+// Reported per benchmark: us_per_object (wall time of one iteration / N). --iterations N runs
+// each benchmark exactly N times, for instruction counts under callgrind that do not depend on
+// how long an iteration took (with --benchmark_filter to pick one benchmark).
 #include "catalog/catalog.h"
 #include "cli/desired_input.h"
 #include "diff/diff.h"
@@ -67,6 +69,15 @@ Workload load_workload(const fs::path& dir) {
   return w;
 }
 
+// A copy of the live documents for one iteration, made outside the timing: plan moves the
+// documents the transport parsed into normalization, it never copies them.
+sps::model::RawLive fresh_documents(benchmark::State& state, const Workload& w) {
+  state.PauseTiming();
+  sps::model::RawLive copy = w.raw;
+  state.ResumeTiming();
+  return copy;
+}
+
 void set_per_object(benchmark::State& state, std::size_t objects) {
   state.counters["us_per_object"] = benchmark::Counter(
       static_cast<double>(objects) * 1e-6, benchmark::Counter::kIsIterationInvariantRate |
@@ -89,7 +100,8 @@ void bm_normalize_diff_plan(benchmark::State& state, const Workload* w) {
   std::size_t steps = 0;
   for (auto _ : state) {
     sps::core::Diagnostics diags;
-    const auto live = sps::model::normalize_live(catalog, w->kinds, w->raw, diags);
+    auto raw = fresh_documents(state, *w);
+    const auto live = sps::model::normalize_live(catalog, w->kinds, std::move(raw), diags);
     const auto changes = sps::diff::compute_changes(checked.state, live, catalog);
     auto plan = sps::plan::build_plan(changes, checked.state, live, catalog);
     if (!plan) state.SkipWithError(plan.error().message.c_str());
@@ -110,7 +122,8 @@ void bm_stage(benchmark::State& state, const Workload* w, int stage) {
   for (auto _ : state) {
     if (stage == 0) {
       sps::core::Diagnostics d;
-      auto l = sps::model::normalize_live(catalog, w->kinds, w->raw, d);
+      auto raw = fresh_documents(state, *w);
+      auto l = sps::model::normalize_live(catalog, w->kinds, std::move(raw), d);
       benchmark::DoNotOptimize(l);
     } else if (stage == 1) {
       auto c = sps::diff::compute_changes(checked.state, live, catalog);
@@ -129,7 +142,8 @@ void bm_pipeline(benchmark::State& state, const Workload* w) {
   for (auto _ : state) {
     const auto checked = sps::cli::load_checked_desired(w->desired_file);
     sps::core::Diagnostics diags;
-    const auto live = sps::model::normalize_live(catalog, w->kinds, w->raw, diags);
+    auto raw = fresh_documents(state, *w);
+    const auto live = sps::model::normalize_live(catalog, w->kinds, std::move(raw), diags);
     const auto changes = sps::diff::compute_changes(checked.state, live, catalog);
     auto plan = sps::plan::build_plan(changes, checked.state, live, catalog);
     benchmark::DoNotOptimize(plan);
@@ -142,8 +156,10 @@ void bm_pipeline(benchmark::State& state, const Workload* w) {
 int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
   fs::path root;
+  benchmark::IterationCount iterations = 0;
   for (int i = 1; i + 1 < argc; ++i) {
     if (std::string(argv[i]) == "--state-root") root = argv[i + 1];
+    if (std::string(argv[i]) == "--iterations") iterations = std::stol(argv[i + 1]);
   }
   if (root.empty() || !fs::is_directory(root)) {
     std::cerr << "usage: sps_pipeline_bench --state-root DIR [benchmark flags]\n"
@@ -159,17 +175,20 @@ int main(int argc, char** argv) {
   });
   // Workloads live until the end of main, the benchmarks refer to them.
   std::vector<std::unique_ptr<Workload>> workloads;
+  const auto fix = [iterations](benchmark::internal::Benchmark* b) {
+    b->Unit(benchmark::kMillisecond);
+    if (iterations > 0) b->Iterations(iterations);
+  };
   for (const auto& dir : dirs) {
     workloads.push_back(std::make_unique<Workload>(load_workload(dir)));
     const Workload* w = workloads.back().get();
     const std::string n = std::to_string(w->objects);
-    benchmark::RegisterBenchmark(("load/" + n).c_str(), bm_load, w)->Unit(benchmark::kMillisecond);
-    benchmark::RegisterBenchmark(("normalize_diff_plan/" + n).c_str(), bm_normalize_diff_plan, w)
-        ->Unit(benchmark::kMillisecond);
-    benchmark::RegisterBenchmark(("pipeline/" + n).c_str(), bm_pipeline, w)->Unit(benchmark::kMillisecond);
+    fix(benchmark::RegisterBenchmark(("load/" + n).c_str(), bm_load, w));
+    fix(benchmark::RegisterBenchmark(("normalize_diff_plan/" + n).c_str(), bm_normalize_diff_plan, w));
+    fix(benchmark::RegisterBenchmark(("pipeline/" + n).c_str(), bm_pipeline, w));
     int stage = 0;
     for (const char* name : {"stage_normalize/", "stage_diff/", "stage_plan/"}) {
-      benchmark::RegisterBenchmark((name + n).c_str(), bm_stage, w, stage++)->Unit(benchmark::kMillisecond);
+      fix(benchmark::RegisterBenchmark((name + n).c_str(), bm_stage, w, stage++));
     }
   }
   benchmark::RunSpecifiedBenchmarks();

@@ -3,12 +3,51 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <charconv>
 #include <vector>
 
 namespace sps::core {
 namespace json = boost::json;
 
 namespace {
+
+// A string as Boost.JSON's serializer writes it (the same escapes, byte for byte: `"`, `\\`,
+// \b \t \n \f \r, other control characters as \u00xx, everything else as is), without the
+// temporary json::string and std::string a call to json::serialize costs per key and value.
+void write_string(std::string_view s, std::string& out) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out += '"';
+  std::size_t plain = 0;  // start of the run of characters copied as they are
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(s.data() + plain, i - plain);
+    plain = i + 1;
+    out += '\\';
+    switch (c) {
+      case '"': out += '"'; break;
+      case '\\': out += '\\'; break;
+      case '\b': out += 'b'; break;
+      case '\t': out += 't'; break;
+      case '\n': out += 'n'; break;
+      case '\f': out += 'f'; break;
+      case '\r': out += 'r'; break;
+      default:
+        out += "u00";
+        out += kHex[c >> 4];
+        out += kHex[c & 0xf];
+    }
+  }
+  out.append(s.data() + plain, s.size() - plain);
+  out += '"';
+}
+
+template <typename Int>
+void write_integer(Int n, std::string& out) {
+  char buf[24];
+  const auto end = std::to_chars(buf, buf + sizeof buf, n).ptr;
+  out.append(buf, end);
+}
 
 void write(const json::value& v, std::string& out) {
   switch (v.kind()) {
@@ -24,13 +63,18 @@ void write(const json::value& v, std::string& out) {
       for (const auto* m : members) {
         if (!first) out += ',';
         first = false;
-        out += json::serialize(json::string(m->key()));
+        write_string(m->key(), out);
         out += ':';
         write(m->value(), out);
       }
       out += '}';
       break;
     }
+    case json::kind::string: write_string(v.get_string(), out); break;
+    case json::kind::int64: write_integer(v.get_int64(), out); break;
+    case json::kind::uint64: write_integer(v.get_uint64(), out); break;
+    case json::kind::bool_: out += v.get_bool() ? "true" : "false"; break;
+    case json::kind::null: out += "null"; break;
     case json::kind::array: {
       out += '[';
       bool first = true;
@@ -46,7 +90,7 @@ void write(const json::value& v, std::string& out) {
       // Integral doubles print as integers so that 1.0 and 1 are canonically equal.
       const double d = v.get_double();
       if (d == static_cast<double>(static_cast<std::int64_t>(d)) && d > -9.0e15 && d < 9.0e15) {
-        out += std::to_string(static_cast<std::int64_t>(d));
+        write_integer(static_cast<std::int64_t>(d), out);
       } else {
         out += json::serialize(v);
       }
@@ -72,6 +116,10 @@ std::string canonical_json(const json::value& v) {
   write(v, out);
   return out;
 }
+
+void append_canonical_json(const json::value& v, std::string& out) { write(v, out); }
+
+void append_json_string(std::string_view s, std::string& out) { write_string(s, out); }
 
 bool json_equal(const json::value& a, const json::value& b) {
   if (is_number(a) && is_number(b)) return v_to_double(a) == v_to_double(b);

@@ -5,10 +5,17 @@
 #include <boost/json/value.hpp>
 
 #include <string>
+#include <string_view>
 
 namespace sps::core {
 
 std::string canonical_json(const boost::json::value& v);
+
+/// canonical_json(v) appended to out (one buffer for many values).
+void append_canonical_json(const boost::json::value& v, std::string& out);
+
+/// A JSON string literal for s, escaped as Boost.JSON's serializer escapes it.
+void append_json_string(std::string_view s, std::string& out);
 
 /// JSON equality where object member order is irrelevant and 1 == 1.0 (Boost.JSON's
 /// operator== distinguishes int64 from double).

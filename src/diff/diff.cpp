@@ -268,6 +268,47 @@ json::value comparable_desired(const catalog::Catalog& catalog, const catalog::K
   return body;
 }
 
+bool has_null(const json::value& v) {
+  if (const auto* obj = v.if_object()) {
+    return std::any_of(obj->begin(), obj->end(), [](const json::key_value_pair& m) { return has_null(m.value()); });
+  }
+  if (const auto* arr = v.if_array()) return std::any_of(arr->begin(), arr->end(), has_null);
+  return v.is_null();
+}
+
+bool any_match(const json::value& body, const std::string& pattern) {
+  bool found = false;
+  core::for_each_match(body, pattern, [&](const std::string&, const json::value&) { found = true; });
+  return found;
+}
+
+/// Whether comparable_desired(r) would equal r.body, so the diff can read the body in place
+/// instead of copying it (most resources of a large state): no null, no server-computed field,
+/// no SSH host key line, no {key} literal, and nothing the secret steps below rewrite.
+bool comparable_as_is(const catalog::Kind& kind, const Resource& r, bool exists) {
+  if (exists && std::any_of(r.secrets.begin(), r.secrets.end(), [](const auto& s) { return !s.available; })) return false;
+  if (exists && std::any_of(kind.secrets.begin(), kind.secrets.end(), [&](const catalog::SecretSpec& s) {
+        return is_write_only(s.mode) && any_match(r.body, s.pointer);
+      })) {
+    return false;
+  }
+  if (has_null(r.body)) return false;
+  for (const auto& p : kind.server_computed) {
+    if (any_match(r.body, p)) return false;
+  }
+  for (const auto& p : kind.ssh_host_keys) {
+    if (any_match(r.body, p)) return false;
+  }
+  for (const auto& ref : kind.references) {
+    bool literal = false;
+    core::for_each_match(r.body, ref.pointer, [&](const std::string&, const json::value& v) {
+      if (v.is_object()) literal = true;
+    });
+    if (literal) return false;
+  }
+  return true;
+}
+
 /// Write-only secrets on an existing resource: compare "is one set" instead of values
 /// (the appliance cannot return them). Returns their field changes and rewrites `desired`
 /// so the structural diff does not report them again. On create there is nothing to
@@ -361,21 +402,26 @@ ChangeSet compute_changes(const model::DesiredState& desired, const model::LiveS
     Change c;
     c.address = r.address;
     c.where = r.location_of("");
-    json::value want = comparable_desired(catalog, *kind, r, names);
     const json::value* have = current ? &current->body : nullptr;
+    json::value copy;
+    const json::value* want = &r.body;
     std::vector<FieldChange> secret_fields;
-    if (have) {
-      secret_fields = write_only_changes(*kind, want, *have, options.rotate_secrets);
-      c.not_compared = skip_unavailable_inline(*kind, r, want, *have);
+    if (!comparable_as_is(*kind, r, have != nullptr)) {
+      copy = comparable_desired(catalog, *kind, r, names);
+      want = &copy;
+      if (have) {
+        secret_fields = write_only_changes(*kind, copy, *have, options.rotate_secrets);
+        c.not_compared = skip_unavailable_inline(*kind, r, copy, *have);
+      }
     }
     FieldDiffer differ(*kind, r.secrets, c.fields);
     if (current == nullptr) {
       c.action = Action::kCreate;
-      differ.run("", nullptr, &want);
+      differ.run("", nullptr, want);
     } else {
       c.key = current->key;
       c.builtin = current->builtin;
-      differ.run("", have, &want);
+      differ.run("", have, want);
       c.unchanged_fields = differ.unchanged();
     }
     c.fields.insert(c.fields.end(), secret_fields.begin(), secret_fields.end());
@@ -409,8 +455,15 @@ ChangeSet compute_changes(const model::DesiredState& desired, const model::LiveS
     differ.run("", &r.body, nullptr);
     out.changes.push_back(std::move(c));
   }
-  std::sort(out.changes.begin(), out.changes.end(),
-            [](const Change& a, const Change& b) { return a.address < b.address; });
+  // The desired resources and the live ones are each sorted by address: the creates and
+  // updates, then the deletes, are two sorted runs to merge.
+  const auto by_address = [](const Change& a, const Change& b) { return a.address < b.address; };
+  const auto deletes = std::is_sorted_until(out.changes.begin(), out.changes.end(), by_address);
+  if (std::is_sorted(deletes, out.changes.end(), by_address)) {
+    std::inplace_merge(out.changes.begin(), deletes, out.changes.end(), by_address);
+  } else {
+    std::sort(out.changes.begin(), out.changes.end(), by_address);
+  }
   std::sort(out.unmanaged.begin(), out.unmanaged.end());
   return out;
 }

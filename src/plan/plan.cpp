@@ -21,33 +21,55 @@ std::size_t Plan::count(Action a) const {
 
 std::string fingerprint(const model::Resource* live) {
   if (live == nullptr) return "absent";
-  json::object doc{{"key", live->key}, {"body", live->body}};
-  json::array preserved;
-  for (const auto& [p, v] : live->preserved) preserved.push_back(json::array{json::string(p), v});
-  doc["preserved"] = std::move(preserved);
-  return core::sha256_hex(core::canonical_json(doc));
+  // canonical_json({"body": ..., "key": ..., "preserved": [[pointer, value], ...]}), written
+  // directly: the members are already in sorted order, and the body is not copied.
+  std::string text = "{\"body\":";
+  core::append_canonical_json(live->body, text);
+  text += ",\"key\":";
+  core::append_json_string(live->key, text);
+  text += ",\"preserved\":[";
+  for (const auto& [p, v] : live->preserved) {
+    if (text.back() != '[') text += ',';
+    text += '[';
+    core::append_json_string(p, text);
+    text += ',';
+    core::append_canonical_json(v, text);
+    text += ']';
+  }
+  text += "]}";
+  return core::sha256_hex(text);
 }
 
 std::string desired_digest(const model::DesiredState& desired) {
   // Canonical text of each resource, secrets replaced by their sources; a body is copied
-  // only when it holds secrets.
+  // only when it holds secrets. The text is hashed as it is written, a resource at a time.
+  core::Sha256 hash;
   std::string text = "{\"resources\":[";
+  bool first = true;
   for (const auto& r : desired.resources) {
-    if (text.back() != '[') text += ',';
-    text += "{\"address\":" + json::serialize(json::string(r.address.to_string())) + ",\"body\":";
+    if (!first) text += ',';
+    first = false;
+    text += "{\"address\":";
+    core::append_json_string(r.address.to_string(), text);
+    text += ",\"body\":";
     if (r.secrets.empty()) {
-      text += core::canonical_json(r.body);
+      core::append_canonical_json(r.body, text);
     } else {
       json::value body = r.body;
       for (const auto& sec : r.secrets) {
         if (json::value* v = core::find_pointer(body, sec.pointer)) *v = json::object{{"$secret", sec.description}};
       }
-      text += core::canonical_json(body);
+      core::append_canonical_json(body, text);
     }
     text += '}';
+    if (text.size() >= 16384) {
+      hash.update(text);
+      text.clear();
+    }
   }
   text += "],\"settings\":{\"prune\":" + core::canonical_json(json::value_from(desired.settings.prune)) + "}}";
-  return core::sha256_hex(text);
+  hash.update(text);
+  return hash.hex_digest();
 }
 
 namespace {

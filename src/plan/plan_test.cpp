@@ -1,5 +1,7 @@
 #include "plan/plan.h"
 
+#include "core/canonical_json.h"
+#include "core/sha256.h"
 #include "diff/test_catalog.h"
 
 #include <boost/json.hpp>
@@ -9,6 +11,7 @@
 
 namespace sps::plan {
 namespace {
+namespace json = boost::json;
 using diff::Action;
 using testing::desired_resource;
 using testing::desired_state;
@@ -100,6 +103,35 @@ TEST(BuildPlanTest, PreservesLiveFieldsTheSchemaDoesNotKnow) {
   const Plan plan = plan_for(desired, live);
   ASSERT_EQ(plan.steps.size(), 1u);
   EXPECT_EQ(plan.steps[0].body.at("new_firmware_field"), 42);
+}
+
+// Given a live resource with preserved fields and a desired state with a secret, expect the
+// fingerprint and the digest to be the SHA-256 of the canonical JSON documents saved plans
+// were made with (they are written without building those documents; saved plans of earlier
+// versions must still match).
+TEST(BuildPlanTest, FingerprintAndDigestHashTheCanonicalDocuments) {
+  auto live = live_state({live_resource("management/splunk_forwarder", "", "splunk-1", R"({"enabled": false, "b": "\n"})")});
+  model::Resource& r = live.resources[0];
+  r.preserved.emplace_back("/new~1field", json::parse(R"({"z": 1, "a": [true, null]})"));
+  r.preserved.emplace_back("/other", 2.0);
+  json::array preserved;
+  for (const auto& [p, v] : r.preserved) preserved.push_back(json::array{json::string(p), v});
+  const json::value doc = {{"key", r.key}, {"body", r.body}, {"preserved", preserved}};
+  EXPECT_EQ(fingerprint(&r), core::sha256_hex(core::canonical_json(doc)));
+
+  auto desired = desired_state({desired_resource("policies/backup_policies", "a\"b", R"({"name": "a\"b", "pw": "x"})"),
+                                desired_resource("management/splunk_forwarder", "", R"({"enabled": true})")});
+  desired.resources[1].secrets.push_back({"/pw", "env:PW", true});  // sorted: the policy is second
+  desired.settings.prune = {"policies/backup_policies"};
+  json::array resources;
+  for (const auto& res : desired.resources) {
+    json::value body = res.body;
+    if (!res.secrets.empty()) body.as_object()["pw"] = json::object{{"$secret", "env:PW"}};
+    resources.push_back(json::object{{"address", res.address.to_string()}, {"body", body}});
+  }
+  const json::value whole = {{"resources", resources},
+                             {"settings", {{"prune", json::array{"policies/backup_policies"}}}}};
+  EXPECT_EQ(desired_digest(desired), core::sha256_hex(core::canonical_json(whole)));
 }
 
 TEST(BuildPlanTest, SameInputsGiveTheSameDigestAndOrder) {

@@ -381,14 +381,15 @@ bool Evaluator::check_combinators(const Node& n, const json::value& v, const Pat
     }
   }
   if (n.one_of) {
-    std::vector<std::size_t> matches;
-    for (std::size_t i = 0; i < n.one_of->branches.size() && matches.size() < 2; ++i) {
-      if (validate(*n.one_of->branches[i], v, path, nullptr)) matches.push_back(i);
+    std::array<std::size_t, 2> matches{};  // the first two branches that match (no allocation per union)
+    std::size_t matched = 0;
+    for (std::size_t i = 0; i < n.one_of->branches.size() && matched < 2; ++i) {
+      if (validate(*n.one_of->branches[i], v, path, nullptr)) matches[matched++] = i;
     }
-    if (matches.size() != 1) {
+    if (matched != 1) {
       if (out == nullptr) return false;
       ok = false;
-      if (matches.empty()) {
+      if (matched == 0) {
         report_alternatives(n, *n.one_of, "oneOf", v, path, out);
       } else {
         report(out, path, n, "oneOf",
