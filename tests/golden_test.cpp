@@ -203,7 +203,7 @@ TEST_P(GoldenTest, RendersThePlanAsExpected) {
 
   // The saved plan first: its digest is in every rendering's header.
   const plan::PlanBasis basis{plan::desired_without_secrets(loaded.state),
-                              plan::live_without_secrets(live, loaded.state, catalog), options, {}};
+                              plan::live_without_secrets(live, loaded.state, catalog), options, {}, {}};
   plan::PlanOrigin origin{"https://sps.example.com", "sps-apply golden", kinds, "desired-state"};
   origin.user = "golden-admin";
   origin.created_at = "2026-01-02T03:04:05Z";

@@ -30,7 +30,8 @@ std::vector<std::string> kinds_to_read(const catalog::Catalog& catalog, const st
 
 core::Result<Planned> plan_against(const model::DesiredState& desired, appliance::ApplianceApi& api,
                                    const catalog::Catalog& catalog, const diff::DiffOptions& options,
-                                   core::Diagnostics& diags, std::vector<std::string> side_paths) {
+                                   core::Diagnostics& diags, std::vector<std::string> side_paths,
+                                   const plan::Selection& selection) {
   const std::set<std::string> managed = managed_kinds(desired);
   core::Diagnostics read_diags;
   ReadOptions read_options;
@@ -73,9 +74,15 @@ core::Result<Planned> plan_against(const model::DesiredState& desired, appliance
   if (out.changes.diagnostics.has_errors()) {
     return core::Error(core::ErrorCode::kInvalidConfig, "the desired state refers to objects that do not exist");
   }
+  if (selection.partial()) {
+    auto selected = plan::select_changes(out.changes, out.desired, out.catalog, selection);
+    if (!selected) return selected.error();
+    out.changes = std::move(*selected);
+  }
   auto plan = plan::build_plan(out.changes, out.desired, out.live, out.catalog);
   if (!plan) return plan.error();
   out.plan = std::move(*plan);
+  if (selection.partial()) out.plan.notes.push_back(plan::partial_warning(selection));
   return out;
 }
 

@@ -9,6 +9,7 @@
 #include "diff/diff.h"
 #include "model/model.h"
 #include "plan/plan.h"
+#include "plan/selection.h"
 
 #include <string>
 #include <vector>
@@ -45,9 +46,13 @@ std::vector<std::string> kinds_to_read(const catalog::Catalog& catalog, const st
 /// fields) and notes (discovered kinds whose fields are unchecked) are added to diags.
 /// `side_paths` (GET /api/info, /api/user_info) are read in the same wave as the kinds; their
 /// answers, failures included, are in Planned::side and never fail the plan.
+/// A partial `selection` (--target/--exclude) restricts changes and plan to the selected
+/// resources (plan::select_changes; its errors are returned) and adds the partial-plan warning
+/// to the plan's notes.
 core::Result<Planned> plan_against(const model::DesiredState& desired, appliance::ApplianceApi& api,
                                    const catalog::Catalog& catalog, const diff::DiffOptions& options,
-                                   core::Diagnostics& diags, std::vector<std::string> side_paths = {});
+                                   core::Diagnostics& diags, std::vector<std::string> side_paths = {},
+                                   const plan::Selection& selection = {});
 
 /// What the post-commit verification found: the appliance compared with the whole desired
 /// state the plan was made from, not with the plan's own steps.

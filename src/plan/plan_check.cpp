@@ -207,9 +207,11 @@ core::Result<Plan> check_saved_plan(const SavedPlan& saved, const catalog::Catal
   // Re-derive with the pure planner and require the very same plan.
   const model::DesiredState desired = desired_for_diff(basis.desired);
   const model::LiveState live = live_for_diff(basis.live, desired);
-  const diff::ChangeSet changes = diff::compute_changes(desired, live, catalog, basis.options);
-  if (changes.diagnostics.has_errors()) return refuse("its desired state refers to objects that exist nowhere");
-  auto derived = build_plan(changes, desired, live, catalog);
+  const diff::ChangeSet all = diff::compute_changes(desired, live, catalog, basis.options);
+  if (all.diagnostics.has_errors()) return refuse("its desired state refers to objects that exist nowhere");
+  auto changes = select_changes(all, desired, catalog, basis.selection);
+  if (!changes) return refuse("its selection cannot be planned: " + changes.error().message);
+  auto derived = build_plan(*changes, desired, live, catalog);
   if (!derived) return refuse("its desired state cannot be planned: " + derived.error().message);
   if (derived->desired_digest != saved.plan.desired_digest) {
     return refuse("its desired_digest is not the digest of the desired state it carries");

@@ -459,6 +459,8 @@ json::value plan_to_file(const Plan& plan, const PlanOrigin& origin, const PlanB
                                 {"git_revision", known(origin.git_revision)},
                                 {"firmware_version", known(origin.firmware_version)}};
   doc["rotate_secrets"] = basis.options.rotate_secrets;
+  doc["selection"] = {{"targets", json::value_from(basis.selection.targets)},
+                      {"excludes", json::value_from(basis.selection.excludes)}};
   json::array discovered;
   for (const auto& k : basis.discovered) discovered.push_back(kind_json(k));
   doc["discovered_kinds"] = std::move(discovered);
@@ -528,6 +530,15 @@ core::Result<SavedPlan> plan_from_file(const json::value& doc) {
   }
   try {
     saved.basis.options.rotate_secrets = o.at("rotate_secrets").as_bool();
+    if (const json::value* selection = o.if_contains("selection")) {
+      saved.basis.selection.targets = json::value_to<std::vector<std::string>>(selection->at("targets"));
+      saved.basis.selection.excludes = json::value_to<std::vector<std::string>>(selection->at("excludes"));
+      for (const auto* list : {&saved.basis.selection.targets, &saved.basis.selection.excludes}) {
+        for (const auto& text : *list) {
+          if (auto a = parse_address(text); !a) return rd.fail("its selection holds " + a.error().message);
+        }
+      }
+    }
     for (const auto& kv : o.at("discovered_kinds").as_array()) {
       auto k = rd.kind(kv);
       if (!k) return k.error();

@@ -4,9 +4,10 @@
 // steps (what a reviewer reads) it carries what the steps were derived from, and loading
 // it refuses any step the carried inputs do not imply.
 //
-// Format 3.0 (a top-level "format_version": "3.0"; schemas/output/saved-plan.schema.json)
-// holds the same members as version 2 ("version": 2, before the members were named alike in
-// every JSON output), which is still read:
+// Format 3.2 (a top-level "format_version"; schemas/output/saved-plan.schema.json) holds the
+// members of version 2 ("version": 2, before the members were named alike in every JSON
+// output), which is still read, since 3.1 the "context" of the plan's header and since 3.2
+// the "selection" of a partial plan (selection.h):
 //   * "desired": the whole desired state the plan was made from, secret values replaced by
 //     {"$secret": "env:NAME" | "file:PATH"} (PATH relative to the desired-state root);
 //   * "live": every resource read from the appliance, normalized, inline secret values
@@ -26,6 +27,7 @@
 #include "diff/diff.h"
 #include "model/model.h"
 #include "plan/plan.h"
+#include "plan/selection.h"
 
 #include <boost/json/value.hpp>
 
@@ -35,10 +37,10 @@
 
 namespace sps::plan {
 
-/// Identifies saved-plan documents and their format: written as "format_version" "3.0"; read
+/// Identifies saved-plan documents and their format: written as "format_version" "3.2"; read
 /// are every 3.x (minor versions only add members) and the previous format, "version": 2.
 inline constexpr const char* kPlanFileKind = "sps-apply-plan";
-inline constexpr const char* kPlanFileFormatVersion = "3.1";  // 3.1: "context"
+inline constexpr const char* kPlanFileFormatVersion = "3.2";  // 3.1: "context"; 3.2: "selection"
 inline constexpr int kPlanFileMajor = 3;
 inline constexpr int kLegacyPlanFileVersion = 2;
 
@@ -66,6 +68,8 @@ struct PlanBasis {
   diff::DiffOptions options;
   /// Discovered kinds (no schema) the plan was made with, as derived from the appliance.
   std::vector<catalog::Kind> discovered;
+  /// --target/--exclude of a partial plan (format 3.2; none before).
+  Selection selection;
 };
 
 /// A loaded saved plan.

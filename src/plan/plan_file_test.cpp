@@ -45,7 +45,7 @@ Saved make_saved(const std::string& live_token = kToken) {
   auto plan = build_plan(changes, s.desired, s.live, test_catalog());
   EXPECT_TRUE(plan.has_value());
   s.plan = *plan;
-  const PlanBasis basis{desired_without_secrets(s.desired), live_without_secrets(s.live, s.desired, test_catalog()), {}, {}};
+  const PlanBasis basis{desired_without_secrets(s.desired), live_without_secrets(s.live, s.desired, test_catalog()), {}, {}, {}};
   s.doc = plan_to_file(s.plan, {"https://sps.example.com", "sps-apply test", {"management/splunk_forwarder", "policies/backup_policies"}, "desired-state"},
                        basis);
   return s;
@@ -127,7 +127,7 @@ TEST(PlanFileTest, SecretInAPlainFieldIsMaskedInTheCarriedLiveState) {
   auto changes = diff::compute_changes(desired, live, test_catalog());
   auto plan = build_plan(changes, desired, live, test_catalog());
   ASSERT_TRUE(plan.has_value());
-  const PlanBasis basis{desired_without_secrets(desired), live_without_secrets(live, desired, test_catalog()), {}, {}};
+  const PlanBasis basis{desired_without_secrets(desired), live_without_secrets(live, desired, test_catalog()), {}, {}, {}};
   const json::value doc = plan_to_file(*plan, {"https://sps.example.com", "t", {"management/splunk_forwarder"}, "."}, basis);
   EXPECT_EQ(json::serialize(doc).find("plain-secret-9"), std::string::npos) << doc;
   auto checked = load_and_check(doc);
@@ -227,7 +227,7 @@ TEST(PlanFileTest, RejectsDocumentsThatAreNotPlans) {
 }
 
 // One versioning convention for every JSON output (schemas/output/README.md): plans are written
-// with "format_version" "3.1"; every 3.x is read, and so is the format before it ("version": 2).
+// with "format_version" "3.2"; every 3.x is read, and so is the format before it ("version": 2).
 TEST(PlanFileTest, ReadsEveryMinorOfItsFormatAndTheFormatBefore) {
   const json::value doc = make_saved().doc;
   ASSERT_EQ(doc.at("format_version"), kPlanFileFormatVersion);

@@ -1,4 +1,5 @@
 #include "plan/plan.h"
+#include "plan/selection.h"
 
 #include "core/canonical_json.h"
 #include "core/sha256.h"
@@ -155,6 +156,67 @@ TEST(RenderPlanTest, TextHasTerraformStyleSummaryAndNoColourByDefault) {
   EXPECT_EQ(text.find("old-token"), std::string::npos);
   EXPECT_EQ(text.find('\x1b'), std::string::npos);
   EXPECT_NE(render::render_plan_text(plan, {.color = true}).find('\x1b'), std::string::npos);
+}
+
+}  // namespace
+}  // namespace sps::plan
+
+namespace sps::plan {
+namespace {
+
+// Partial plans (--target/--exclude): only the selected resources are planned; a selected
+// referrer of an excluded object to create is an error naming both; unknown addresses fail.
+TEST(SelectionTest, PlansOnlyTheSelectedResources) {
+  auto desired = desired_state({desired_resource("management/system_backup", "", R"({"backup_policy": "nightly"})"),
+                                desired_resource("policies/backup_policies", "nightly", R"({"name": "nightly"})"),
+                                desired_resource("policies/backup_policies", "weekly", R"({"name": "weekly"})")});
+  desired.settings.prune = {"policies/backup_policies"};
+  auto live = live_state({live_resource("management/system_backup", "", "system_backup", R"({})"),
+                          live_resource("policies/backup_policies", "old", "k1", R"({"name": "old"})")});
+  const auto all = diff::compute_changes(desired, live, test_catalog());
+  const auto plan_of = [&](const Selection& s) -> core::Result<Plan> {
+    auto changes = select_changes(all, desired, test_catalog(), s);
+    if (!changes) return changes.error();
+    return build_plan(*changes, desired, live, test_catalog());
+  };
+  const auto addresses = [](const Plan& p) {
+    std::vector<std::string> out;
+    for (const auto& s : p.steps) out.push_back(s.address.to_string());
+    return out;
+  };
+
+  auto one = plan_of({{"policies/backup_policies[weekly]"}, {}});
+  ASSERT_TRUE(one.has_value()) << one.error().message;
+  EXPECT_EQ(addresses(*one), std::vector<std::string>{"policies/backup_policies[weekly]"});
+
+  auto kind_but_one = plan_of({{"policies/backup_policies"}, {"policies/backup_policies[old]"}});
+  ASSERT_TRUE(kind_but_one.has_value()) << kind_but_one.error().message;
+  EXPECT_EQ(addresses(*kind_but_one),
+            (std::vector<std::string>{"policies/backup_policies[nightly]", "policies/backup_policies[weekly]"}));
+
+  // The referrer selected, the policy it refers to (to be created) excluded.
+  auto dangling = plan_of({{"management/system_backup"}, {}});
+  ASSERT_FALSE(dangling.has_value());
+  EXPECT_NE(dangling.error().message.find("management/system_backup refers to policies/backup_policies[nightly]"),
+            std::string::npos)
+      << dangling.error().message;
+  EXPECT_NE(dangling.error().detail.find("--target policies/backup_policies[nightly]"), std::string::npos);
+  // Selected together, the reference is a slot as in a whole plan.
+  auto both = plan_of({{"management/system_backup", "policies/backup_policies[nightly]"}, {}});
+  ASSERT_TRUE(both.has_value()) << both.error().message;
+  EXPECT_EQ(addresses(*both),
+            (std::vector<std::string>{"policies/backup_policies[nightly]", "management/system_backup"}));
+
+  auto unknown = plan_of({{"policies/backup_policies[nightly-nfs]"}, {}});
+  ASSERT_FALSE(unknown.has_value());
+  EXPECT_NE(unknown.error().message.find("--target policies/backup_policies[nightly-nfs] names no resource"),
+            std::string::npos);
+  for (const char* bad : {"policies/backup_policies[", "Policies", "policies/backup_policies[]", "a[b]c"}) {
+    EXPECT_FALSE(parse_address(bad).has_value()) << bad;
+  }
+  EXPECT_EQ(select_desired(desired, {{}, {"policies/backup_policies"}}).resources.size(), 1u);
+  EXPECT_NE(partial_warning({{"management/system_backup"}, {}}).find("resources outside the selection were not compared"),
+            std::string::npos);
 }
 
 }  // namespace

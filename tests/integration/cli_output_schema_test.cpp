@@ -4,7 +4,7 @@
 // an independent implementation. The schemas are strict: each document with an unknown member
 // added, or without its format_version, must fail. The documents cover every outcome class
 // and exit code of apply (0, 1 before and after the transaction started, 3), valid and invalid
-// validate reports, a plan with every kind of step, a saved plan, drift with findings, the
+// validate reports, whole and partial plans and saved plans, drift with findings, the
 // --record lines, and the fleet reports (validate and drift with --inventory).
 #include "cli/exit_codes.h"
 #include "process/process.h"
@@ -90,6 +90,13 @@ TEST_F(OutputSchemaTest, RealOutputsMatchTheirSchemas) {
   const json::value plan = keep("changes", "plan", r.out);
   EXPECT_GT(plan.at("steps").as_array().size(), 5u);
   keep("saved", "saved-plan", read_text(saved));
+  // A partial plan: its notes say so, the saved plan records the selection.
+  const std::string partial = (temp_dir() / "partial.json").string();
+  r = run_with_sim({"plan", demo_state(), "--format", "json", "--target", "policies/backup_policies", "--exclude",
+                    "policies/backup_policies[weekly-dr]", "--out", partial});
+  ASSERT_EQ(r.code, cli::kExitOk) << r.all();
+  EXPECT_EQ(keep("partial", "plan", r.out).at("steps").as_array().size(), 1u);
+  EXPECT_EQ(keep("partial", "saved-plan", read_text(partial)).at("selection").at("targets").as_array().size(), 1u);
 
   // apply that the appliance refuses at the first write: rolled back, exit 1.
   sim::Fault fault;
@@ -185,7 +192,7 @@ TEST_F(OutputSchemaTest, RealOutputsMatchTheirSchemas) {
       ++checked;
     }
   }
-  EXPECT_EQ(checked, 15u);
+  EXPECT_EQ(checked, 17u);
 
   // Debian's python3-jsonschema over the same files.
   const std::vector<std::string> argv{SPS_SYSTEM_PYTHON3, std::string(SPS_SOURCE_DIR) + "/tests/output/validate_outputs.py",
@@ -193,7 +200,7 @@ TEST_F(OutputSchemaTest, RealOutputsMatchTheirSchemas) {
   auto python = process::run_captured(argv, process::child_environment(environ, {}), {.timeout = std::chrono::seconds(60)});
   ASSERT_TRUE(python.has_value()) << python.error().message;
   EXPECT_EQ(python->exit_code, 0) << python->output;
-  EXPECT_NE(python->output.find("15 documents against 7 schemas, 0 problems"), std::string::npos) << python->output;
+  EXPECT_NE(python->output.find("17 documents against 7 schemas, 0 problems"), std::string::npos) << python->output;
 }
 
 }  // namespace

@@ -277,3 +277,69 @@ TEST_F(SavedPlanTest, PlanMadeInOneCheckoutAppliesFromACopyInAnotherDirectory) {
 
 }  // namespace
 }  // namespace sps::testing
+
+namespace sps::testing {
+namespace {
+
+// --target/--exclude: a partial plan writes only its selection and says that it is partial;
+// the saved plan records the selection, apply shows it and verifies only what it covers.
+// A selected referrer of an excluded object to create, a misspelt address, and --target
+// with a saved plan are errors.
+TEST_F(SavedPlanTest, PartialPlanCoversOnlyItsSelection) {
+  const std::string partial = (temp_dir() / "partial.json").string();
+  CliRun r = run_with_sim({"plan", demo_state(), "--target", "policies/backup_policies", "--exclude",
+                           "policies/backup_policies[nightly-nfs]", "--out", partial});
+  ASSERT_EQ(r.code, cli::kExitOk) << r.all();
+  EXPECT_NE(r.out.find("the plan is partial"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("resources outside the selection were not compared"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("# policies/backup_policies[weekly-dr] will be created"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("# policies/backup_policies[nightly-nfs]"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Plan: 1 to create, 0 to update, 0 to delete."), std::string::npos) << r.out;
+  const json::value doc = json::parse(read_text(partial));
+  EXPECT_EQ(doc.at("selection").at("targets"), json::array{"policies/backup_policies"});
+  EXPECT_EQ(doc.at("selection").at("excludes"), json::array{"policies/backup_policies[nightly-nfs]"});
+
+  r = run_with_sim({"apply", partial, "--auto-approve"});
+  ASSERT_EQ(r.code, cli::kExitOk) << r.all();
+  EXPECT_NE(r.out.find("the plan is partial"), std::string::npos) << r.out;
+  EXPECT_NE(r.err.find("Apply complete! 1 created, 0 updated, 0 deleted; committed and verified"), std::string::npos)
+      << r.err;
+  std::vector<std::string> names;
+  const json::value snapshot = sim().committed_snapshot();
+  for (const auto& item : snapshot.at("policies/backup_policies").at("items").as_array()) {
+    names.emplace_back(item.at("body").at("name").as_string());
+  }
+  EXPECT_EQ(names, std::vector<std::string>{"weekly-dr"});
+
+  // The system backup refers to nightly-nfs, which the plan would create: not without it.
+  r = run_with_sim({"plan", demo_state(), "--target", "management/system_backup"});
+  EXPECT_EQ(r.code, cli::kExitError) << r.all();
+  EXPECT_NE(r.err.find("management/system_backup refers to policies/backup_policies[nightly-nfs], which this plan "
+                       "would create, but the selection (--target/--exclude) leaves it out"),
+            std::string::npos)
+      << r.err;
+  r = run_with_sim({"plan", demo_state(), "--target", "management/system_backup", "--target",
+                    "policies/backup_policies[nightly-nfs]"});
+  EXPECT_EQ(r.code, cli::kExitOk) << r.all();
+  EXPECT_NE(r.out.find("Plan: 1 to create, 1 to update, 0 to delete."), std::string::npos) << r.out;
+
+  // Misspelt addresses and a selection for a saved plan fail before login.
+  sim().clear_journal();
+  r = run_with_sim({"plan", demo_state(), "--target", "policies/backup_policy"});
+  EXPECT_EQ(r.code, cli::kExitError);
+  EXPECT_NE(r.err.find("the desired state does not manage policies/backup_policy"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("did you mean \"policies/backup_policies\"?"), std::string::npos) << r.err;
+  r = run_with_sim({"apply", demo_state(), "--exclude", "policies/backup_policies[nightly-nsf]"});
+  EXPECT_EQ(r.code, cli::kExitError);
+  EXPECT_NE(r.err.find("did you mean \"policies/backup_policies[nightly-nfs]\"?"), std::string::npos) << r.err;
+  r = run_with_sim({"plan", demo_state(), "--target", "policies/backup_policies[nightly"});
+  EXPECT_EQ(r.code, cli::kExitError);
+  EXPECT_NE(r.err.find("is not a resource address"), std::string::npos) << r.err;
+  r = run_with_sim({"apply", partial, "--auto-approve", "--target", "management/email"});
+  EXPECT_EQ(r.code, cli::kExitError);
+  EXPECT_NE(r.err.find("a saved plan carries its own selection"), std::string::npos) << r.err;
+  EXPECT_TRUE(sim().journal().empty()) << ::testing::PrintToString(sim().journal_lines());
+}
+
+}  // namespace
+}  // namespace sps::testing

@@ -315,6 +315,11 @@ int apply_once(const ApplyOptions& options, Io& io, bool& result_printed) {
   std::optional<CheckedDesired> checked;
   std::optional<plan::SavedPlan> saved;
   plan::Plan plan;
+  if (from_file && options.selection.partial()) {
+    io.err << "error: --target and --exclude select what a plan covers; a saved plan carries its own selection\n"
+              "  plan again with --target/--exclude and --out, then apply that file\n";
+    return kExitError;
+  }
   if (from_file) {
     auto loaded = load_plan_file(options.path);
     if (!loaded) {
@@ -329,6 +334,7 @@ int apply_once(const ApplyOptions& options, Io& io, bool& result_printed) {
       return kExitError;
     }
     io.err << "sps-apply: applying the saved plan " << options.path << ", digest " << saved->digest << '\n';
+    if (saved->basis.selection.partial()) saved->plan.notes.push_back(plan::partial_warning(saved->basis.selection));
     const PlanSecrets secrets(saved->origin.desired_root, options.connection.password_file);
     auto resolved = plan::resolve_secrets(saved->plan, secrets);
     if (resolved) resolved = plan::resolve_secrets(saved->basis.desired, secrets);
@@ -346,7 +352,12 @@ int apply_once(const ApplyOptions& options, Io& io, bool& result_printed) {
     checked = load_desired_or_report(source, desired::SecretResolution::kRequired, io);
     if (!checked) return kExitError;
     relativize_file_secrets(checked->state, source.root);
+    if (auto selected = check_selection(options.selection, checked->state); !selected) {
+      print_error(selected.error(), io);
+      return kExitError;
+    }
   }
+  const plan::Selection& selection = saved ? saved->basis.selection : options.selection;
   auto conn = connect(options.connection, io);
   if (!conn) {
     print_error(conn.error(), io);
@@ -368,7 +379,7 @@ int apply_once(const ApplyOptions& options, Io& io, bool& result_printed) {
   if (!saved) {
     core::Diagnostics diags;
     const diff::DiffOptions diff_options{.rotate_secrets = options.rotate_secrets};
-    auto made = apply::plan_against(checked->state, *conn->api, catalog, diff_options, diags, side_paths);
+    auto made = apply::plan_against(checked->state, *conn->api, catalog, diff_options, diags, side_paths, selection);
     render_diagnostics_text(diags, io.err, false);
     if (!made) {
       print_error(made.error(), io);
@@ -403,6 +414,8 @@ int apply_once(const ApplyOptions& options, Io& io, bool& result_printed) {
       saved ? std::move(saved->basis.live) : plan::live_without_secrets(planned->live, desired, planned_catalog);
   const std::vector<std::string> read_kinds = saved ? saved->origin.kinds : planned->kinds;
   if (info) plan.firmware_version = info->firmware_version;
+  // The text view shows it among the plan's notes; the JSON result is all stdout has.
+  if (selection.partial() && options.format == "json") io.err << "warning: " << plan::partial_warning(selection) << '\n';
   if (options.format == "text") {
     // The header of what is applied: a saved plan's own (who planned it, when, from which
     // revision, its digest), or a plan made now.
@@ -455,7 +468,8 @@ int apply_once(const ApplyOptions& options, Io& io, bool& result_printed) {
   apply_options.verify = [&]() -> core::Result<bool> {
     auto live = read_again();
     if (!live) return live.error();
-    verification = apply::verify_desired(desired, *live, planned_catalog);
+    // A partial plan changed only its selection: the rest may differ, and is not its business.
+    verification = apply::verify_desired(plan::select_desired(desired, selection), *live, planned_catalog);
     return verification->verified();
   };
   const SecretScrubber scrub(plan);
@@ -510,6 +524,7 @@ Command setup_apply(CLI::App& app) {
                   "Wait up to DURATION (90s, 5m, 1h) for another administrator's configuration lock, with "
                   "backoff and progress on stderr (default: fail at once)")
       ->type_name("DURATION");
+  add_selection_options(*sub, options->selection);
   add_connection_options(*sub, options->connection);
   auto fleet = std::make_shared<FleetFlags>();
   add_fleet_options(*sub, *fleet, /*apply=*/true);

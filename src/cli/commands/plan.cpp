@@ -50,6 +50,10 @@ int run_plan(const PlanOptions& options, Io& io) {
   if (!checked) return kExitError;
   const std::string root = source.root;
   relativize_file_secrets(checked->state, root);
+  if (auto selected = check_selection(options.selection, checked->state); !selected) {
+    print_error(selected.error(), io);
+    return kExitError;
+  }
   auto conn = connect(options.connection, io);
   if (!conn) {
     print_error(conn.error(), io);
@@ -59,7 +63,8 @@ int run_plan(const PlanOptions& options, Io& io) {
   core::Diagnostics diags;
   const diff::DiffOptions diff_options{.rotate_secrets = options.rotate_secrets};
   // GET /api/info for the header goes out with the planning reads, in one wave.
-  auto planned = apply::plan_against(checked->state, *conn->api, catalog, diff_options, diags, {apply::kInfoPath});
+  auto planned = apply::plan_against(checked->state, *conn->api, catalog, diff_options, diags, {apply::kInfoPath},
+                                     options.selection);
   render_diagnostics_text(diags, io.err, false);
   if (!planned) {
     print_error(planned.error(), io);
@@ -84,7 +89,7 @@ int run_plan(const PlanOptions& options, Io& io) {
     // re-derive the steps, find every change since and verify against the whole state.
     const plan::PlanBasis basis{plan::desired_without_secrets(planned->desired),
                                 plan::live_without_secrets(planned->live, planned->desired, planned->catalog),
-                                diff_options, plan::discovered_kinds(planned->catalog)};
+                                diff_options, plan::discovered_kinds(planned->catalog), options.selection};
     auto saved = save_plan_file(options.out_file, planned->plan, origin, basis);
     if (!saved) {
       print_error(saved.error(), io);
@@ -138,6 +143,7 @@ Command setup_plan(CLI::App& app) {
                 "Exit 0 when there are no changes, 2 when there are changes, 1 on error");
   sub->add_flag("--rotate-secrets", options->rotate_secrets,
                 "Re-send write-only secrets (password objects) even when one is already set");
+  add_selection_options(*sub, options->selection);
   add_connection_options(*sub, options->connection);
   auto fleet = std::make_shared<FleetFlags>();
   add_fleet_options(*sub, *fleet, /*apply=*/false);
@@ -148,6 +154,7 @@ Command setup_plan(CLI::App& app) {
       "  sps-apply plan --format markdown > plan.md     # for a merge-request comment\n"
       "  sps-apply plan --out plan.json --report markdown=plan.md --report json=plan-view.json\n"
       "  sps-apply plan --detailed-exitcode             # 0 in sync, 2 changes, 1 error\n"
+      "  sps-apply plan --target 'policies/backup_policies[nightly-nfs]' --out plan.json   # partial\n"
       "  sps-apply plan --inventory inventory.yaml --out plans/   # every appliance; one plan file each");
   return {sub, [options, fleet](Io& io) {
             return fleet->inventory.empty() ? run_plan(*options, io) : run_fleet_plan(*options, *fleet, io);

@@ -1,10 +1,13 @@
 #include "cli/commands/plan_support.h"
 
+#include "apply/planner.h"
 #include "catalog/catalog.h"
 #include "cli/files.h"
 #include "desired/read_file.h"
+#include "desired/suggest.h"
 #include "plan/plan_check.h"
 
+#include <CLI/CLI.hpp>
 #include <boost/json.hpp>
 
 #include <cctype>
@@ -12,6 +15,8 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <numeric>
+#include <set>
 
 namespace sps::cli {
 namespace json = boost::json;
@@ -84,6 +89,56 @@ core::Result<plan::SavedPlan> load_plan_file(const std::string& path) {
   }
   loaded->plan = std::move(*checked);
   return loaded;
+}
+
+void add_selection_options(CLI::App& command, plan::Selection& selection) {
+  command
+      .add_option("--target", selection.targets,
+                  "Plan only ADDRESS: a kind (policies/backup_policies) or one resource "
+                  "(policies/backup_policies[nightly-nfs]); repeatable. A partial plan: for emergencies")
+      ->type_name("ADDRESS");
+  command.add_option("--exclude", selection.excludes, "Leave ADDRESS out of the plan (same syntax; repeatable)")
+      ->type_name("ADDRESS");
+}
+
+core::Result<void> check_selection(const plan::Selection& selection, const model::DesiredState& desired) {
+  const std::set<std::string> managed = apply::managed_kinds(desired);
+  const std::vector<std::string> kinds(managed.begin(), managed.end());
+  for (const auto* list : {&selection.targets, &selection.excludes}) {
+    const std::string flag = list == &selection.targets ? "--target " : "--exclude ";
+    for (const auto& text : *list) {
+      auto address = plan::parse_address(text);
+      if (!address) {
+        core::Error e = address.error();
+        e.message = flag + text + ": " + e.message;
+        return e;
+      }
+      if (managed.count(address->kind) == 0) {
+        const std::string hint = desired::did_you_mean(address->kind, kinds);
+        return core::Error(core::ErrorCode::kInvalidArgument,
+                           flag + text + ": the desired state does not manage " + address->kind,
+                           hint.empty() ? "the desired state manages: " + std::accumulate(kinds.begin(), kinds.end(), std::string(),
+                                                                                      [](std::string a, const std::string& b) {
+                                                                                        return a.empty() ? b : a + ", " + b;
+                                                                                      })
+                                        : hint);
+      }
+      if (address->name.empty() || desired.find(*address) != nullptr ||
+          desired.settings.prune.count(address->kind) != 0) {
+        continue;
+      }
+      std::vector<std::string> names;
+      for (const auto& r : desired.resources) {
+        if (r.address.kind == address->kind) names.push_back(r.address.to_string());
+      }
+      const std::string hint = desired::did_you_mean(text, names);
+      return core::Error(core::ErrorCode::kInvalidArgument,
+                         flag + text + ": the desired state declares no " + address->kind + " named \"" +
+                             address->name + "\"",
+                         hint.empty() ? "select the whole kind with " + flag + address->kind : hint);
+    }
+  }
+  return {};
 }
 
 bool is_plan_file(const std::string& path) {

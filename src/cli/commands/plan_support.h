@@ -6,11 +6,16 @@
 #include "model/model.h"
 #include "plan/plan.h"
 #include "plan/plan_file.h"
+#include "plan/selection.h"
 #include "render/render.h"
 
 #include <filesystem>
 #include <string>
 #include <vector>
+
+namespace CLI {
+class App;
+}
 
 namespace sps::cli {
 
@@ -24,6 +29,15 @@ std::vector<std::string> secret_env_names(const model::DesiredState& desired);
 /// What a plan made now is about: the origin's appliance, user, time (created_at, set by the
 /// caller) and Git revision, and the saved plan's digest ("" when not saved).
 render::PlanHeader plan_header(const plan::PlanOrigin& origin, std::string plan_digest);
+
+/// Adds --target ADDRESS and --exclude ADDRESS (repeatable) to plan or apply.
+void add_selection_options(CLI::App& command, plan::Selection& selection);
+
+/// Checks a selection against the desired state before anything contacts the appliance:
+/// each address must be well formed, name a kind the desired state manages and, for one
+/// resource, a resource it declares (or any object of a pruned kind, which may exist only on
+/// the appliance). kInvalidArgument with a did-you-mean otherwise.
+core::Result<void> check_selection(const plan::Selection& selection, const model::DesiredState& desired);
 
 /// Writes the plan to path (via a temporary file and rename, mode 0600). Returns the file's
 /// digest ("sha256:...").

@@ -7,6 +7,7 @@
 #include "cli/cli.h"
 #include "cli/connection.h"
 #include "cli/desired_input.h"
+#include "plan/selection.h"
 
 #include <boost/json/value.hpp>
 
@@ -40,6 +41,7 @@ struct PlanOptions {
   bool detailed_exitcode = false;
   bool rotate_secrets = false;
   std::vector<std::string> reports;  // --report FORMAT=PATH
+  plan::Selection selection;  // --target, --exclude
   ConnectionOptions connection;
   RunReport* report = nullptr;  // filled when set
 };
@@ -57,6 +59,7 @@ struct ApplyOptions {
   bool rotate_secrets = false;
   std::string lock_timeout;  // DURATION to wait for another administrator's lock; "" = fail at once
   bool install_signal_handlers = true;  // a fleet installs them once for all its appliances
+  plan::Selection selection;  // --target, --exclude (a saved plan carries its own)
   ConnectionOptions connection;
   RunReport* report = nullptr;  // filled when set
 };
