@@ -88,7 +88,7 @@ _sps_apply() {
       --max-failed --help" ;;
     drift) flags="--format --output --report --ignore --no-color $connection $fleet --help" ;;
     show) flags="--format --no-color --help" ;;
-    export) flags="--out --only --all $connection --help" ;;
+    export) flags="--out --only --all --force $connection --help" ;;
     report) flags="merge --format --output --help" ;;
     *) flags="--help" ;;
   esac

@@ -1,6 +1,11 @@
 #include "sim/cli.h"
 
+#include "catalog/written_for.h"
+
 #include <CLI/CLI.hpp>
+#include <CLI/Version.hpp>
+#include <boost/version.hpp>
+#include <openssl/crypto.h>
 
 #include <csignal>
 #include <iostream>
@@ -39,6 +44,15 @@ int run_cli(int argc, char** argv) {
       "REST API (authentication, configuration tree, transactions, changelog) with fault "
       "injection. Prints \"listening on https://HOST:PORT\" once ready; SIGINT/SIGTERM stop it."};
   Options options;
+  const std::string boost = std::to_string(BOOST_VERSION / 100000) + "." + std::to_string(BOOST_VERSION / 100 % 1000) +
+                            "." + std::to_string(BOOST_VERSION % 100);
+  app.set_version_flag("--version",
+                       std::string("sps-sim ") + SPS_VERSION + "\ngit commit:  " + SPS_GIT_COMMIT +
+                           "\nbuilt:       " + SPS_BUILD_DATE + "\nlibraries:   " + OpenSSL_version(OPENSSL_VERSION) +
+                           ", Boost " + boost + ", CLI11 " + CLI11_VERSION + "\nsimulates:   SPS firmware " +
+                           options.firmware_version + " by default (--firmware-version); the REST API of " +
+                           catalog::kWrittenForSps,
+                       "Print the version, Git commit, build date, library versions and the simulated firmware");
   std::string listen = "127.0.0.1:8443";
   std::vector<std::string> users;
   std::vector<std::string> faults;

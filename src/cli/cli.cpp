@@ -1,9 +1,11 @@
 #include "cli/cli.h"
 
 #include "cli/exit_codes.h"
+#include "desired/suggest.h"
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
 #include <string>
@@ -49,7 +51,7 @@ std::string exit_code_footer() {
 }  // namespace
 
 int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
-  const std::string version = std::string("sps-apply ") + SPS_APPLY_VERSION;
+  const std::string version = version_text();  // cheap: no schema is parsed
   // `sps-apply --version` alone does no work: no command is set up (CLI11 would build every
   // command's options first). With other arguments CLI11 handles it as below, same output.
   if (argc == 2 && std::string_view(argv[1]) == "--version") {
@@ -57,7 +59,8 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
     return kExitOk;
   }
   CLI::App app{"Configuration as code for One Identity Safeguard for Privileged Sessions (SPS).", "sps-apply"};
-  app.set_version_flag("--version", version);
+  app.set_version_flag("--version", version, "Print the version, Git commit, build date, library versions and the "
+                                             "SPS firmware this release was written for");
   app.footer(exit_code_footer());
   app.require_subcommand(1);
 
@@ -77,14 +80,36 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
     }
   }
 
+  // An unknown command is one line with a suggestion (CLI11 would say that a subcommand is
+  // required, or take the word for something else).
+  std::vector<std::string> names;
+  for (const CLI::App* sub : app.get_subcommands({})) names.push_back(sub->get_name());
+  std::string listed;
+  for (std::size_t i = 0; i < names.size(); ++i) listed += (i == 0 ? "" : i + 1 == names.size() ? " or " : ", ") + names[i];
+  if (argc > 1 && argv[1][0] != '-' && std::find(names.begin(), names.end(), argv[1]) == names.end()) {
+    const std::string hint = desired::did_you_mean(argv[1], names);
+    err << "error: unknown command \"" << argv[1] << "\"; " << (hint.empty() ? "" : hint + " ") << "(commands: " << listed
+        << "; see `sps-apply --help`)\n";
+    return kExitError;
+  }
   // CLI11 reports bad usage, --help and --version by throwing; turn them into output and an
   // exit code here so nothing escapes run(). Its own codes (e.g. 106) are not documented
-  // ones, so every usage error becomes kExitError.
+  // ones, so every usage error becomes kExitError, in one line that says where help is.
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    const int code = app.exit(e, out, err);
-    return code == 0 ? kExitOk : kExitError;
+    if (e.get_exit_code() == 0) {
+      app.exit(e, out, err);
+      return kExitOk;
+    }
+    std::string command;
+    for (const CLI::App* sub : app.get_subcommands({})) {
+      if (sub->parsed()) command = sub->get_name() + " ";
+    }
+    std::string message = argc <= 1 ? "a command is required: " + listed : std::string(e.what());
+    std::replace(message.begin(), message.end(), '\n', ' ');
+    err << "error: " << message << " (see `sps-apply " << command << "--help`)\n";
+    return kExitError;
   }
 
   const bool terminal = &out == &std::cout && ::isatty(STDOUT_FILENO) == 1;

@@ -8,6 +8,7 @@
 // ...) and hand the results to views (views/), which do all the printing. Secrets are never
 // printed: views show where a secret came from ("env:NAME"), never its value.
 #include <functional>
+#include <string>
 #include <iosfwd>
 
 namespace CLI {
@@ -30,6 +31,10 @@ struct Command {
   CLI::App* app = nullptr;
   std::function<int(Io&)> run;
 };
+
+/// What --version prints: version, Git commit, build date, library versions and the SPS
+/// firmware the catalog was written for (version.cpp).
+std::string version_text();
 
 /// Parses argv and runs the selected subcommand. Returns an exit code from exit_codes.h:
 /// --help and --version return kExitOk, usage errors kExitError.

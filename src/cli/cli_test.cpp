@@ -1,15 +1,21 @@
 #include "cli/cli.h"
 
 #include "cli/commands/validate.h"
+#include "cli/connection.h"
 #include "cli/exit_codes.h"
 #include "cli/views/diagnostics_view.h"
 
 #include <CLI/CLI.hpp>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include <unistd.h>
 
 namespace sps::cli {
 namespace {
@@ -34,11 +40,14 @@ CliRun run_cli(std::vector<std::string> args) {
   return r;
 }
 
-TEST(CliTest, VersionPrintsProgramNameAndVersion) {
+TEST(CliTest, VersionPrintsBuildLibrariesAndTheFirmwareItWasWrittenFor) {
   const CliRun r = run_cli({"--version"});
   EXPECT_EQ(r.code, kExitOk);
-  EXPECT_TRUE(r.out.starts_with("sps-apply ")) << r.out;
-  EXPECT_GT(r.out.size(), std::string("sps-apply \n").size());
+  EXPECT_TRUE(r.out.starts_with("sps-apply 0.")) << r.out;
+  for (const char* line : {"\ngit commit:  ", "\nbuilt:       20", "\nlibraries:   OpenSSL 3.", ", Boost 1.", ", yaml-cpp 0.",
+                           ", CLI11 2.", "\nwritten for: SPS 6.0 to 8.0"}) {
+    EXPECT_NE(r.out.find(line), std::string::npos) << line << " in\n" << r.out;
+  }
   // `--version` alone skips setting up the commands; through CLI11 the output is the same.
   const CliRun parsed = run_cli({"--version", "validate"});
   EXPECT_EQ(parsed.code, kExitOk);
@@ -52,6 +61,56 @@ TEST(CliTest, HelpListsSubcommandsAndEveryExitCode) {
   for (const auto& doc : kExitCodeTable) {
     EXPECT_NE(r.out.find("  " + std::to_string(doc.code) + "  " + std::string(doc.meaning)), std::string::npos) << r.out;
   }
+}
+
+// Rough edges of the command line: usage errors are one line that says what is expected,
+// with a did-you-mean; metavariables are words, not CLI11's types; URLs compare in one
+// spelling; apply refuses a desired state that declares nothing, before connecting.
+TEST(CliTest, UsageErrorsAreOneLineWithASuggestion) {
+  const auto one_line = [](const CliRun& r) {
+    EXPECT_EQ(r.code, kExitError);
+    EXPECT_TRUE(r.out.empty()) << r.out;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    EXPECT_TRUE(r.err.starts_with("error: ")) << r.err;
+    return r.err;
+  };
+  std::string err = one_line(run_cli({"plna", "desired-state/"}));
+  EXPECT_NE(err.find("unknown command \"plna\"; did you mean \"plan\"?"), std::string::npos) << err;
+  err = one_line(run_cli({"plan", "--timeout", "abc"}));
+  EXPECT_NE(err.find("--timeout: \"abc\" is not a number of seconds from 0.001 to 86400"), std::string::npos) << err;
+  err = one_line(run_cli({"drift", "--format", "jsno"}));
+  EXPECT_NE(err.find("\"jsno\" is not text, json, markdown or junit; did you mean \"json\"?"), std::string::npos) << err;
+  err = one_line(run_cli({"apply", "--max-answer-size", "0"}));
+  EXPECT_NE(err.find("is not a number of MiB from 1 to 4096"), std::string::npos) << err;
+  err = one_line(run_cli({}));
+  EXPECT_NE(err.find("a command is required: validate, plan, apply, drift or export"), std::string::npos) << err;
+  for (const char* command : {"validate", "plan", "apply", "drift", "export"}) {
+    const CliRun help = run_cli({command, "--help"});
+    EXPECT_EQ(help.code, kExitOk);
+    for (const char* type : {" TEXT", "FLOAT", "UINT", ":{", "POSITIVE"}) {
+      EXPECT_EQ(help.out.find(type), std::string::npos) << command << " --help shows " << type << "\n" << help.out;
+    }
+  }
+}
+
+TEST(CliTest, UrlsAreComparedInOneSpelling) {
+  EXPECT_EQ(normalize_url("HTTPS://SPS.Example.COM:443/"), "https://sps.example.com");
+  EXPECT_EQ(normalize_url("https://sps.example.com"), "https://sps.example.com");
+  EXPECT_EQ(normalize_url("https://sps.example.com:8443//"), "https://sps.example.com:8443");
+  EXPECT_EQ(normalize_url("https://[::1]:443/"), "https://[::1]");
+  EXPECT_EQ(normalize_url("https://[::1]:9443"), "https://[::1]:9443");
+  EXPECT_EQ(normalize_url("https://127.0.0.1:8443/api/"), "https://127.0.0.1:8443/api");
+}
+
+TEST(CliTest, ApplyRefusesADesiredStateThatDeclaresNothing) {
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() / ("sps-apply-empty-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "settings.yaml") << "sps-apply:\n  prune: [policies/backup_policies]\n";
+  const CliRun r = run_cli({"apply", dir.string(), "--auto-approve", "--url", "https://127.0.0.1:9"});
+  std::filesystem::remove_all(dir);
+  EXPECT_EQ(r.code, kExitError);
+  EXPECT_NE(r.err.find("declares no resource; apply refuses to run"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("cannot connect"), std::string::npos) << r.err;  // refused before connecting
 }
 
 TEST(CliTest, UsageErrorsExitWithErrorCode) {

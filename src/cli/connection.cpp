@@ -1,11 +1,14 @@
 #include "cli/connection.h"
 
+#include "cli/options.h"
 #include "desired/read_file.h"
 #include "transport/https_appliance_api.h"
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <cstdlib>
 #include <ostream>
 #include <sstream>
@@ -119,17 +122,22 @@ core::Result<std::chrono::seconds> parse_duration(std::string_view text) {
 }
 
 void add_connection_options(CLI::App& app, ConnectionOptions& options) {
-  app.add_option("--url", options.url, "Appliance URL, https://HOST[:PORT] (env SPS_URL)")->group("Connection");
-  app.add_option("--username", options.username, "REST user (env SPS_USERNAME)")->group("Connection");
+  app.add_option("--url", options.url, "Appliance URL, https://HOST[:PORT] (env SPS_URL)")
+      ->type_name("URL")
+      ->group("Connection");
+  app.add_option("--username", options.username, "REST user (env SPS_USERNAME)")->type_name("USER")->group("Connection");
   app.add_option("--password-file", options.password_file, "File holding the password (else env SPS_PASSWORD)")
+      ->type_name("FILE")
       ->group("Connection");
   app.add_option("--ca-file", options.ca_file, "PEM file of the CA that signed the appliance's certificate (env SPS_CA_FILE)")
+      ->type_name("FILE")
       ->group("Connection");
   app.add_flag("--insecure", options.insecure, "Do not verify the appliance's certificate (testing only)")
       ->group("Connection");
   app.add_option("--timeout", options.timeout_seconds,
                  "Seconds one attempt of a request may take, TLS handshake included")
-      ->check(CLI::PositiveNumber)
+      ->type_name("SECONDS")
+      ->check(number_in(0.001, 86400, "seconds"))
       ->capture_default_str()
       ->group("Connection");
   app.add_option("--deadline", options.deadline,
@@ -143,7 +151,7 @@ void add_connection_options(CLI::App& app, ConnectionOptions& options) {
       ->group("Connection");
   app.add_option("--max-answer-size", options.max_answer_mib, "Largest answer accepted from the appliance, in MiB")
       ->type_name("MIB")
-      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{4096}))
+      ->check(number_in(1, 4096, "MiB"))
       ->capture_default_str()
       ->group("Connection");
   app.add_option("--parallel", options.parallel,
@@ -160,10 +168,10 @@ void add_connection_options(CLI::App& app, ConnectionOptions& options) {
       ->group("Connection");
   app.add_option("--client-cert", options.client_cert,
                  "Log in with this X.509 client certificate (PEM) instead of a password")
-      ->type_name("PEM")
+      ->type_name("FILE")
       ->group("Connection");
   app.add_option("--client-key", options.client_key, "Private key (PEM) of --client-cert")
-      ->type_name("PEM")
+      ->type_name("FILE")
       ->group("Connection");
   app.add_option("--client-pkcs12", options.client_pkcs12,
                  "Log in with the certificate and key of this PKCS#12 bundle (.p12/.pfx)")
@@ -173,6 +181,30 @@ void add_connection_options(CLI::App& app, ConnectionOptions& options) {
                  "File holding the passphrase of --client-key or --client-pkcs12 (else env SPS_CLIENT_KEY_PASSPHRASE)")
       ->type_name("FILE")
       ->group("Connection");
+}
+
+std::string normalize_url(std::string_view url) {
+  const auto lower = [](std::string_view s) {
+    std::string out(s);
+    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return out;
+  };
+  const std::size_t scheme_end = url.find("://");
+  if (scheme_end == std::string_view::npos) return std::string(url);
+  const std::string scheme = lower(url.substr(0, scheme_end));
+  std::string_view rest = url.substr(scheme_end + 3);
+  const std::size_t authority_end = rest.find_first_of("/?#");
+  const std::string_view authority = rest.substr(0, authority_end);
+  std::string path(authority_end == std::string_view::npos ? std::string_view() : rest.substr(authority_end));
+  while (path.ends_with('/')) path.pop_back();
+  // [IPv6]:port or host:port; the port is what follows the last ':' outside brackets.
+  const std::size_t bracket = authority.rfind(']');
+  const std::size_t colon = authority.rfind(':');
+  const bool has_port = colon != std::string_view::npos && (bracket == std::string_view::npos || colon > bracket);
+  const std::string host = lower(authority.substr(0, has_port ? colon : authority.size()));
+  std::string port(has_port ? authority.substr(colon + 1) : std::string_view());
+  if (port.empty() || (scheme == "https" && port == "443") || (scheme == "http" && port == "80")) port.clear();
+  return scheme + "://" + host + (port.empty() ? "" : ":" + port) + path;
 }
 
 core::Result<Connection> connect(const ConnectionOptions& options, Io& io) {
@@ -230,7 +262,7 @@ core::Result<Connection> connect(const ConnectionOptions& options, Io& io) {
     std::ostream* err = &io.err;
     settings.log = [err](std::string_view line) { *err << line << '\n'; };
   }
-  const std::string url = settings.url;
+  const std::string url = normalize_url(settings.url);
   const std::string username = settings.username;
   auto api = transport::HttpsApplianceApi::create(std::move(settings));
   if (!api) return api.error();

@@ -26,6 +26,11 @@ class App;
 
 namespace sps::cli {
 
+/// The appliance URL in one spelling, so that a saved plan's appliance check does not depend
+/// on how the URL was typed: scheme and host in lower case, no default port (443 for
+/// https), no trailing slash. "HTTPS://SPS.example.com:443/" -> "https://sps.example.com".
+std::string normalize_url(std::string_view url);
+
 /// Parsed connection flags (before the environment is consulted).
 struct ConnectionOptions {
   std::string url;

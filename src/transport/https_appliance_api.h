@@ -124,4 +124,7 @@ class HttpsApplianceApi final : public appliance::ApplianceApi {
   std::string m_session_id;  // secret: the session_id cookie value
 };
 
+/// The TLS library linked in, for --version: "OpenSSL 3.0.11 19 Sep 2023".
+std::string tls_library_version();
+
 }  // namespace sps::transport

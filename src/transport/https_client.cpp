@@ -277,8 +277,18 @@ struct HttpsClient::Impl {
         const std::string reason = connection.verify.reason.empty()
                                        ? X509_verify_cert_error_string(verify_result)
                                        : connection.verify.reason;
-        return make_error(FailureKind::kTlsVerify, tls_verify_failure_message(endpoint, reason));
+        return make_error(FailureKind::kTlsVerify,
+                          tls_verify_failure_message(endpoint, reason, connection.verify.name_mismatch));
       }
+    }
+    // OpenSSL reads the answer of a plain-HTTP server ("HTTP/1.1 400 ...") as a TLS record of
+    // an unknown version: the URL names an HTTP port with https://.
+    if (const std::string what = ec.message(); what.find("wrong version number") != std::string::npos ||
+                                               what.find("http request") != std::string::npos) {
+      return make_error(FailureKind::kTls, "TLS handshake with " + endpoint +
+                                               " failed: the server answered in plain HTTP, not TLS; " + endpoint +
+                                               " is not an HTTPS port. Use the web interface's HTTPS port in --url "
+                                               "(https://HOST, port 443 by default)");
     }
     return make_error(FailureKind::kTls,
                       "TLS handshake with " + endpoint + " failed: " + lower_first(ec.message()));

@@ -1,13 +1,17 @@
 #include "transport/tls.h"
 
+#include "transport/https_appliance_api.h"
 #include "transport/https_client.h"
 
+#include <boost/asio/ip/address.hpp>
 #include <boost/asio/ssl/host_name_verification.hpp>
 #include <openssl/err.h>
 #include <openssl/pkcs12.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
+#include <openssl/x509v3.h>
+#include <openssl/crypto.h>
 
 #include <algorithm>
 #include <cctype>
@@ -209,6 +213,43 @@ core::Result<void> load_client_identity(ssl::context& ctx, const ClientIdentity&
   return {};
 }
 
+namespace {
+
+/// The names a server certificate is issued for: its DNS and IP subject alternative names,
+/// else its common name. "sps.example.com, 10.0.0.5".
+std::string certificate_names(X509* cert) {
+  std::string names;
+  const auto add = [&](const std::string& n) { names += (names.empty() ? "" : ", ") + n; };
+  auto* sans = static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr));
+  for (int i = 0; sans != nullptr && i < sk_GENERAL_NAME_num(sans); ++i) {
+    const GENERAL_NAME* n = sk_GENERAL_NAME_value(sans, i);
+    if (n->type == GEN_DNS) {
+      add(std::string(reinterpret_cast<const char*>(ASN1_STRING_get0_data(n->d.dNSName)),
+                      static_cast<std::size_t>(ASN1_STRING_length(n->d.dNSName))));
+    } else if (n->type == GEN_IPADD && (ASN1_STRING_length(n->d.iPAddress) == 4 || ASN1_STRING_length(n->d.iPAddress) == 16)) {
+      const unsigned char* b = ASN1_STRING_get0_data(n->d.iPAddress);
+      const int len = ASN1_STRING_length(n->d.iPAddress);
+      boost::asio::ip::address a = len == 4 ? boost::asio::ip::address(boost::asio::ip::address_v4({b[0], b[1], b[2], b[3]}))
+                                            : boost::asio::ip::address(boost::asio::ip::address_v6([&] {
+                                                boost::asio::ip::address_v6::bytes_type bytes{};
+                                                std::copy(b, b + 16, bytes.begin());
+                                                return bytes;
+                                              }()));
+      add(a.to_string());
+    }
+  }
+  GENERAL_NAMES_free(sans);
+  if (names.empty()) {
+    char cn[256] = {0};
+    if (X509_NAME_get_text_by_NID(X509_get_subject_name(cert), NID_commonName, cn, sizeof cn) > 0) add(cn);
+  }
+  return names;
+}
+
+}  // namespace
+
+std::string tls_library_version() { return OpenSSL_version(OPENSSL_VERSION); }
+
 bool verify_certificate(const std::string& host, VerifyRecord& record, bool preverified,
                         ssl::verify_context& ctx) {
   if (!preverified) {
@@ -225,12 +266,21 @@ bool verify_certificate(const std::string& host, VerifyRecord& record, bool prev
   // must match an IP SAN rather than a DNS name.
   const bool matches = ssl::host_name_verification(host)(preverified, ctx);
   if (!matches && record.reason.empty()) {
-    record.reason = "the certificate does not match the host name '" + host + "'";
+    X509* leaf = X509_STORE_CTX_get_current_cert(ctx.native_handle());
+    const std::string names = leaf != nullptr ? certificate_names(leaf) : std::string();
+    record.reason = "the certificate does not match the host name '" + host + "'" +
+                    (names.empty() ? std::string() : "; it is issued for: " + names);
+    record.name_mismatch = true;
   }
   return matches;
 }
 
-std::string tls_verify_failure_message(const std::string& endpoint, const std::string& reason) {
+std::string tls_verify_failure_message(const std::string& endpoint, const std::string& reason, bool name_mismatch) {
+  if (name_mismatch) {
+    return "the TLS certificate of " + endpoint + " could not be verified (" + reason +
+           "); use --url with a name the certificate has (https://NAME[:PORT]), not another name or address "
+           "of the appliance";
+  }
   return "the TLS certificate of " + endpoint + " could not be verified (" +
          (reason.empty() ? std::string("unknown reason") : reason) +
          "); pass the appliance's CA certificate with --ca-file PEM (or SPS_CA_FILE), or use "

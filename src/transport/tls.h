@@ -55,6 +55,7 @@ class SessionCache {
 /// What the verify callback saw, for the error message after a failed handshake.
 struct VerifyRecord {
   std::string reason;  // empty when verification did not fail
+  bool name_mismatch = false;  // the chain is trusted, but not issued for the URL's host
 };
 
 /// A verify callback: OpenSSL's chain verification plus the RFC 6125 host-name check
@@ -62,7 +63,9 @@ struct VerifyRecord {
 bool verify_certificate(const std::string& host, VerifyRecord& record, bool preverified,
                         boost::asio::ssl::verify_context& ctx);
 
-/// The message for a certificate that could not be verified, with how to fix it.
-std::string tls_verify_failure_message(const std::string& endpoint, const std::string& reason);
+/// The message for a certificate that could not be verified, with how to fix it: for a name
+/// mismatch, to use a name the certificate has (the reason lists them); else to pass the CA.
+std::string tls_verify_failure_message(const std::string& endpoint, const std::string& reason,
+                                       bool name_mismatch = false);
 
 }  // namespace sps::transport

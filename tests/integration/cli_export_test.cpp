@@ -159,6 +159,32 @@ TEST_F(ExportTest, OnlyExportsTheNamedKinds) {
   EXPECT_EQ(files.at("management.yaml").find("management/email"), std::string::npos);
 }
 
+// export never overwrites somebody's work by surprise: a directory that is not empty needs
+// --force, and a file holding the desired state's `sps-apply:` settings is never replaced.
+TEST_F(ExportTest, NonEmptyDirectoryNeedsForceAndSettingsAreNeverDropped) {
+  ASSERT_EQ(export_to("state").code, cli::kExitOk);
+  const fs::path dir = temp_dir() / "state";
+  CliRun r = export_to("state");
+  EXPECT_EQ(r.code, cli::kExitError);
+  EXPECT_NE(r.err.find("is not empty; export does not write into it without --force"), std::string::npos) << r.err;
+  EXPECT_TRUE(sim().journal().empty());  // refused before connecting
+  const std::string settings = "sps-apply:\n  prune: [policies/backup_policies]\n";
+  std::ofstream(dir / "policies.yaml", std::ios::app) << "\n" << settings;
+  const auto before = read_dir(dir);
+  r = export_to("state", {"--force"});
+  EXPECT_EQ(r.code, cli::kExitError);
+  EXPECT_NE(r.err.find("policies.yaml holds the `sps-apply:` settings block"), std::string::npos) << r.err;
+  EXPECT_EQ(read_dir(dir), before);
+  // Settings in a file of their own are kept, the rest is replaced.
+  std::ofstream(dir / "policies.yaml", std::ios::trunc) << "# edited by hand\n";
+  std::ofstream(dir / "settings.yaml") << settings;
+  r = export_to("state", {"--force"});
+  ASSERT_EQ(r.code, cli::kExitOk) << r.all();
+  const auto after = read_dir(dir);
+  EXPECT_EQ(after.at("settings.yaml"), settings);
+  EXPECT_EQ(after.at("policies.yaml").find("# edited by hand"), std::string::npos);
+}
+
 TEST_F(ExportTest, BuiltinOrUnknownKindIsAnError) {
   const CliRun builtin = export_to("x", {"--only", "passwords"});
   EXPECT_EQ(builtin.code, cli::kExitError);

@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <fstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace sps::transport {
@@ -123,6 +124,58 @@ TEST_F(TransportClientTest, WrongCaFailsWithActionableTlsError) {
   EXPECT_NE(message.find("SPS_CA_FILE"), std::string::npos) << message;
   EXPECT_NE(message.find("--insecure"), std::string::npos) << message;
   EXPECT_TRUE(sim().journal().empty());
+}
+
+// The two TLS mistakes people make with a right CA: a URL with a name the certificate does
+// not have (the error lists the names it has), and https:// to a plain-HTTP port.
+TEST_F(TransportClientTest, TlsErrorsSayWhichNameOrPortToUse) {
+  ConnectionSettings s = settings();
+  // "127.1" resolves to 127.0.0.1 (inet_aton) but is none of the certificate's names.
+  s.url = "https://127.1:" + url().substr(url().rfind(':') + 1);
+  auto api = make_api(std::move(s));
+  ASSERT_NE(api, nullptr);
+  auto result = api->login();
+  ASSERT_FALSE(result);
+  std::string message = result.error().message;
+  EXPECT_NE(message.find("does not match the host name '127.1'; it is issued for: 127.0.0.1, ::1, localhost"),
+            std::string::npos)
+      << message;
+  EXPECT_NE(message.find("use --url with a name the certificate has"), std::string::npos) << message;
+  EXPECT_EQ(message.find("--insecure"), std::string::npos) << message;
+
+  // A plain-HTTP server: answers 400 to whatever it reads, as web servers do to a ClientHello.
+  const int listener = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(listener, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(::listen(listener, 8), 0);
+  socklen_t len = sizeof addr;
+  ASSERT_EQ(::getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+  std::thread http([listener] {
+    for (int i = 0; i < 4; ++i) {  // the client may retry
+      const int c = ::accept(listener, nullptr, nullptr);
+      if (c < 0) return;
+      char buffer[1024];
+      (void)::read(c, buffer, sizeof buffer);
+      const std::string answer = "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+      (void)::write(c, answer.data(), answer.size());
+      ::close(c);
+    }
+  });
+  s = settings();
+  s.url = "https://127.0.0.1:" + std::to_string(ntohs(addr.sin_port));
+  api = make_api(std::move(s));
+  ASSERT_NE(api, nullptr);
+  result = api->login();
+  ::shutdown(listener, SHUT_RDWR);
+  ::close(listener);
+  http.join();
+  ASSERT_FALSE(result);
+  message = result.error().message;
+  EXPECT_NE(message.find("the server answered in plain HTTP, not TLS"), std::string::npos) << message;
+  EXPECT_NE(message.find("is not an HTTPS port"), std::string::npos) << message;
 }
 
 TEST_F(TransportClientTest, SystemStoreDoesNotTrustTheSimulator) {

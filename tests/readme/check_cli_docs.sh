@@ -64,6 +64,11 @@ for flag in $(flags_of "$sim_bin"); do
   grep -q -- "$flag\b" <<<"$man_sim" || fail "sps-sim.1 lacks $flag"
 done
 ok "sps-sim.1 covers the flags of sps-sim --help"
+sim_version=$("$sim_bin" --version)
+for part in "git commit:" "built:" "OpenSSL" "Boost" "simulates:   SPS firmware"; do
+  grep -q -- "$part" <<<"$sim_version" || fail "sps-sim --version lacks '$part': $sim_version"
+done
+ok "sps-sim --version names its build, libraries and firmware"
 
 # --- the pre-commit hook ---------------------------------------------------------------------
 repo=$(mktemp -d)

@@ -11,6 +11,7 @@
 #include "cli/connection.h"
 #include "cli/desired_input.h"
 #include "cli/exit_codes.h"
+#include "cli/options.h"
 #include "cli/files.h"
 #include "cli/fleet/fleet_run.h"
 #include "cli/git_revision.h"
@@ -333,6 +334,11 @@ int apply_once(const ApplyOptions& options, Io& io, bool& result_printed) {
                 "the appliance. Make and review a new plan.\n";
       return kExitError;
     }
+    if (saved->basis.desired.resources.empty()) {
+      io.err << "error: " << options.path << " was planned from a desired state that declares no resource; apply "
+             << "refuses it (an empty or wrong path must not reset or prune the appliance). Nothing was sent.\n";
+      return kExitError;
+    }
     io.err << "sps-apply: applying the saved plan " << options.path << ", digest " << saved->digest << '\n';
     if (saved->basis.selection.partial()) saved->plan.notes.push_back(plan::partial_warning(saved->basis.selection));
     const PlanSecrets secrets(saved->origin.desired_root, options.connection.password_file);
@@ -351,6 +357,12 @@ int apply_once(const ApplyOptions& options, Io& io, bool& result_printed) {
     const DesiredSource source = desired_source(options.source, options.path);
     checked = load_desired_or_report(source, desired::SecretResolution::kRequired, io);
     if (!checked) return kExitError;
+    if (checked->state.resources.empty() && checked->state.discovered.empty()) {
+      io.err << "error: the desired state in " << options.path << " declares no resource; apply refuses to run "
+             << "(an empty or wrong path must not reset or prune the appliance). Nothing was sent.\n"
+             << "  hint: pass the directory (or file) that holds the desired-state YAML\n";
+      return kExitError;
+    }
     relativize_file_secrets(checked->state, source.root);
     if (auto selected = check_selection(options.selection, checked->state); !selected) {
       print_error(selected.error(), io);
@@ -363,7 +375,8 @@ int apply_once(const ApplyOptions& options, Io& io, bool& result_printed) {
     print_error(conn.error(), io);
     return kExitError;
   }
-  if (saved && saved->origin.appliance_url != conn->url) {
+  // Both normalized (connection.h): the same appliance however its URL is spelt.
+  if (saved && normalize_url(saved->origin.appliance_url) != conn->url) {
     io.err << "error: the plan was made for " << saved->origin.appliance_url << ", not " << conn->url
            << "; plan again against this appliance\n";
     return kExitError;
@@ -510,15 +523,17 @@ Command setup_apply(CLI::App& app) {
   auto options = std::make_shared<ApplyOptions>();
   CLI::App* sub = app.add_subcommand("apply", "Apply the desired state (or a saved plan) in one transaction");
   sub->add_option("PATH", options->path, "Desired state (directory or file), or a plan file saved by `plan --out`")
+      ->type_name("DIR|FILE|PLAN")
       ->capture_default_str();
   sub->add_flag("--auto-approve", options->auto_approve, "Do not ask for confirmation");
-  sub->add_option("--format", options->format, "Output format of the result")
-      ->check(CLI::IsMember({"text", "json"}))
+  sub->add_option("--format", options->format, "Output format of the result: text or json")
+      ->type_name("FORMAT")
+      ->check(one_of({"text", "json"}))
       ->capture_default_str();
   sub->add_option("--record", options->record_file, "Append a JSON line describing this apply to FILE")->type_name("FILE");
   sub->add_option("--commit-message", options->commit_message,
                   "Commit message (default: change counts, desired-state digest and Git revision)")
-      ->type_name("TEXT");
+      ->type_name("MESSAGE");
   sub->add_flag("--rotate-secrets", options->rotate_secrets, "Re-send write-only secrets even when set");
   sub->add_option("--lock-timeout", options->lock_timeout,
                   "Wait up to DURATION (90s, 5m, 1h) for another administrator's configuration lock, with "

@@ -9,6 +9,7 @@
 #include "cli/connection.h"
 #include "cli/desired_input.h"
 #include "cli/exit_codes.h"
+#include "cli/options.h"
 #include "cli/files.h"
 #include "cli/reports.h"
 #include "cli/fleet/fleet_run.h"
@@ -126,11 +127,12 @@ int run_drift(const DriftOptions& options, Io& io) {
 Command setup_drift(CLI::App& app) {
   auto options = std::make_shared<DriftOptions>();
   CLI::App* sub = app.add_subcommand("drift", "Report changes made on the appliance outside Git (read-only)");
-  sub->add_option("PATH", options->path, "Directory of *.yaml files, or one file")->capture_default_str();
-  sub->add_option("--format", options->format, "Report format")
-      ->check(CLI::IsMember({"text", "json", "markdown", "junit"}))
+  sub->add_option("PATH", options->path, "Directory of *.yaml files, or one file")->type_name("DIR|FILE")->capture_default_str();
+  sub->add_option("--format", options->format, "Report format: text, json, markdown or junit")
+      ->type_name("FORMAT")
+      ->check(one_of({"text", "json", "markdown", "junit"}))
       ->capture_default_str();
-  sub->add_option("--output", options->output, "Write the report to FILE instead of standard output");
+  sub->add_option("--output", options->output, "Write the report to FILE instead of standard output")->type_name("FILE");
   sub->add_option("--ignore", options->ignore,
                   "Ignore differences matching RULE: kind[name]/json/pointer, kind/json/pointer or kind[name] "
                   "(repeatable; adds to the desired state's `sps-apply: ignore:`)")

@@ -31,8 +31,42 @@ struct ExportOptions {
   std::string out_dir = "exported-state";
   std::vector<std::string> only;
   bool all = false;
+  bool force = false;  // write into a directory that is not empty
   ConnectionOptions connection;
 };
+
+/// Before anything is read: a directory that holds anything is somebody's work (perhaps a
+/// desired state in Git); export writes into it only with --force.
+core::Result<void> check_out_dir(const std::filesystem::path& dir, bool force) {
+  std::error_code ec;
+  if (force || !std::filesystem::exists(dir, ec)) return {};
+  if (!std::filesystem::is_directory(dir, ec)) {
+    return core::Error(core::ErrorCode::kInvalidArgument, "--out " + dir.string() + " is not a directory",
+                       "name a new or empty directory");
+  }
+  if (std::filesystem::directory_iterator(dir, ec) == std::filesystem::directory_iterator()) return {};
+  return core::Error(core::ErrorCode::kInvalidArgument,
+                     "--out " + dir.string() + " is not empty; export does not write into it without --force",
+                     "export to a new directory and compare, or pass --force to replace the files export writes "
+                     "(other files are left alone)");
+}
+
+/// With --force: a YAML file the export would replace must not hold the desired state's
+/// `sps-apply:` settings block (prune and ignore rules), which the export cannot recreate.
+core::Result<void> check_settings_kept(const std::filesystem::path& dir, const exporter::Export& e) {
+  for (const auto& f : e.files) {
+    std::ifstream in(dir / f.name, std::ios::binary);
+    for (std::string line; std::getline(in, line);) {
+      if (!line.starts_with("sps-apply:")) continue;
+      return core::Error(core::ErrorCode::kInvalidArgument,
+                         (dir / f.name).string() + " holds the `sps-apply:` settings block (prune, ignore), which the "
+                         "export would replace; nothing was written",
+                         "move the block to a file of its own (e.g. " + (dir / "settings.yaml").string() +
+                             ", which export never writes) and export again");
+    }
+  }
+  return {};
+}
 
 core::Result<void> write_files(const std::filesystem::path& dir, const exporter::Export& e) {
   std::error_code ec;
@@ -95,6 +129,10 @@ core::Result<exporter::Export> export_everything(appliance::ApplianceApi& api, c
 }
 
 int run_export(const ExportOptions& options, Io& io) {
+  if (auto ok = check_out_dir(options.out_dir, options.force); !ok) {
+    print_error(ok.error(), io);
+    return kExitError;
+  }
   if (!options.all) {
     if (auto kinds = exporter::export_kinds(catalog::Catalog::builtin(), options.only); !kinds) {
       print_error(kinds.error(), io);
@@ -122,6 +160,10 @@ int run_export(const ExportOptions& options, Io& io) {
   }
   const exporter::Export& e = *exported;
   render_diagnostics_text(e.warnings, io.err, false);
+  if (auto kept = check_settings_kept(options.out_dir, e); !kept) {
+    print_error(kept.error(), io);
+    return kExitError;
+  }
   if (auto written = write_files(options.out_dir, e); !written) {
     print_error(written.error(), io);
     return kExitError;
@@ -147,12 +189,16 @@ Command setup_export(CLI::App& app) {
   auto options = std::make_shared<ExportOptions>();
   CLI::App* sub = app.add_subcommand("export", "Write the appliance's configuration as desired-state YAML (read-only)");
   sub->add_option("--out", options->out_dir, "Directory to write the YAML files and README.md to")
+      ->type_name("DIR")
       ->capture_default_str();
   CLI::Option* only = sub->add_option("--only", options->only, "Export only these kinds (repeatable), e.g. policies/backup_policies")
       ->type_name("KIND");
   sub->add_flag("--all", options->all,
                 "Crawl /api/configuration and export every endpoint, kinds without a schema included")
       ->excludes(only);
+  sub->add_flag("--force", options->force,
+                "Write into a --out directory that is not empty (replacing the files export writes; a file "
+                "holding the `sps-apply:` settings is never replaced)");
   add_connection_options(*sub, options->connection);
   sub->footer(
       "Secrets are never exported: each becomes `!secret env:SPS_...`, listed in DIR/README.md.\n"

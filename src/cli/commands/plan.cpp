@@ -12,6 +12,7 @@
 #include "cli/exit_codes.h"
 #include "cli/fleet/fleet_run.h"
 #include "cli/git_revision.h"
+#include "cli/options.h"
 #include "cli/reports.h"
 #include "cli/preflight.h"
 #include "cli/views/diagnostics_view.h"
@@ -132,8 +133,9 @@ Command setup_plan(CLI::App& app) {
   sub->add_option("PATH", options->path, "Directory of *.yaml files, or one file")->type_name("DIR|FILE")->capture_default_str();
   sub->add_option("--out", options->out_file, "Save the plan to FILE for `sps-apply apply FILE` (no secret values)")
       ->type_name("FILE");
-  sub->add_option("--format", options->format, "Output format")
-      ->check(CLI::IsMember({"text", "json", "markdown"}))
+  sub->add_option("--format", options->format, "Output format: text, json or markdown")
+      ->type_name("FORMAT")
+      ->check(one_of({"text", "json", "markdown"}))
       ->capture_default_str();
   sub->add_option("--report", options->reports,
                   "Also write the plan as FORMAT (text, json, markdown) to PATH, mode 0600 (repeatable; "

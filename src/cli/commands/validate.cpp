@@ -2,6 +2,7 @@
 
 #include "cli/desired_input.h"
 #include "cli/exit_codes.h"
+#include "cli/options.h"
 #include "cli/views/diagnostics_view.h"
 
 #include <CLI/CLI.hpp>
@@ -39,8 +40,9 @@ std::string summary_line(const ValidateOptions& options, const CheckedDesired& c
 CLI::App* add_validate_options(CLI::App& app, ValidateOptions& options) {
   CLI::App* sub = app.add_subcommand("validate", "Check the desired state offline: YAML, schemas, references, secrets");
   sub->add_option("PATH", options.path, "Directory of *.yaml files, or one file")->type_name("DIR|FILE")->capture_default_str();
-  sub->add_option("--format", options.format, "Output format")
-      ->check(CLI::IsMember({"text", "json"}))
+  sub->add_option("--format", options.format, "Output format: text or json")
+      ->type_name("FORMAT")
+      ->check(one_of({"text", "json"}))
       ->capture_default_str();
   sub->add_flag("--require-secrets", options.require_secrets,
                 "Also read every !secret value (environment variable or file) and fail when one is missing");
