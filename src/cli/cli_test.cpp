@@ -87,7 +87,7 @@ TEST(CliTest, UsageErrorsAreOneLineWithASuggestion) {
   for (const char* command : {"validate", "plan", "apply", "drift", "export"}) {
     const CliRun help = run_cli({command, "--help"});
     EXPECT_EQ(help.code, kExitOk);
-    for (const char* type : {" TEXT", "FLOAT", "UINT", ":{", "POSITIVE"}) {
+    for (const char* type : {" TEXT", "FLOAT", ":INT", "UINT", ":{", "POSITIVE"}) {
       EXPECT_EQ(help.out.find(type), std::string::npos) << command << " --help shows " << type << "\n" << help.out;
     }
   }

@@ -157,7 +157,7 @@ void add_connection_options(CLI::App& app, ConnectionOptions& options) {
   app.add_option("--parallel", options.parallel,
                  "Connections that read at once (at most); reads beyond it wait for a free connection")
       ->type_name("N")
-      ->check(CLI::Range(1, 256))
+      ->check(number_in(1, 256, "connections"))
       ->capture_default_str()
       ->group("Connection");
   app.add_flag("--verbose", options.verbose, "Log each request (method, path, status, duration) to stderr")
