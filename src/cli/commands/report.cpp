@@ -7,6 +7,7 @@
 #include "cli/connection.h"
 #include "cli/exit_codes.h"
 #include "cli/files.h"
+#include "cli/options.h"
 #include "cli/fleet/fleet_report.h"
 #include "desired/read_file.h"
 #include "render/render.h"
@@ -102,8 +103,9 @@ Command setup_report(CLI::App& app) {
   merge->add_option("FILE", options->files, "JSON fleet reports (--fleet-report json=FILE of plan, apply, drift)")
       ->required()
       ->check(CLI::ExistingFile);
-  merge->add_option("--format", options->format, "Output format")
-      ->check(CLI::IsMember({"text", "json", "markdown", "junit"}))
+  merge->add_option("--format", options->format, "Output format: text, json, markdown or junit")
+      ->type_name("FORMAT")
+      ->check(one_of({"text", "json", "markdown", "junit"}))
       ->capture_default_str();
   merge->add_option("--output", options->output, "Write the report to FILE instead of standard output")
       ->type_name("FILE");

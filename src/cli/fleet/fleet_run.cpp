@@ -4,6 +4,7 @@
 #include "cli/files.h"
 #include "cli/fleet/fleet_report.h"
 #include "cli/fleet/inventory_input.h"
+#include "cli/options.h"
 #include "desired/read_file.h"
 #include "render/render.h"
 
@@ -294,14 +295,14 @@ void add_fleet_options(CLI::App& app, FleetFlags& flags, bool apply) {
                  "With --inventory: only the N-th selected appliance, from 0 (a Kubernetes Indexed Job's "
                  "$JOB_COMPLETION_INDEX; merge the per-appliance JSON reports with `sps-apply report merge`)")
       ->type_name("N")
-      ->check(CLI::Range(0, 100000))
+      ->check(number_in(0, 100000, "appliances"))
       ->group("Fleet");
   // Not --parallel: that is the number of connections per appliance (connection.h).
   app.add_option("--max-parallel", flags.parallel,
                  "With --inventory: appliances worked on at a time (default: min(8, appliances)); each uses up "
                  "to --parallel connections")
       ->type_name("N")
-      ->check(CLI::Range(1u, 256u))
+      ->check(number_in(1, 256, "appliances"))
       ->group("Fleet");
   app.add_option("--fleet-report", flags.reports,
                  "With --inventory: also write the combined report as FORMAT (text, json, markdown, junit) to "
