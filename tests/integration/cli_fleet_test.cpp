@@ -176,6 +176,19 @@ TEST_F(FleetTest, PlansAppliesInWavesStopsOrContinuesOnFailureAndConverges) {
   EXPECT_FALSE(fs::exists(plans / "sps-10.json"));
   for (std::size_t i = 0; i < 9; ++i) EXPECT_FALSE(opened_transaction(*m_sims[i]));  // plan is read-only
 
+  // A partial plan of the fleet: every appliance plans only the selection, and says so; the
+  // saved plans carry their own selection, so apply refuses another one before any login.
+  r = fleet({"plan", "--target", "management/webinterface", "--limit", "sps-01", "--format", "json"});
+  EXPECT_EQ(r.code, cli::kExitOk) << r.all();
+  EXPECT_NE(r.err.find("warning: on every appliance: the plan is partial"), std::string::npos) << r.err;
+  EXPECT_EQ(json::parse(r.out).at("appliances").at(0).at("update"), json::value(1)) << r.out;
+  EXPECT_EQ(json::parse(r.out).at("appliances").at(0).at("create"), json::value(0)) << r.out;
+  r = fleet({"apply", plans.string(), "--auto-approve", "--exclude", "management/soap"});
+  EXPECT_EQ(r.code, cli::kExitError) << r.all();
+  EXPECT_NE(r.err.find("the saved plans in " + plans.string() + " carry their own selection"), std::string::npos)
+      << r.err;
+  for (std::size_t i = 0; i < 9; ++i) EXPECT_FALSE(opened_transaction(*m_sims[i]));
+
   // Apply the saved plans of prod one at a time, a fault on sps-03's web interface write:
   // sps-03 rolls back, the first failure stops the fleet, sps-01 and sps-02 stay committed.
   sim::Fault fault;

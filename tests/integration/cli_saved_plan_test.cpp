@@ -298,6 +298,10 @@ TEST_F(SavedPlanTest, PartialPlanCoversOnlyItsSelection) {
   const json::value doc = json::parse(read_text(partial));
   EXPECT_EQ(doc.at("selection").at("targets"), json::array{"policies/backup_policies"});
   EXPECT_EQ(doc.at("selection").at("excludes"), json::array{"policies/backup_policies[nightly-nfs]"});
+  // show, offline, says what plan said: the file is partial.
+  r = run_cli({"show", partial});
+  ASSERT_EQ(r.code, cli::kExitOk) << r.all();
+  EXPECT_NE(r.out.find("the plan is partial"), std::string::npos) << r.out;
 
   r = run_with_sim({"apply", partial, "--auto-approve"});
   ASSERT_EQ(r.code, cli::kExitOk) << r.all();

@@ -340,7 +340,6 @@ int apply_once(const ApplyOptions& options, Io& io, bool& result_printed) {
       return kExitError;
     }
     io.err << "sps-apply: applying the saved plan " << options.path << ", digest " << saved->digest << '\n';
-    if (saved->basis.selection.partial()) saved->plan.notes.push_back(plan::partial_warning(saved->basis.selection));
     const PlanSecrets secrets(saved->origin.desired_root, options.connection.password_file);
     auto resolved = plan::resolve_secrets(saved->plan, secrets);
     if (resolved) resolved = plan::resolve_secrets(saved->basis.desired, secrets);

@@ -88,6 +88,8 @@ core::Result<plan::SavedPlan> load_plan_file(const std::string& path) {
     return e;
   }
   loaded->plan = std::move(*checked);
+  // What apply and show print of a partial plan, as plan printed it.
+  if (loaded->basis.selection.partial()) loaded->plan.notes.push_back(plan::partial_warning(loaded->basis.selection));
   return loaded;
 }
 

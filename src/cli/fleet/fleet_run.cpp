@@ -330,6 +330,9 @@ void add_fleet_options(CLI::App& app, FleetFlags& flags, bool apply) {
 int run_fleet_plan(const PlanOptions& options, const FleetFlags& flags, Io& io) {
   const auto fleet = open_fleet(options.connection, flags, io);
   if (!fleet) return kExitError;
+  // Each appliance checks the selection against its own desired state (a resource it does not
+  // declare fails that appliance); the combined report counts only what was selected.
+  if (options.selection.partial()) io.err << "warning: on every appliance: " << plan::partial_warning(options.selection) << '\n';
   const bool saving = !options.out_file.empty();
   if (saving) {
     std::error_code ec;
@@ -386,6 +389,13 @@ int run_fleet_apply(const ApplyOptions& options, const FleetFlags& flags, Io& io
     return kExitError;
   }
   const bool from_plans = is_fleet_plan_dir(options.path);
+  if (from_plans && options.selection.partial()) {
+    io.err << "error: --target and --exclude select what a plan covers; the saved plans in " << options.path
+           << " carry their own selection (plan --inventory with --target/--exclude makes partial ones); nothing was "
+              "changed\n";
+    return kExitError;
+  }
+  if (options.selection.partial()) io.err << "warning: on every appliance: " << plan::partial_warning(options.selection) << '\n';
   std::map<std::string, IndexEntry> index;
   if (from_plans) {
     auto read = read_index(options.path);
