@@ -83,7 +83,7 @@ TEST(CliTest, UsageErrorsAreOneLineWithASuggestion) {
   err = one_line(run_cli({"apply", "--max-answer-size", "0"}));
   EXPECT_NE(err.find("is not a number of MiB from 1 to 4096"), std::string::npos) << err;
   err = one_line(run_cli({}));
-  EXPECT_NE(err.find("a command is required: validate, plan, apply, drift, export"), std::string::npos) << err;
+  EXPECT_NE(err.find("a command is required: validate, plan, apply, drift, show, export"), std::string::npos) << err;
   for (const char* command : {"validate", "plan", "apply", "drift", "export"}) {
     const CliRun help = run_cli({command, "--help"});
     EXPECT_EQ(help.code, kExitOk);

@@ -7,6 +7,7 @@
 #include "cli/commands/plan_support.h"
 #include "cli/connection.h"
 #include "cli/exit_codes.h"
+#include "cli/options.h"
 #include "render/render.h"
 
 #include <CLI/CLI.hpp>
@@ -45,8 +46,9 @@ Command setup_show(CLI::App& app) {
   auto options = std::make_shared<ShowOptions>();
   CLI::App* sub = app.add_subcommand("show", "Show a saved plan without contacting the appliance");
   sub->add_option("PLANFILE", options->path, "A plan file saved by `sps-apply plan --out`")->required()->type_name("FILE");
-  sub->add_option("--format", options->format, "Output format")
-      ->check(CLI::IsMember({"text", "json", "markdown"}))
+  sub->add_option("--format", options->format, "Output format: text, json or markdown")
+      ->type_name("FORMAT")
+      ->check(one_of({"text", "json", "markdown"}))
       ->capture_default_str();
   sub->footer(
       "The file is checked as apply checks it (digest, steps re-derived from the states it carries);\n"
