@@ -226,16 +226,21 @@ class Checker {
     }
   }
 
-  // Parsed by model::parse_ignore_rule, as drift parses them; an unknown kind gets a
-  // "did you mean" hint, which only the offline check can afford to compute.
+  // Parsed by model::parse_ignore_rule, as drift parses them; an unknown kind and a field the
+  // kind's schema does not have get a "did you mean" hint, which only the offline check can
+  // afford to compute. Rules about discovered kinds are checked once the appliance tells
+  // their shape (which they do not constrain: nothing to say).
   void check_ignore() {
     const auto& rules = m_state.settings.ignore;
     for (std::size_t i = 0; i < rules.size(); ++i) {
       const std::string& rule = rules[i];
-      auto parsed = model::parse_ignore_rule(rule, m_catalog);
+      model::SchemaMiss miss;
+      auto parsed = model::parse_ignore_rule(rule, m_catalog, &miss);
       if (parsed || names_discovered_kind(rule)) continue;
       const SourceLocation where = i < m_state.settings.ignore_locations.size() ? m_state.settings.ignore_locations[i] : SourceLocation{};
       std::string hint = parsed.error().code == core::ErrorCode::kNotFound ? unknown_kind_hint(rule) : parsed.error().detail;
+      // A field the kind's schema does not have: the closest one it has there.
+      if (std::string closest = did_you_mean(miss.token, miss.allowed); !closest.empty()) hint = std::move(closest);
       settings_error(where, parsed.error().message, std::move(hint), "/ignore/" + std::to_string(i));
     }
   }

@@ -104,6 +104,73 @@ TEST(ParseIgnoreRuleTest, RejectsUnknownKindsAndMalformedRules) {
   }
 }
 
+// A rule whose pointer no body of its kind can have is refused, naming the first token the
+// schema does not allow and what it allows there; "$ref", unions and lists are followed, open
+// objects accept anything, and kinds without a schema file (discovered) are not judged.
+TEST(ParseIgnoreRuleTest, RefusesPointersOutsideTheKindsSchema) {
+  const std::vector<std::pair<std::string, std::string>> files{{"policies/widgets.json", R"({
+      "x-sps": {"path": "policies/widgets", "shape": "collection", "identity": "name"},
+      "definitions": {"host": {"oneOf": [
+          {"type": "object", "properties": {"selection": {"const": "ip"}, "address": {"type": "string"}},
+           "additionalProperties": false},
+          {"type": "object", "properties": {"selection": {"const": "fqdn"}, "value": {"type": "string"}},
+           "additionalProperties": false},
+          {"type": "null"}]}},
+      "type": "object", "additionalProperties": false,
+      "properties": {"name": {"type": "string"}, "server": {"$ref": "#/definitions/host"},
+        "times": {"type": "array", "items": {"type": "object", "additionalProperties": false,
+                                             "properties": {"start": {"type": "string"}}}},
+        "extra": {"type": "object"}, "anything": {},
+        "limits": {"allOf": [{"type": "object", "properties": {"max": {"type": "integer"}}}]}}})"}};
+  const auto catalog = catalog::Catalog::parse(files);
+  ASSERT_TRUE(catalog.has_value()) << catalog.error().message;
+  for (const char* good : {"policies/widgets/server/value", "policies/widgets[a]/server/address", "policies/widgets/times/0/start",
+                           "policies/widgets/times/*/start", "policies/widgets/*/start", "policies/widgets/extra/x/y",
+                           "policies/widgets/anything/x", "policies/widgets/limits/max", "policies/widgets/limits/other"}) {
+    SCOPED_TRACE(good);
+    auto r = parse_ignore_rule(good, *catalog);
+    EXPECT_TRUE(r.has_value()) << r.error().message;
+  }
+  struct Case {
+    const char* rule;
+    const char* token;
+    const char* parent;
+    std::vector<std::string> allowed;
+    bool in_list;
+    const char* message;
+  };
+  const std::vector<Case> cases{
+      {"policies/widgets/nme", "nme", "", {"anything", "extra", "limits", "name", "server", "times"}, false,
+       "policies/widgets has no field \"nme\""},
+      {"policies/widgets[a]/server/valeu", "valeu", "/server", {"address", "selection", "value"}, false,
+       "policies/widgets/server has no field \"valeu\""},
+      {"policies/widgets/times/first/start", "first", "/times", {}, true,
+       "policies/widgets/times is a list and \"first\" is not an index"},
+      {"policies/widgets/times/0/stat", "stat", "/times/0", {"start"}, false, "has no field \"stat\""},
+      {"policies/widgets/name/first", "first", "/name", {}, false,
+       "policies/widgets/name is a single value, with no field \"first\""},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.rule);
+    model::SchemaMiss miss;
+    auto r = parse_ignore_rule(c.rule, *catalog, &miss);
+    ASSERT_FALSE(r.has_value());
+    EXPECT_EQ(r.error().code, core::ErrorCode::kInvalidArgument);
+    EXPECT_NE(r.error().message.find("ignore rule \"" + std::string(c.rule) + "\" can never match"), std::string::npos)
+        << r.error().message;
+    EXPECT_NE(r.error().message.find(c.message), std::string::npos) << r.error().message;
+    EXPECT_EQ(miss.token, c.token);
+    EXPECT_EQ(miss.parent, c.parent);
+    EXPECT_EQ(miss.allowed, c.allowed);
+    EXPECT_EQ(miss.in_list, c.in_list);
+  }
+  // A discovered kind (no schema file) accepts every pointer: its shape is the appliance's.
+  catalog::Kind discovered = catalog->kinds().front();
+  discovered.schema_file.clear();
+  EXPECT_FALSE(model::schema_miss(discovered, "/nme").has_value());
+  EXPECT_TRUE(model::schema_miss(catalog->kinds().front(), "/nme").has_value());
+}
+
 TEST(IgnoreRuleTest, CoversItsPointerAndEverythingBelowButNotAbove) {
   const auto r = rules({"policies/backup_policies/target/*"});
   const model::Address a{"policies/backup_policies", "x"};

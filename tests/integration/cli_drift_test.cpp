@@ -167,7 +167,7 @@ TEST_F(DriftTest, IgnoredPathIsNotDrift) {
   EXPECT_NE(settings.out.find("<skipped message=\"ignored by rule &quot;management/webinterface/timeout&quot;\"/>"),
             std::string::npos) << settings.out;
 
-  const CliRun other = drift({"--ignore", "management/webinterface/other"});
+  const CliRun other = drift({"--ignore", "policies/backup_policies/target"});
   EXPECT_EQ(other.code, cli::kExitChanges) << other.all();
 }
 
@@ -215,6 +215,17 @@ TEST_F(DriftTest, BadIgnoreRuleIsAnError) {
   EXPECT_TRUE(sim().journal().empty());  // refused before connecting
   EXPECT_EQ(r.code, cli::kExitError);
   EXPECT_NE(r.err.find("unknown kind in ignore rule \"management/nowhere/timeout\""), std::string::npos) << r.err;
+
+  // A rule for a field the kind's schema does not have could never match: refused before
+  // connecting, with the closest field.
+  const CliRun typo = run_with_sim({"drift", demo_state(), "--ignore", "management/webinterface/timeot"});
+  EXPECT_EQ(typo.code, cli::kExitError) << typo.all();
+  EXPECT_NE(typo.err.find("ignore rule \"management/webinterface/timeot\" can never match: management/webinterface "
+                          "has no field \"timeot\""),
+            std::string::npos)
+      << typo.err;
+  EXPECT_NE(typo.err.find("did you mean \"timeout\"?"), std::string::npos) << typo.err;
+  EXPECT_TRUE(sim().journal().empty()) << ::testing::PrintToString(sim().journal_lines());
 }
 
 TEST_F(DriftTest, JunitReportValidatesAgainstTheSchema) {

@@ -15,6 +15,7 @@
 #include "cli/fleet/fleet_run.h"
 #include "cli/preflight.h"
 #include "cli/views/diagnostics_view.h"
+#include "desired/suggest.h"
 #include "drift/drift.h"
 
 #include <CLI/CLI.hpp>
@@ -62,8 +63,11 @@ int run_drift(const DriftOptions& options, Io& io) {
     });
   };
   for (const auto& text : texts) {
-    if (auto rule = drift::parse_ignore_rule(text, catalog); !rule && !names_discovered(text)) {
-      print_error(rule.error(), io);
+    model::SchemaMiss miss;
+    if (auto rule = drift::parse_ignore_rule(text, catalog, &miss); !rule && !names_discovered(text)) {
+      core::Error e = rule.error();
+      if (std::string closest = desired::did_you_mean(miss.token, miss.allowed); !closest.empty()) e.detail = closest;
+      print_error(e, io);
       return kExitError;
     }
   }
