@@ -610,14 +610,15 @@ LoadResult load_desired(const std::filesystem::path& path, const catalog::Catalo
   std::error_code ec;
   std::vector<std::filesystem::path> files;
   if (std::filesystem::is_directory(path, ec)) {
-    for (const auto& entry : std::filesystem::directory_iterator(path, ec)) {
-      const auto ext = entry.path().extension();
-      // Not only regular files: a FIFO or device named *.yaml is reported, not skipped.
-      if ((ext == ".yaml" || ext == ".yml") && !entry.is_directory(ec)) files.push_back(entry.path());
+    // Subdirectories too; not only regular files: a FIFO or device named *.yaml is reported.
+    auto found = find_yaml_files(path);
+    if (!found) {
+      result.diagnostics.error({shown}, found.error().message);
+      return result;
     }
-    std::sort(files.begin(), files.end());
+    files = std::move(*found);
     if (files.empty()) {
-      result.diagnostics.error({shown}, "no *.yaml files in this directory",
+      result.diagnostics.error({shown}, "no *.yaml files in this directory or its subdirectories",
                                "pass a directory of desired-state YAML files or a single file");
       return result;
     }

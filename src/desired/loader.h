@@ -97,8 +97,9 @@ struct LoadResult {
   std::vector<std::pair<std::string, std::string>> unresolved_variables;
 };
 
-/// Reads `path` (a *.yaml/*.yml file, or a directory whose *.yaml/*.yml files are read in
-/// name order, not recursively) and loads it. A missing path, an unreadable file or a
+/// Reads `path` (a *.yaml/*.yml file, or a directory whose *.yaml/*.yml files, those of its
+/// subdirectories included but not of hidden ones, are read in path order: find_yaml_files)
+/// and loads it. A missing path, an unreadable file or a
 /// directory without YAML files is reported as a diagnostic, never thrown.
 /// With kIfAvailable or kSyntaxOnly an unresolved secret has SecretSource::available false
 /// and a stand-in value in the body.

@@ -330,19 +330,36 @@ TEST(LoaderTest, EmptyFileDeclaresNothing) {
   EXPECT_TRUE(r.state.resources.empty());
 }
 
-TEST(LoaderTest, LoadDesiredReadsYamlFilesOfADirectoryInNameOrder) {
-  const auto dir = std::filesystem::path(::testing::TempDir()) / "sps-desired-loader-test";
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
+// Subdirectories are read too (in path order), hidden ones (.git) are not; a symlink loop
+// is an error naming the directory, not an endless walk or a silent skip.
+TEST(LoaderTest, LoadDesiredReadsYamlFilesOfADirectoryTreeInPathOrder) {
+  namespace fs = std::filesystem;
+  const auto dir = fs::path(::testing::TempDir()) / "sps-desired-loader-test";
+  fs::remove_all(dir);
+  fs::create_directories(dir / "team" / "nested");
+  fs::create_directories(dir / ".git");
   std::ofstream(dir / "b.yaml") << "policies/backup_policies:\n  - name: b\n";
   std::ofstream(dir / "a.yml") << "policies/backup_policies:\n  - name: a\n";
   std::ofstream(dir / "notes.txt") << "not yaml: [";
-  const auto r = load_desired(dir, testing::test_catalog(), FakeSecrets{});
-  std::filesystem::remove_all(dir);
+  std::ofstream(dir / "team" / "c.yaml") << "policies/backup_policies:\n  - name: c\n";
+  std::ofstream(dir / "team" / "nested" / "d.yaml") << "policies/audit_policies:\n  - name: d\n";
+  std::ofstream(dir / ".git" / "config.yaml") << "not: [desired";
+  auto r = load_desired(dir, testing::test_catalog(), FakeSecrets{});
   EXPECT_TRUE(r.diagnostics.empty()) << render(r.diagnostics);
-  ASSERT_EQ(r.state.files.size(), 2u);
+  ASSERT_EQ(r.state.files.size(), 4u);
   EXPECT_TRUE(r.state.files[0].ends_with("/a.yml"));
-  EXPECT_EQ(r.state.resources.size(), 2u);
+  EXPECT_TRUE(r.state.files[1].ends_with("/b.yaml"));
+  EXPECT_TRUE(r.state.files[2].ends_with("/team/c.yaml"));
+  EXPECT_TRUE(r.state.files[3].ends_with("/team/nested/d.yaml"));
+  EXPECT_EQ(r.state.resources.size(), 4u);
+
+  fs::create_directory_symlink("../..", dir / "team" / "nested" / "up");
+  r = load_desired(dir, testing::test_catalog(), FakeSecrets{});
+  fs::remove_all(dir);
+  EXPECT_TRUE(r.state.resources.empty());
+  EXPECT_NE(render(r.diagnostics).find("team/nested/up: this directory is reached twice (a symlink loop"),
+            std::string::npos)
+      << render(r.diagnostics);
 }
 
 TEST(LoaderTest, LoadDesiredReportsMissingPath) {

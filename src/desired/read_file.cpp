@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <set>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -87,6 +88,65 @@ core::Result<std::string> read_regular_file(const std::filesystem::path& path, s
   if (used > max_bytes) return fail("grew past the limit of " + describe_size(max_bytes) + " while being read");
   text.resize(used);
   return text;
+}
+
+namespace {
+
+/// Lists one directory and, depth first, its subdirectories (see find_yaml_files).
+class YamlFinder {
+ public:
+  core::Result<void> visit(const std::filesystem::path& dir, int depth) {
+    std::error_code ec;
+    if (depth > kMaxDirectoryDepth) {
+      return fail(dir.generic_string() + ": directories nested more than " + std::to_string(kMaxDirectoryDepth) +
+                  " deep; keep the desired state in a flatter tree");
+    }
+    // A directory reached twice through symlinks would be read twice, or forever.
+    const std::filesystem::path real = std::filesystem::canonical(dir, ec);
+    if (ec) return fail(dir.generic_string() + ": cannot read this directory: " + ec.message());
+    if (!m_seen.insert(real).second) {
+      return fail(dir.generic_string() + ": this directory is reached twice (a symlink loop, or two links to it); "
+                                          "keep each desired-state file in one place");
+    }
+    std::vector<std::filesystem::path> subdirectories;
+    std::filesystem::directory_iterator it(dir, ec);
+    for (const std::filesystem::directory_iterator end; !ec && it != end; it.increment(ec)) {
+      if (++m_entries > kMaxDirectoryEntries) {
+        return fail(dir.generic_string() + ": more than " + std::to_string(kMaxDirectoryEntries) +
+                    " entries in the desired-state tree; point sps-apply at the directory of the desired state only");
+      }
+      const std::filesystem::path& path = it->path();
+      std::error_code type_ec;
+      const bool directory = it->is_directory(type_ec);  // follows symlinks
+      if (directory) {
+        if (!path.filename().string().starts_with(".")) subdirectories.push_back(path);
+        continue;
+      }
+      const auto ext = path.extension();
+      if (ext == ".yaml" || ext == ".yml") files.push_back(path);
+    }
+    if (ec) return fail(dir.generic_string() + ": cannot read this directory: " + ec.message());
+    std::sort(subdirectories.begin(), subdirectories.end());
+    for (const auto& sub : subdirectories) {
+      if (auto r = visit(sub, depth + 1); !r) return r;
+    }
+    return {};
+  }
+
+  std::vector<std::filesystem::path> files;
+
+ private:
+  std::set<std::filesystem::path> m_seen;
+  std::size_t m_entries = 0;
+};
+
+}  // namespace
+
+core::Result<std::vector<std::filesystem::path>> find_yaml_files(const std::filesystem::path& dir) {
+  YamlFinder finder;
+  if (auto r = finder.visit(dir, 0); !r) return r.error();
+  std::sort(finder.files.begin(), finder.files.end());
+  return std::move(finder.files);
 }
 
 }  // namespace sps::desired

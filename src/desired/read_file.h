@@ -6,11 +6,17 @@
 // says what the path is and what was expected. Never returns partial contents.
 #include "core/error.h"
 
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace sps::desired {
+
+/// Subdirectories below a desired-state directory, and entries listed in all of them.
+inline constexpr int kMaxDirectoryDepth = 16;
+inline constexpr std::size_t kMaxDirectoryEntries = 100'000;
 
 /// The largest `!secret file:` source (a password, token or private key fits easily).
 inline constexpr std::uintmax_t kMaxSecretFileBytes = 64 * 1024;
@@ -23,5 +29,14 @@ std::string describe_size(std::uintmax_t bytes);
 /// "no such file", "permission denied", "a FIFO, expected a regular file", "is 65537 bytes,
 /// more than the limit of 64 KiB", or the system's reason. Does not block on FIFOs or devices.
 core::Result<std::string> read_regular_file(const std::filesystem::path& path, std::uintmax_t max_bytes);
+
+/// The *.yaml and *.yml entries under the directory `dir`, in its subdirectories too (as
+/// `kubectl apply -R` reads them), sorted by path so every run merges them in the same order.
+/// Hidden directories (".git") are not desired state and are not entered; directory
+/// symlinks are followed. Anything named *.yaml that is not a directory is listed (reading it
+/// reports a FIFO or device). Fails with kInvalidArgument naming the directory that cannot be
+/// listed, a symlink loop, or a tree deeper or larger than the limits above: never skips a
+/// directory silently.
+core::Result<std::vector<std::filesystem::path>> find_yaml_files(const std::filesystem::path& dir);
 
 }  // namespace sps::desired

@@ -131,7 +131,7 @@ int run_drift(const DriftOptions& options, Io& io) {
 Command setup_drift(CLI::App& app) {
   auto options = std::make_shared<DriftOptions>();
   CLI::App* sub = app.add_subcommand("drift", "Report changes made on the appliance outside Git (read-only)");
-  sub->add_option("PATH", options->path, "Directory of *.yaml files, or one file")->type_name("DIR|FILE")->capture_default_str();
+  sub->add_option("PATH", options->path, "Directory of *.yaml files (subdirectories too), or one file")->type_name("DIR|FILE")->capture_default_str();
   sub->add_option("--format", options->format, "Report format: text, json, markdown or junit")
       ->type_name("FORMAT")
       ->check(one_of({"text", "json", "markdown", "junit"}))

@@ -130,7 +130,7 @@ int run_plan(const PlanOptions& options, Io& io) {
 Command setup_plan(CLI::App& app) {
   auto options = std::make_shared<PlanOptions>();
   CLI::App* sub = app.add_subcommand("plan", "Show what apply would change on the appliance (read-only)");
-  sub->add_option("PATH", options->path, "Directory of *.yaml files, or one file")->type_name("DIR|FILE")->capture_default_str();
+  sub->add_option("PATH", options->path, "Directory of *.yaml files (subdirectories too), or one file")->type_name("DIR|FILE")->capture_default_str();
   sub->add_option("--out", options->out_file, "Save the plan to FILE for `sps-apply apply FILE` (no secret values)")
       ->type_name("FILE");
   sub->add_option("--format", options->format, "Output format: text, json or markdown")

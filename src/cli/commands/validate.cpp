@@ -39,7 +39,7 @@ std::string summary_line(const ValidateOptions& options, const CheckedDesired& c
 
 CLI::App* add_validate_options(CLI::App& app, ValidateOptions& options) {
   CLI::App* sub = app.add_subcommand("validate", "Check the desired state offline: YAML, schemas, references, secrets");
-  sub->add_option("PATH", options.path, "Directory of *.yaml files, or one file")->type_name("DIR|FILE")->capture_default_str();
+  sub->add_option("PATH", options.path, "Directory of *.yaml files (subdirectories too), or one file")->type_name("DIR|FILE")->capture_default_str();
   sub->add_option("--format", options.format, "Output format: text or json")
       ->type_name("FORMAT")
       ->check(one_of({"text", "json"}))
