@@ -60,7 +60,7 @@ _sps_apply() {
       return ;;
     --url) COMPREPLY=($(compgen -W "https://" -- "$cur")); compopt -o nospace 2>/dev/null; return ;;
     --username | --timeout | --deadline | --max-answer-size | --parallel | --commit-message | --ignore | --login-method | \
-      --lock-timeout | --target | --exclude | --limit | --index | --max-parallel | --max-failed) COMPREPLY=(); return ;;
+      --lock-timeout | --cluster-sync-timeout | --cluster-poll-interval | --target | --exclude | --limit | --index | --max-parallel | --max-failed) COMPREPLY=(); return ;;
     --fleet-report)
       COMPREPLY=($(compgen -W "text= json= markdown= junit=" -- "$cur")); compopt -o nospace 2>/dev/null
       return ;;
@@ -84,7 +84,7 @@ _sps_apply() {
   case $command in
     validate) flags="--format --require-secrets --inventory --limit --help" ;;
     plan) flags="--out --format --report --detailed-exitcode --rotate-secrets --target --exclude --no-color $connection $fleet --help" ;;
-    apply) flags="--auto-approve --format --record --commit-message --rotate-secrets --lock-timeout --target --exclude --no-color $connection $fleet
+    apply) flags="--auto-approve --format --record --commit-message --rotate-secrets --lock-timeout --cluster-sync-timeout --cluster-poll-interval --target --exclude --no-color $connection $fleet
       --max-failed --help" ;;
     drift) flags="--format --output --report --ignore --no-color $connection $fleet --help" ;;
     show) flags="--format --no-color --help" ;;

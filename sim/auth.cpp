@@ -20,12 +20,11 @@
 //     https://support.oneidentity.com/technical-documents/doc2065028).
 // Logout: the reference documents none, so DELETE /api/authentication is answered 405 like
 // any other method a path does not support.
-#include "core/canonical_json.h"
-#include "core/sha256.h"
 #include "sim/router.h"
 
 #include <boost/json/value_from.hpp>
 
+#include <algorithm>
 #include <map>
 
 namespace sps::sim {
@@ -136,9 +135,12 @@ Response Router::info(Context& ctx) {
     body["version"] = firmware.substr(0, firmware.find('.', firmware.find('.') + 1));
     body["build_date"] = "2026-01-15T09:00:00+00:00";
     body["analytics_enabled"] = false;
-    body["roles"] = json::value_from(options.roles);
-    // An MD5-length digest of the committed configuration: it changes with every commit.
-    body["config_hash"] = core::sha256_hex(core::canonical_json(m_store.committed_state())).substr(0, 32);
+    std::vector<std::string> roles = options.roles;
+    if (m_store.cluster().enabled() && std::find(roles.begin(), roles.end(), "central-management") == roles.end()) {
+      roles.emplace_back("central-management");  // the central node of the simulated cluster
+    }
+    body["roles"] = json::value_from(roles);
+    body["config_hash"] = m_store.committed_digest();
   }
   return json_response(200, json::object{{"key", "about_info"},
                                          {"body", std::move(body)},

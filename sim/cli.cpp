@@ -87,11 +87,22 @@ int run_cli(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--role", options.roles,
                  "A role reported by GET /api/info (repeatable), e.g. managed-host, central-management");
+  unsigned cluster_nodes = 0;
+  long long cluster_sync_delay_ms = 0;
+  app.add_option("--cluster-nodes", cluster_nodes,
+                 "Be the central management node of a cluster of N managed hosts (node-1.cluster.example, "
+                 "...), served by GET /api/cluster/status")
+      ->check(CLI::Range(0U, 1000U));
+  app.add_option("--cluster-sync-delay-ms", cluster_sync_delay_ms,
+                 "Milliseconds from a commit until each managed host has taken it")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
   app.add_option("--latency-ms", latency, "N[:JITTER] milliseconds added before each answer");
   app.add_option("--fault", faults,
                  "Fault rule (repeatable): status=CODE[,type=T][,message=M] | drop=before|after "
                  "| stall | expire, each with optional method=M (or WRITE), path=GLOB, nth=N; "
-                 "or lock-held-by=NAME | reject-commit[=N]. See sim/README.md");
+                 "or lock-held-by=NAME | reject-commit[=N] | cluster-never-syncs=NODE | cluster-issue=NODE. "
+                 "See sim/README.md");
   app.add_option("--transaction-timeout", transaction_timeout,
                  "Seconds a transaction may stay idle before it is rolled back and its session "
                  "terminated")
@@ -138,6 +149,8 @@ int run_cli(int argc, char** argv) {
       options.login_methods.push_back(std::move(*method));
     }
   }
+  options.cluster_nodes = cluster_of(cluster_nodes);
+  options.cluster_sync_delay = std::chrono::milliseconds(cluster_sync_delay_ms);
   for (const auto& spec : faults) {
     if (auto ok = apply_fault_spec(spec, options); !ok) return fail(ok.error(), 2);
   }

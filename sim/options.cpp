@@ -1,6 +1,7 @@
 // Parsing of the simulator's textual options (--fault, --user) and journal formatting.
 #include "sim/sim.h"
 
+#include <algorithm>
 #include <charconv>
 
 namespace sps::sim {
@@ -14,7 +15,7 @@ core::Error bad_fault(std::string_view spec, std::string_view why) {
                      "examples: status=500,method=PUT,path=/api/configuration/**,nth=3,"
                      "type=InternalError | drop=before,nth=2 | drop=after,method=PUT | "
                      "stall,path=/api/transaction | expire,method=PUT | lock-held-by=alice | "
-                     "reject-commit[=N]; see sim/README.md");
+                     "reject-commit[=N] | cluster-never-syncs=NODE | cluster-issue=NODE; see sim/README.md");
 }
 
 template <class T>
@@ -109,10 +110,28 @@ core::Result<void> apply_fault_spec(std::string_view spec, Options& options) {
     }
     return {};
   }
+  for (const std::string_view prefix : {"cluster-never-syncs=", "cluster-issue="}) {
+    if (!spec.starts_with(prefix)) continue;
+    const std::string_view fqdn = spec.substr(prefix.size());
+    auto node = std::find_if(options.cluster_nodes.begin(), options.cluster_nodes.end(),
+                             [&](const ClusterNode& n) { return n.fqdn == fqdn; });
+    if (node == options.cluster_nodes.end()) {
+      return bad_fault(spec, "no cluster node '" + std::string(fqdn) +
+                                 "'; --cluster-nodes N names them node-1.cluster.example ... node-N.cluster.example");
+    }
+    (prefix == "cluster-issue=" ? node->issues : node->never_syncs) = true;
+    return {};
+  }
   auto fault = Fault::parse(spec);
   if (!fault) return fault.error();
   options.faults.push_back(std::move(*fault));
   return {};
+}
+
+std::vector<ClusterNode> cluster_of(unsigned n) {
+  std::vector<ClusterNode> nodes;
+  for (unsigned i = 1; i <= n; ++i) nodes.push_back({"node-" + std::to_string(i) + ".cluster.example"});
+  return nodes;
 }
 
 core::Result<LoginMethod> parse_login_method(std::string_view spec) {

@@ -78,6 +78,7 @@ Router::Router(Store& store) : m_store(store) {
        },
        false, [this](Context& c) { return debug_journal(c); }},
       {exact("/api/transaction"), true, [this](Context& c) { return transaction(c); }},
+      {exact("/api/cluster/status"), true, [this](Context& c) { return cluster_status(c); }},
       {exact("/api/transaction/changes"), true,
        [this](Context& c) { return transaction_changes(c); }},
       {exact("/api"), true, [this](Context& c) { return api_root(c); }},

@@ -65,6 +65,8 @@ class Router {
   Response authentication_types(Context& ctx);
   Response user_info(Context& ctx);
 
+  /// GET /api/cluster/status (sim/cluster.cpp).
+  Response cluster_status(Context& ctx);
   Response transaction(Context& ctx);
   Response transaction_changes(Context& ctx);
   Response debug_journal(Context& ctx);

@@ -1,5 +1,7 @@
 #include "sim/server.h"
 
+#include "sim/cluster.h"
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -118,6 +120,9 @@ net::awaitable<void> Server::Impl::session(tcp::socket socket) {
     (void)read_n;
     if (read_ec) co_return;  // peer closed, timeout or malformed HTTP: drop the connection
     const http::request<http::string_body>& req = parser.get();
+    // The Date of the answer is when the request arrived (as Apache httpd sets it): a commit
+    // happens at or after its answer's Date.
+    const std::string date = http_date(std::chrono::system_clock::now());
     Request request = to_request(req);
     request.client_certificate_user = cert_user;
     request.client_certificate_error = cert_error;
@@ -159,6 +164,7 @@ net::awaitable<void> Server::Impl::session(tcp::socket socket) {
     res.version(req.version());
     res.result(static_cast<unsigned>(exchange.response.status));
     res.set(http::field::server, "sps-sim");
+    res.set(http::field::date, date);
     if (!exchange.response.body.empty()) {
       res.set(http::field::content_type, "application/json");
     }

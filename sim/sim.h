@@ -10,7 +10,8 @@
 // (latency, error statuses, dropped connections, stalls, a lock held by another admin,
 // transaction expiry, commit rejection).
 //
-// It does not implement audit search, firmware or cluster, and it never contains client code. See sim/README.md for every behaviour the real
+// It also plays the central management node of a cluster (GET /api/cluster/status, sim/cluster.h).
+// It does not implement audit search or firmware, and it never contains client code. See sim/README.md for every behaviour the real
 // appliance does not document and the choice made here.
 //
 // Usage (tests normally use sps::testing::SimFixture instead):
@@ -107,6 +108,15 @@ struct JournalEntry {
   boost::json::object to_json() const;
 };
 
+/// A managed host of the simulated Central Management cluster (sim/cluster.h). It takes
+/// every commit of the simulator (the central management node) Options::cluster_sync_delay
+/// after it, unless a fault says otherwise.
+struct ClusterNode {
+  std::string fqdn;          // "node-1.cluster.example"
+  bool never_syncs = false;  // fault: keeps the configuration it had when the simulator started
+  bool issues = false;       // fault: reports the documentation's sample warning once it synced
+};
+
 /// Everything configurable. Defaults emulate a fresh appliance with one admin/admin user.
 struct Options {
   std::string host = "127.0.0.1";
@@ -146,6 +156,10 @@ struct Options {
   int lock_error_status = 409;
   std::uint64_t rng_seed = 0;      // 0 = seed from std::random_device
   std::string firmware_version = "7.5.0";
+  /// Managed hosts of a Central Management cluster: when not empty, the simulator is their
+  /// central management node (GET /api/info lists the role) and serves GET /api/cluster/status.
+  std::vector<ClusterNode> cluster_nodes;
+  std::chrono::milliseconds cluster_sync_delay{0};  // from a commit to each node taking it
 };
 
 /// The simulator: store + router + HTTPS server on one io_context thread.
@@ -237,6 +251,9 @@ class Simulator {
 /// Applies one --fault SPEC to options: "lock-held-by=NAME" and "reject-commit[=N]" set
 /// state; everything else is parsed by Fault::parse and appended to options.faults.
 core::Result<void> apply_fault_spec(std::string_view spec, Options& options);
+
+/// n managed hosts named node-1.cluster.example ... node-N.cluster.example.
+std::vector<ClusterNode> cluster_of(unsigned n);
 
 /// Parses "NAME:AUTHENTICATION[:x509][:nopassword]" (a --login-method of sps-sim).
 core::Result<LoginMethod> parse_login_method(std::string_view spec);

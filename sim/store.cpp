@@ -74,6 +74,8 @@ core::Result<Store> Store::create(const catalog::Catalog& catalog, const Options
   store.m_catalog = &catalog;
   store.m_options = options;
   store.m_rng.seed(options.rng_seed != 0 ? options.rng_seed : std::random_device{}());
+  // GET /api/info names the node sps-sim, domain example.
+  store.m_cluster = ClusterState(options.cluster_nodes, options.cluster_sync_delay, options.hostname + ".example");
   if (auto loaded = store.load_state(json::object{}); !loaded) {
     return core::Error(core::ErrorCode::kInternal, "the catalog does not form a tree",
                        loaded.error().message);
@@ -151,6 +153,8 @@ core::Result<void> Store::load_state(const json::object& state) {
   m_transaction.reset();
   m_committed = std::move(config);
   m_nodes = std::move(nodes);
+  // The cluster's nodes hold this configuration from before the simulator started.
+  if (m_cluster.enabled()) m_cluster.set_initial(std::chrono::system_clock::now() - std::chrono::hours(1), committed_digest());
   return {};
 }
 
@@ -184,6 +188,10 @@ json::object Store::committed_state() const {
     out[path] = json::object{{"items", std::move(items)}};
   }
   return out;
+}
+
+std::string Store::committed_digest() const {
+  return core::sha256_hex(core::canonical_json(committed_state())).substr(0, 32);
 }
 
 const Config& Store::view_for(std::string_view session_id) const {
@@ -307,6 +315,7 @@ std::vector<Problem> Store::commit(std::string commit_message, bool honour_fault
   m_committed = std::move(m_transaction->pending);
   m_last_commit_message = std::move(commit_message);
   m_transaction.reset();
+  if (m_cluster.enabled()) m_cluster.record_commit(std::chrono::system_clock::now(), committed_digest());
   return {};
 }
 

@@ -7,6 +7,7 @@
 // It does not parse HTTP or render envelopes (router.h does that).
 #include "catalog/catalog.h"
 #include "core/error.h"
+#include "sim/cluster.h"
 #include "sim/sim.h"
 #include "sim/tree.h"
 
@@ -101,6 +102,9 @@ class Store {
   /// The committed state in the load_state format, members and kinds in sorted order.
   boost::json::object committed_state() const;
   const Config& committed() const { return m_committed; }
+  /// An MD5-length digest of the committed configuration (/api/info config_hash): it
+  /// changes with every commit that changes something.
+  std::string committed_digest() const;
   /// The state a session sees: pending if it holds the transaction, else committed.
   const Config& view_for(std::string_view session_id) const;
 
@@ -152,6 +156,9 @@ class Store {
   core::Result<void> hold_lock(std::string admin);
   void release_external_lock();
   const std::string& last_commit_message() const { return m_last_commit_message; }
+  /// The managed hosts of the cluster this node is the central management node of (disabled
+  /// without Options::cluster_nodes). Commits are recorded in it with the wall clock.
+  const ClusterState& cluster() const { return m_cluster; }
   /// The changelog of the open transaction (array of change objects), secrets redacted.
   boost::json::array changes() const;
 
@@ -213,6 +220,7 @@ class Store {
   std::map<std::string, std::string, std::less<>> m_terminated;  // session id -> reason
   std::optional<Transaction> m_transaction;
   std::string m_last_commit_message;
+  ClusterState m_cluster;
   std::map<std::string, std::string, std::less<>> m_secret_digests;  // "kind/key" -> sha256
   std::chrono::seconds m_clock_offset{0};
   std::mt19937_64 m_rng;

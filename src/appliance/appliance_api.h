@@ -33,6 +33,10 @@ namespace sps::appliance {
 struct Response {
   int status = 0;
   boost::json::value body;  // null when the response had no body
+  /// The answer's Date header (RFC 9110 HTTP-date: the appliance's clock when it answered),
+  /// empty when it sent none. A commit's Date is when the appliance committed, in its own
+  /// time (apply/cluster_sync.h compares the cluster's sync times with it).
+  std::string date;
 };
 
 /// Answers already read, by path: a read wave answers requests of later steps (GET /api/info,

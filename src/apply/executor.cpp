@@ -406,6 +406,7 @@ class Executor {
     if (r && r->body.is_object()) {
       m_open = false;
       m_result.lock = LockState::kReleased;
+      m_result.commit_date = r->date;
       return true;
     }
     // Any other answer proves nothing: no answer at all, an error status (which the

@@ -94,6 +94,10 @@ struct ApplyResult {
   /// How the outcome was established when the commit answer did not say it ("GET
   /// /api/transaction: closed; the committed state shows the plan"), else empty.
   std::string established;
+  /// The Date header of the commit's 2xx answer: when the appliance committed, by its own
+  /// clock ("Wed, 02 Dec 2026 05:14:46 GMT"). Empty when the commit was established another
+  /// way or the appliance sent no Date.
+  std::string commit_date;
 };
 
 /// Progress callbacks; the CLI prints them. Default implementations do nothing.

@@ -148,7 +148,7 @@ class Reader {
     std::vector<std::size_t> where;
     for (std::size_t i = 0; i < kinds.size(); ++i) {
       if (auto it = m_prefetched.find(kinds[i]); it != m_prefetched.end()) {
-        out[i] = appliance::Response{200, std::move(it->second)};
+        out[i] = appliance::Response{200, std::move(it->second), {}};
         m_prefetched.erase(it);
       } else {
         wanted.push_back(paths[i]);

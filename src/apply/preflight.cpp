@@ -63,7 +63,11 @@ bool allowed(const json::array& endpoints, const std::string& method, const std:
 }  // namespace
 
 bool ApplianceInfo::managed_host() const {
-  return std::find(roles.begin(), roles.end(), "managed-host") != roles.end();
+  return std::find(roles.begin(), roles.end(), "managed-host") != roles.end() && !central_management();
+}
+
+bool ApplianceInfo::central_management() const {
+  return std::find(roles.begin(), roles.end(), "central-management") != roles.end();
 }
 
 namespace {

@@ -28,8 +28,11 @@ namespace sps::apply {
 struct ApplianceInfo {
   std::string firmware_version;     // "7.5.0"; empty when the appliance did not say
   std::vector<std::string> roles;   // "central-management", "managed-host", "search-master", ...
-  /// True when the node is managed by a Central Management node.
+  /// True when the node is a managed host of a Central Management node (and not the
+  /// central node itself): its configuration is overwritten by the central node's.
   bool managed_host() const;
+  /// True when the node is the Central Management node of a cluster.
+  bool central_management() const;
 };
 
 /// The paths read_appliance_info and read_user_endpoints GET: a command that reads anyway

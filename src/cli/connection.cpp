@@ -121,6 +121,29 @@ core::Result<std::chrono::seconds> parse_duration(std::string_view text) {
   return std::chrono::seconds(value * unit);
 }
 
+core::Result<std::chrono::milliseconds> parse_wait(std::string_view text) {
+  if (text.ends_with("ms")) {
+    const std::string_view digits = text.substr(0, text.size() - 2);
+    std::int64_t value = 0;
+    if (digits.empty() || digits.size() > 9) {
+      return core::Error(core::ErrorCode::kInvalidArgument, "invalid duration '" + std::string(text) + "'",
+                         "give milliseconds (250ms), seconds (90s), minutes (10m) or hours (1h)");
+    }
+    for (char c : digits) {
+      if (c < '0' || c > '9') {
+        return core::Error(core::ErrorCode::kInvalidArgument, "invalid duration '" + std::string(text) + "'",
+                           "give milliseconds (250ms), seconds (90s), minutes (10m) or hours (1h)");
+      }
+      value = value * 10 + (c - '0');
+    }
+    return std::chrono::milliseconds(value);
+  }
+  if (text == "0" || text == "0s" || text == "0m" || text == "0h") return std::chrono::milliseconds(0);
+  auto seconds = parse_duration(text);
+  if (!seconds) return seconds.error();
+  return std::chrono::duration_cast<std::chrono::milliseconds>(*seconds);
+}
+
 void add_connection_options(CLI::App& app, ConnectionOptions& options) {
   app.add_option("--url", options.url, "Appliance URL, https://HOST[:PORT] (env SPS_URL)")
       ->type_name("URL")

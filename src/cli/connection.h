@@ -63,6 +63,8 @@ struct ConnectionOptions {
 
 /// "90s", "10m", "1h", "600" (seconds) -> seconds; kInvalidArgument otherwise.
 core::Result<std::chrono::seconds> parse_duration(std::string_view text);
+/// The same, also "250ms" and zero ("0", "0s"): a wait that may be short or none.
+core::Result<std::chrono::milliseconds> parse_wait(std::string_view text);
 
 // A stop request for the running command: apply's signal handlers set it, the transport
 // aborts requests in flight when it is set or the --deadline passes. After

@@ -185,6 +185,12 @@ InventoryLoad parse_inventory(const SourceText& source) {
       s.client_pkcs12 = resolve(source.directory, text_at(creds, "client_pkcs12"));
       s.key_passphrase_file = resolve(source.directory, text_at(creds, "key_passphrase_file"));
     }
+    if (const json::value* c = o.if_contains("cluster")) {
+      entry.cluster = true;
+      if (const json::value* nodes = c->get_object().if_contains("nodes")) {
+        for (const auto& node : nodes->get_array()) entry.cluster_nodes.emplace_back(node.get_string());
+      }
+    }
     result.inventory.appliances.push_back(std::move(entry));
   }
   for (const auto& [group, where] : groups) {

@@ -10,6 +10,11 @@
 //       ca_file: ca/prod.pem
 //       desired: [desired-state/base, desired-state/prod]
 //
+// An entry may be an SPS cluster managed by Central Management: its url is the central
+// management node (where plan, apply and drift go), and `cluster: {nodes: [fqdn, ...]}` names
+// the managed hosts that must take each commit (`cluster: {}` accepts whatever hosts the
+// central node lists).
+//
 // Relative paths (ca_file, the desired list, credential files) are relative to the
 // inventory file's directory. Credentials are named by their source, never written: without
 // a credentials entry the user comes from SPS_USERNAME and the password from SPS_PASSWORD.
@@ -53,6 +58,11 @@ struct ApplianceEntry {
   std::vector<std::filesystem::path> desired;  // the base first, then overlays
   Variables variables;                         // inventory vars, the appliance's own, appliance_name
   CredentialSources credentials;
+  /// `cluster:`: the url is the Central Management node of an SPS cluster. apply refuses the
+  /// entry unless the node says it is (GET /api/info roles), and after a commit waits until
+  /// every managed host took it (apply/cluster_sync.h).
+  bool cluster = false;
+  std::vector<std::string> cluster_nodes;  // cluster.nodes: managed hosts (fqdn) that must be listed
   core::SourceLocation location;  // of the entry, for messages
 };
 

@@ -148,6 +148,40 @@ TEST(InventoryTest, ReportsEveryProblemAtItsLineAndColumnAndNeverTakesACredentia
       << render(tagged.diagnostics);
 }
 
+TEST(InventoryTest, AClusterEntryNamesItsManagedHostsAndWrongShapesAreLocated) {
+  const auto r = inventory(R"yaml(appliances:
+  - name: prod-cluster
+    url: https://sps-cm.example.com
+    desired: [base]
+    cluster: {nodes: [sps-node-1.example.com, sps-node-2.example.com]}
+  - name: lab-cluster
+    url: https://sps-lab.example.com
+    desired: [base]
+    cluster: {}
+  - {name: single, url: "https://sps-1.example.com", desired: [base]}
+)yaml");
+  ASSERT_FALSE(r.diagnostics.has_errors()) << render(r.diagnostics);
+  ASSERT_EQ(r.inventory.appliances.size(), 3u);
+  EXPECT_TRUE(r.inventory.appliances[0].cluster);
+  EXPECT_EQ(r.inventory.appliances[0].cluster_nodes,
+            (std::vector<std::string>{"sps-node-1.example.com", "sps-node-2.example.com"}));
+  EXPECT_TRUE(r.inventory.appliances[1].cluster);
+  EXPECT_TRUE(r.inventory.appliances[1].cluster_nodes.empty());
+  EXPECT_FALSE(r.inventory.appliances[2].cluster);
+
+  const auto bad = inventory(R"yaml(appliances:
+  - name: a
+    url: https://a.example.com
+    desired: [base]
+    cluster:
+      nodes: sps-node-1
+      central: https://b.example.com
+)yaml");
+  const std::string text = render(bad.diagnostics);
+  EXPECT_NE(text.find("fleet/inventory.yaml:6:7: "), std::string::npos) << text;  // nodes is not a list
+  EXPECT_NE(text.find("fleet/inventory.yaml:7:7: unknown field \"central\""), std::string::npos) << text;
+}
+
 TEST(ComposeLayersTest, LaterLayerReplacesWholeResourcesAndRemovesByAddress) {
   std::vector<LoadResult> layers;
   layers.push_back(layer("base/a.yaml", R"yaml(

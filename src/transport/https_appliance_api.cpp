@@ -159,6 +159,7 @@ Result<Response> HttpsApplianceApi::finish(Method method, std::string_view path,
   if (!mapped) {
     return without_credentials(appliance::with_request_hint(mapped.error(), result->status, to_string(method), path));
   }
+  if (const auto dates = result->header_values("Date"); !dates.empty()) mapped->date = std::string(dates.front());
   return mapped;
 }
 

@@ -11,6 +11,7 @@
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -300,6 +301,139 @@ TEST_F(FleetTest, PlansAppliesInWavesStopsOrContinuesOnFailureAndConverges) {
   r = fleet({"drift", "--index", "10"});
   EXPECT_EQ(r.code, cli::kExitError);
   EXPECT_NE(r.err.find("--index 10: the selection has 10 appliances"), std::string::npos) << r.err;
+}
+
+// Central Management: one inventory of three clusters (all managed hosts take the commit;
+// one host never does and one expected host is not listed; one host takes it with a
+// warning), a managed host, and a standalone node wrongly marked as a cluster. One fleet
+// apply with short waits checks every outcome and every report format.
+class ClusterFleetTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    m_dir = fs::temp_directory_path() / ("sps-cluster-test-" + std::to_string(::getpid()));
+    fs::remove_all(m_dir);
+    fs::create_directories(m_dir / "state");
+    std::ofstream(m_dir / "state" / "web.yaml") << "management/webinterface:\n  timeout: 45\n";
+    const auto start = [&](sim::Options options) {
+      options.rng_seed = 7 + m_sims.size();
+      options.ca_out = (m_dir / ("ca-" + std::to_string(m_sims.size()) + ".pem")).string();
+      m_sims.push_back(std::make_unique<sim::Simulator>(std::move(options)));
+      auto started = m_sims.back()->start();
+      ASSERT_TRUE(started) << started.error().message;
+    };
+    sim::Options converging;
+    converging.cluster_nodes = sim::cluster_of(2);
+    converging.cluster_sync_delay = std::chrono::milliseconds(100);
+    start(converging);
+    sim::Options stuck;
+    stuck.cluster_nodes = sim::cluster_of(2);
+    ASSERT_TRUE(sim::apply_fault_spec("cluster-never-syncs=node-2.cluster.example", stuck));
+    start(stuck);
+    sim::Options issues;
+    issues.cluster_nodes = sim::cluster_of(2);
+    ASSERT_TRUE(sim::apply_fault_spec("cluster-issue=node-1.cluster.example", issues));
+    start(issues);
+    sim::Options managed;
+    managed.roles = {"managed-host"};
+    start(managed);
+    start(sim::Options{});
+    std::ostringstream inventory;
+    inventory << "appliances:\n";
+    const char* names[] = {"cm-ok", "cm-stuck", "cm-issues", "managed", "standalone"};
+    const char* clusters[] = {"{nodes: [node-1.cluster.example, node-2.cluster.example]}",
+                              "{nodes: [node-1.cluster.example, node-9.cluster.example]}", "{}", "", "{}"};
+    for (std::size_t i = 0; i < m_sims.size(); ++i) {
+      inventory << "  - name: " << names[i] << "\n    url: " << m_sims[i]->url() << "\n    ca_file: ca-" << i
+                << ".pem\n    desired: [state]\n";
+      if (*clusters[i] != '\0') inventory << "    cluster: " << clusters[i] << "\n";
+    }
+    std::ofstream(m_dir / "inventory.yaml") << inventory.str();
+    ::setenv("SPS_USERNAME", "admin", 1);
+    ::setenv("SPS_PASSWORD", "admin", 1);
+    for (const char* v : {"SPS_URL", "SPS_CA_FILE"}) ::unsetenv(v);
+  }
+
+  void TearDown() override {
+    for (auto& s : m_sims) s->stop();
+    std::error_code ignored;
+    fs::remove_all(m_dir, ignored);
+  }
+
+  fs::path m_dir;
+  std::vector<std::unique_ptr<sim::Simulator>> m_sims;
+};
+
+TEST_F(ClusterFleetTest, WaitsForManagedHostsReportsTheOnesNotInSyncAndRefusesManagedHosts) {
+  const fs::path json_report = m_dir / "fleet.json";
+  const fs::path junit_report = m_dir / "fleet.xml";
+  const fs::path markdown_report = m_dir / "fleet.md";
+  const CliRun r = run_cli({"apply", "--inventory", (m_dir / "inventory.yaml").string(), "--auto-approve",
+                            "--max-failed", "5", "--max-parallel", "5", "--cluster-sync-timeout", "600ms",
+                            "--cluster-poll-interval", "40ms", "--fleet-report", "json=" + json_report.string(),
+                            "--fleet-report", "junit=" + junit_report.string(), "--fleet-report",
+                            "markdown=" + markdown_report.string()});
+  // A cluster not in sync is for a person to look at (3), worse than the refused entries (1).
+  EXPECT_EQ(r.code, cli::kExitAttention) << r.all();
+  EXPECT_NE(r.out.find("Fleet apply: 5 appliances: 3 applied, 2 failed."), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Cluster not in sync (a person must look): cm-stuck, cm-issues."), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("cm-ok: Cluster in sync: all 2 managed hosts took the commit"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("node-2.cluster.example: last updated its configuration at "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("node-9.cluster.example: not listed by GET /api/cluster/status"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("warning: Connection 'simple_ssh_connection' and local service 'SSH' conflict on "
+                       "10.30.42.42:22 (/api/configuration/ssh/connections/12345, "
+                       "/api/configuration/local_services/ssh)"),
+            std::string::npos) << r.out;
+  // Every cluster's commit stays committed; the wrong entries never opened a transaction.
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(m_sims[i]->committed_body("management/webinterface")->at("timeout"), json::value(45)) << i;
+  }
+  for (std::size_t i = 3; i < 5; ++i) EXPECT_FALSE(opened_transaction(*m_sims[i])) << i;
+
+  const std::string json_text = read_text(json_report);
+  expect_valid_fleet_json(json_text);
+  const json::value report = json::parse(json_text);
+  const auto& appliances = report.at("appliances").as_array();
+  const auto sync = [&](std::size_t i) { return appliances.at(i).at("cluster_sync"); };
+  EXPECT_EQ(sync(0).at("state"), json::value("in-sync"));
+  EXPECT_EQ(sync(0).at("in_sync"), json::value(2));
+  EXPECT_EQ(appliances.at(0).at("exit_code"), json::value(0));
+  EXPECT_EQ(sync(1).at("state"), json::value("not-in-sync"));
+  EXPECT_GT(sync(1).at("polls").as_int64(), 1);  // it looked again until the timeout
+  EXPECT_EQ(sync(1).at("missing"), json::parse(R"(["node-9.cluster.example"])"));
+  EXPECT_EQ(sync(1).at("nodes").at(1).at("sync_status"), json::value("pending"));
+  EXPECT_EQ(appliances.at(1).at("result"), json::value("applied"));  // the commit itself is proven
+  EXPECT_EQ(appliances.at(1).at("exit_code"), json::value(3));
+  EXPECT_EQ(sync(2).at("state"), json::value("issues"));
+  EXPECT_EQ(sync(2).at("polls"), json::value(1));  // every host took the commit: nothing to wait for
+  EXPECT_EQ(sync(2).at("nodes").at(0).at("warnings").at(0).at("paths").at(0),
+            json::value("/api/configuration/ssh/connections/12345"));
+  EXPECT_NE(appliances.at(3).at("error").as_string().find("managed host of Central Management"), std::string::npos)
+      << appliances.at(3);
+  EXPECT_NE(appliances.at(4).at("error").as_string().find("without central-management"), std::string::npos)
+      << appliances.at(4);
+  // The apply result inside carries the same document, valid against its own schema.
+  const json::value schema = json::parse(read_text(fs::path(SPS_SOURCE_DIR) / "schemas/output/apply-result.schema.json"));
+  auto validator = schema::Validator::compile(schema);
+  ASSERT_TRUE(validator) << validator.error().message;
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(appliances.at(i).at("details").at("cluster_sync"), sync(i));
+    for (const auto& e : validator->validate(appliances.at(i).at("details"))) {
+      ADD_FAILURE() << i << e.instance_pointer << ": " << e.message;
+    }
+  }
+  EXPECT_NE(appliances.at(1).at("log").as_string().find("sps-apply: cluster sync, look 2: "), std::string::npos);
+
+  const std::string markdown = read_text(markdown_report);
+  EXPECT_NE(markdown.find("#### Cluster sync: issues"), std::string::npos) << markdown;
+  EXPECT_NE(markdown.find("* node-2.cluster.example: "), std::string::npos) << markdown;
+  const std::string xml = read_text(junit_report);
+  EXPECT_NE(xml.find("<testsuite name=\"cm-stuck\" tests=\"2\" failures=\"1\" errors=\"0\""), std::string::npos) << xml;
+  EXPECT_NE(xml.find("<failure type=\"cluster-issues\""), std::string::npos) << xml;
+  if (std::system("xmllint --version >/dev/null 2>&1") == 0) {
+    const std::string xsd = std::string(SPS_SOURCE_DIR) + "/tests/drift/junit.xsd";
+    EXPECT_EQ(std::system(("xmllint --noout --schema '" + xsd + "' '" + junit_report.string() + "' >/dev/null 2>&1").c_str()), 0)
+        << xml;
+  }
 }
 
 }  // namespace

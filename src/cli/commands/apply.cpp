@@ -6,6 +6,7 @@
 #include "catalog/catalog.h"
 #include "cli/cli.h"
 #include "cli/commands/apply_report.h"
+#include "cli/commands/cluster_report.h"
 #include "cli/commands/plan_support.h"
 #include "cli/commands/runs.h"
 #include "cli/connection.h"
@@ -45,6 +46,7 @@
 #include <sstream>
 #include <streambuf>
 #include <thread>
+#include <tuple>
 
 #include <unistd.h>
 
@@ -93,6 +95,15 @@ class SecretScrubber {
       result.error->detail = (*this)(std::move(result.error->detail));
     }
     result.rollback_error = (*this)(std::move(result.rollback_error));
+    return result;
+  }
+
+  apply::ClusterSyncResult operator()(apply::ClusterSyncResult result) const {
+    result.error = (*this)(std::move(result.error));
+    for (auto& node : result.last.nodes) {
+      node.reason = (*this)(std::move(node.reason));
+      for (auto& w : node.warnings) w.message = (*this)(std::move(w.message));
+    }
     return result;
   }
 
@@ -297,6 +308,13 @@ void fill_report(RunReport* report, const apply::ApplyResult& result, const plan
   report->markdown = render::render_plan_markdown(plan, render::PlanHeader{context.appliance, {}, {}, {}, context.plan_digest});
   report->json = result_to_json(result, plan, context);
   report->digest = context.plan_digest;
+  if (context.cluster_sync != nullptr) report->cluster_sync = *context.cluster_sync;
+}
+
+/// Whether the outcome includes a proven commit (whatever its verification found).
+bool committed(apply::Outcome outcome) {
+  return outcome == apply::Outcome::kApplied || outcome == apply::Outcome::kCommittedUnverified ||
+         outcome == apply::Outcome::kCommittedDiffers;
 }
 
 /// result_printed: set once the JSON result is on io.out (--format json).
@@ -311,6 +329,16 @@ int apply_once(const ApplyOptions& options, Io& io, bool& result_printed) {
              << " is not a duration; write seconds (90, 90s) or minutes (5m) or hours (1h)\n";
       return kExitError;
     }
+  }
+  ClusterWait cluster_wait{{}, {}, options.cluster_sync_timeout, options.cluster_nodes};
+  for (auto [text, flag, into] : {std::tuple{&options.cluster_sync_timeout, "--cluster-sync-timeout", &cluster_wait.timeout},
+                                  std::tuple{&options.cluster_poll_interval, "--cluster-poll-interval", &cluster_wait.interval}}) {
+    auto parsed = parse_wait(*text);
+    if (!parsed) {
+      io.err << "error: " << flag << " " << *text << " is not a duration; write 250ms, 90s, 5m or 1h\n";
+      return kExitError;
+    }
+    *into = *parsed;
   }
   const bool from_file = !options.source && is_plan_file(options.path);
   std::optional<CheckedDesired> checked;
@@ -411,6 +439,15 @@ int apply_once(const ApplyOptions& options, Io& io, bool& result_printed) {
     io.err << "error: " << managed_host_note() << ". Nothing was changed.\n";
     return kExitError;
   }
+  if (options.cluster && !(info && info->central_management())) {
+    std::string roles;
+    for (const auto& r : info ? info->roles : std::vector<std::string>{}) roles += (roles.empty() ? "" : ", ") + r;
+    io.err << "error: the inventory names " << conn->url << " as the central management node of a cluster (cluster:), "
+           << "but GET /api/info " << (info ? "lists the roles [" + roles + "]" : "could not be read")
+           << ", without central-management: point the entry's url at the central management node, the only node "
+              "whose configuration the managed hosts take. Nothing was changed.\n";
+    return kExitError;
+  }
   const model::DesiredState& desired = saved ? saved->basis.desired : planned->desired;
   std::optional<catalog::Catalog> saved_with_discovered;
   if (saved) {
@@ -488,17 +525,26 @@ int apply_once(const ApplyOptions& options, Io& io, bool& result_printed) {
   ProgressView progress(io.err, plan.steps.size(), scrub);
   const apply::ApplyResult result = scrub(apply::apply_plan(plan, *conn->api, catalog, apply_options, progress));
   if (verification) context.verification = &*verification;
+  // A central management node's managed hosts take the commit on their own schedule: wait
+  // for them (bounded) and report them, separately from the proven outcome of the commit.
+  json::value cluster_sync;
+  if (info && info->central_management() && committed(result.outcome)) {
+    cluster_sync = cluster_sync_to_json(scrub(wait_for_cluster(*conn->api, result, cluster_wait, io)),
+                                        options.cluster_sync_timeout);
+    context.cluster_sync = &cluster_sync;
+  }
   if (!options.record_file.empty()) append_record(options.record_file, context, result, plan, io);
   if (lock_waiter && lock_waiter->gave_up() && result.outcome == apply::Outcome::kRefused) {
     io.err << "error: the configuration was still locked by another administrator after waiting "
            << lock_timeout->count() << " s (--lock-timeout); nothing was changed\n";
   }
   report(result, plan, verification, io);
+  if (context.cluster_sync != nullptr) io.err << render_cluster_sync_text(cluster_sync);
   print_located_problems(result, plan, checked ? &checked->state : nullptr, io);
   if (options.format == "json") io.out << render::pretty_json(result_to_json(result, plan, context));
   result_printed = true;
   fill_report(options.report, result, plan, context);
-  return exit_code(result);
+  return exit_code(result, context);
 }
 
 }  // namespace
@@ -534,6 +580,15 @@ Command setup_apply(CLI::App& app) {
                   "Commit message (default: change counts, desired-state digest and Git revision)")
       ->type_name("MESSAGE");
   sub->add_flag("--rotate-secrets", options->rotate_secrets, "Re-send write-only secrets even when set");
+  sub->add_option("--cluster-sync-timeout", options->cluster_sync_timeout,
+                  "On a Central Management node: after the commit, wait up to DURATION (250ms, 90s, 5m; 0 = look "
+                  "once) until every managed host took it (GET /api/cluster/status); exit 3 when not")
+      ->type_name("DURATION")
+      ->capture_default_str();
+  sub->add_option("--cluster-poll-interval", options->cluster_poll_interval,
+                  "First pause between looks at the cluster's status; it doubles up to 60 s")
+      ->type_name("DURATION")
+      ->capture_default_str();
   sub->add_option("--lock-timeout", options->lock_timeout,
                   "Wait up to DURATION (90s, 5m, 1h) for another administrator's configuration lock, with "
                   "backoff and progress on stderr (default: fail at once)")

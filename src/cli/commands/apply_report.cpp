@@ -1,5 +1,6 @@
 #include "cli/commands/apply_report.h"
 
+#include "cli/commands/cluster_report.h"
 #include "cli/connection.h"
 #include "cli/exit_codes.h"
 
@@ -76,7 +77,7 @@ json::value result_to_json(const apply::ApplyResult& result, const plan::Plan& p
   json::object o;
   o["format_version"] = kApplyResultVersion;
   o["outcome"] = apply::to_string(result.outcome);
-  o["exit_code"] = exit_code(result);
+  o["exit_code"] = exit_code(result, context);
   o["known_by"] = known_by(result);
   if (!context.appliance.empty()) o["appliance"] = context.appliance;
   if (!context.plan_digest.empty()) o["plan_digest"] = context.plan_digest;
@@ -109,6 +110,7 @@ json::value result_to_json(const apply::ApplyResult& result, const plan::Plan& p
   if (result.failed_step != 0) o["failed_step"] = result.failed_step;
   if (!result.stale.empty()) o["stale"] = json::value_from(result.stale);
   if (!result.rollback_error.empty()) o["rollback_error"] = result.rollback_error;
+  o["cluster_sync"] = context.cluster_sync != nullptr ? *context.cluster_sync : json::value(nullptr);
   return o;
 }
 
@@ -124,6 +126,7 @@ json::value not_started_json(int code, const std::string& message) {
   o["verified"] = false;
   o["lock"] = apply::to_string(apply::LockState::kNotTaken);
   o["error"] = {{"message", message}, {"detail", ""}};
+  o["cluster_sync"] = nullptr;
   return o;
 }
 
@@ -253,6 +256,11 @@ void report(const apply::ApplyResult& result, const plan::Plan& plan,
     io.err << lock << '\n';
   }
   if (result.error && !differences_shown) print_error(*result.error, io);
+}
+
+int exit_code(const apply::ApplyResult& result, const ApplyContext& context) {
+  if (context.cluster_sync != nullptr && !cluster_in_sync(*context.cluster_sync)) return kExitAttention;
+  return exit_code(result);
 }
 
 int exit_code(const apply::ApplyResult& result) {

@@ -16,7 +16,7 @@
 namespace sps::cli {
 
 /// format_version of the apply result (schemas/output/README.md).
-inline constexpr const char* kApplyResultVersion = "2.0";
+inline constexpr const char* kApplyResultVersion = "2.1";
 
 /// outcome of an apply that stopped before it opened a transaction (bad input, no
 /// connection, a preflight check, no confirmation): nothing was sent that changes anything.
@@ -27,10 +27,15 @@ struct ApplyContext {
   std::string appliance;    // URL, without credentials
   std::string plan_digest;  // digest of the applied plan file, or empty
   const apply::Verification* verification = nullptr;  // when the post-commit comparison ran
+  /// On a central management node after a commit: how the managed hosts took it
+  /// (cli/commands/cluster_report.h).
+  const boost::json::value* cluster_sync = nullptr;
 };
 
 /// The exit code of an apply's outcome (exit_codes.h).
 int exit_code(const apply::ApplyResult& result);
+/// The same, and 3 when the cluster's managed hosts were not all seen in sync.
+int exit_code(const apply::ApplyResult& result, const ApplyContext& context);
 
 /// One sentence saying how the outcome is known: which answer or read established it.
 std::string known_by(const apply::ApplyResult& result);

@@ -30,6 +30,9 @@ struct RunReport {
   std::string markdown;    // the plan's (plan, apply) or the drift report's Markdown
   boost::json::value json; // the plan's, the apply result's or the drift report's JSON
   std::string digest;      // plan --out: the saved plan's digest
+  /// apply on a Central Management node: how its cluster's managed hosts took the commit
+  /// (cli/commands/cluster_report.h); null when there was nothing to wait for.
+  boost::json::value cluster_sync;
 };
 
 /// Parsed options of `plan`.
@@ -58,6 +61,12 @@ struct ApplyOptions {
   std::string commit_message;
   bool rotate_secrets = false;
   std::string lock_timeout;  // DURATION to wait for another administrator's lock; "" = fail at once
+  /// After a commit on a Central Management node: how long to wait for its managed hosts
+  /// (0 = look once), and the first pause between looks (doubling up to 60 s).
+  std::string cluster_sync_timeout = "5m";
+  std::string cluster_poll_interval = "5s";
+  bool cluster = false;                    // an inventory's cluster entry: the node must be the central one
+  std::vector<std::string> cluster_nodes;  // managed hosts that must be listed (inventory cluster.nodes)
   bool install_signal_handlers = true;  // a fleet installs them once for all its appliances
   plan::Selection selection;  // --target, --exclude (a saved plan carries its own)
   ConnectionOptions connection;

@@ -1,5 +1,6 @@
 #include "cli/fleet/fleet_report.h"
 
+#include "cli/commands/cluster_report.h"
 #include "drift/drift.h"
 
 #include <boost/json.hpp>
@@ -80,6 +81,11 @@ std::string summary_line(const FleetReport& report) {
     if (const std::string unknown = names_with(report, {"commit-unknown"}); !unknown.empty()) {
       line += "\nOutcome unknown (a person must look): " + unknown + ".";
     }
+    std::string clusters;
+    for (const auto& a : report.appliances) {
+      if (!a.cluster_sync.is_null() && !cluster_in_sync(a.cluster_sync)) clusters += (clusters.empty() ? "" : ", ") + a.name;
+    }
+    if (!clusters.empty()) line += "\nCluster not in sync (a person must look): " + clusters + ".";
   }
   if (const std::string waiting = names_with(report, {"not-started"}); !waiting.empty()) {
     line += "\nNot started: " + waiting + (report.stopped.empty() ? "" : " (" + report.stopped + ")") + ".";
@@ -119,6 +125,9 @@ std::string render_fleet_table(const FleetReport& report) {
     if (!a.error.empty()) out += "  " + a.error;
     out += '\n';
   }
+  for (const auto& a : report.appliances) {
+    if (!a.cluster_sync.is_null()) out += a.name + ": " + render_cluster_sync_text(a.cluster_sync);
+  }
   return out + summary_line(report) + '\n';
 }
 
@@ -139,6 +148,7 @@ json::value fleet_to_json(const FleetReport& report) {
     if (!a.digest.empty()) o["digest"] = a.digest;
     if (!a.markdown.empty()) o["markdown"] = a.markdown;
     if (!a.log.empty()) o["log"] = a.log;
+    if (!a.cluster_sync.is_null()) o["cluster_sync"] = a.cluster_sync;
     if (!a.details.is_null()) o["details"] = a.details;
     appliances.push_back(std::move(o));
   }
@@ -192,6 +202,7 @@ bool fleet_from_json(const json::value& doc, FleetReport& report, std::string& e
       out.markdown = text("markdown");
       out.log = text("log");
       if (const json::value* d = a.if_contains("details")) out.details = *d;
+      if (const json::value* c = a.if_contains("cluster_sync")) out.cluster_sync = *c;
       report.appliances.push_back(std::move(out));
     }
   } catch (const std::exception& e) {
@@ -223,6 +234,7 @@ std::string render_fleet_markdown(const FleetReport& report) {
       out += a.markdown;
       if (!a.markdown.ends_with('\n')) out += '\n';
     }
+    if (!a.cluster_sync.is_null()) out += '\n' + render_cluster_sync_markdown(a.cluster_sync);
   }
   if (!quiet.empty()) {
     out += "\n<details><summary>In sync or not started: " + quiet + "</summary>\n\n" + summary_line(report) +
@@ -232,6 +244,7 @@ std::string render_fleet_markdown(const FleetReport& report) {
 }
 
 std::string render_fleet_junit(const FleetReport& report) {
+  std::size_t tests = 0;
   std::size_t failures = 0;
   std::size_t errors = 0;
   std::size_t skipped = 0;
@@ -242,11 +255,15 @@ std::string render_fleet_junit(const FleetReport& report) {
     std::size_t f = 0;
     std::size_t e = 0;
     std::size_t s = 0;
+    const bool has_cluster = !a.cluster_sync.is_null();
+    const bool cluster_failed = has_cluster && !cluster_in_sync(a.cluster_sync);
+    // "applied" with exit code 3 is the cluster's failure, reported by its own test case.
+    const bool own_failure = (a.exit_code == 3 || a.exit_code == 1) && !(cluster_failed && a.result == "applied");
     const std::string message = drift::xml_escape(a.error.empty() ? a.result : a.error);
     if (a.result == "not-started") {
       outcome = "<skipped message=\"" + drift::xml_escape(report.stopped.empty() ? "not started" : report.stopped) + "\"/>";
       s = 1;
-    } else if (a.exit_code == 3 || a.exit_code == 1) {
+    } else if (own_failure) {
       outcome = "<error type=\"" + drift::xml_escape(a.result) + "\" message=\"" + message + "\">" +
                 drift::xml_escape(a.log) + "</error>";
       e = 1;
@@ -254,22 +271,41 @@ std::string render_fleet_junit(const FleetReport& report) {
       outcome = "<failure type=\"drift\" message=\"" + message + "\">" + drift::xml_escape(a.log) + "</failure>";
       f = 1;
     }
+    f += cluster_failed ? 1 : 0;
+    const std::size_t t = has_cluster ? 2 : 1;
+    tests += t;
     failures += f;
     errors += e;
     skipped += s;
     total_ms += a.duration_ms;
-    suites += "  <testsuite name=\"" + drift::xml_escape(a.name) + "\" tests=\"1\" failures=\"" + std::to_string(f) +
-              "\" errors=\"" + std::to_string(e) + "\" skipped=\"" + std::to_string(s) + "\" time=\"" +
+    suites += "  <testsuite name=\"" + drift::xml_escape(a.name) + "\" tests=\"" + std::to_string(t) + "\" failures=\"" +
+              std::to_string(f) + "\" errors=\"" + std::to_string(e) + "\" skipped=\"" + std::to_string(s) + "\" time=\"" +
               junit_seconds(a.duration_ms) + "\">\n    <properties>\n      <property name=\"url\" value=\"" +
               drift::xml_escape(a.url) + "\"/>\n      <property name=\"result\" value=\"" + drift::xml_escape(a.result) +
               "\"/>\n    </properties>\n    <testcase name=\"" + drift::xml_escape(report.command) + "\" classname=\"" +
               drift::xml_escape(a.name) + "\" time=\"" + junit_seconds(a.duration_ms) + "\">";
     if (!outcome.empty()) suites += "\n      " + outcome;
     if (outcome.empty() && !a.log.empty()) suites += "\n      <system-out>" + drift::xml_escape(a.log) + "</system-out>";
-    suites += "\n    </testcase>\n  </testsuite>\n";
+    suites += "\n    </testcase>\n";
+    if (has_cluster) {
+      // The cluster's sync is a result of its own: a second test case of the appliance.
+      const std::string text = render_cluster_sync_text(a.cluster_sync);
+      suites += "    <testcase name=\"cluster-sync\" classname=\"" + drift::xml_escape(a.name) + "\">";
+      if (cluster_failed) {
+        const json::value* state = a.cluster_sync.as_object().if_contains("state");
+        suites += "\n      <failure type=\"cluster-" +
+                  drift::xml_escape(state != nullptr && state->is_string() ? std::string(state->get_string()) : "unknown") +
+                  "\" message=\"" + drift::xml_escape(text.substr(0, text.find('\n'))) + "\">" + drift::xml_escape(text) +
+                  "</failure>";
+      } else {
+        suites += "\n      <system-out>" + drift::xml_escape(text) + "</system-out>";
+      }
+      suites += "\n    </testcase>\n";
+    }
+    suites += "  </testsuite>\n";
   }
   return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"sps-apply " + drift::xml_escape(report.command) +
-         "\" tests=\"" + std::to_string(report.appliances.size()) + "\" failures=\"" + std::to_string(failures) +
+         "\" tests=\"" + std::to_string(tests) + "\" failures=\"" + std::to_string(failures) +
          "\" errors=\"" + std::to_string(errors) + "\" skipped=\"" + std::to_string(skipped) + "\" time=\"" +
          junit_seconds(total_ms) + "\">\n" + suites + "</testsuites>\n";
 }

@@ -15,7 +15,7 @@
 namespace sps::cli {
 
 /// format_version of the fleet report JSON (schemas/output/README.md).
-inline constexpr const char* kFleetFormatVersion = "1.0";
+inline constexpr const char* kFleetFormatVersion = "1.1";
 
 /// What happened on one appliance.
 struct ApplianceOutcome {
@@ -37,6 +37,9 @@ struct ApplianceOutcome {
   boost::json::value details;  // the run's plan / apply result / drift report JSON (null when none)
   std::string plan_file;       // plan --out DIR: the saved plan, relative to DIR
   std::string digest;          // its digest
+  /// apply on a Central Management node: how its managed hosts took the commit
+  /// (cli/commands/cluster_report.h); null when not waited for.
+  boost::json::value cluster_sync;
 };
 
 /// A whole fleet run.

@@ -2,6 +2,7 @@
 
 #include "cli/exit_codes.h"
 #include "cli/files.h"
+#include "cli/commands/cluster_report.h"
 #include "cli/fleet/fleet_report.h"
 #include "cli/fleet/inventory_input.h"
 #include "cli/options.h"
@@ -103,12 +104,20 @@ void run_appliances(const FleetSelection& fleet, const FleetFlags& flags, bool s
       o.duration_ms = ms.count();
       o.log = out.str() + err.str();
       if (failed(code)) o.error = first_error(err.str());
+      if (!run.cluster_sync.is_null() && !cluster_in_sync(run.cluster_sync) && code == kExitAttention &&
+          o.result == "applied") {
+        o.error = cluster_sync_headline(run.cluster_sync);  // the commit is fine: the cluster is not
+      }
       o.markdown = std::move(run.markdown);
       o.details = std::move(run.json);
       o.digest = std::move(run.digest);
+      o.cluster_sync = std::move(run.cluster_sync);
       ++done;
       io.err << "[" << done << "/" << n << "] " << o.name << ": " << o.result << " (" << o.create << " to create, "
              << o.update << " to update, " << o.remove << " to delete) in " << ms.count() << " ms"
+             << (o.cluster_sync.is_object() && o.cluster_sync.as_object().contains("state")
+                     ? ", cluster " + json::value_to<std::string>(o.cluster_sync.as_object().at("state"))
+                     : std::string())
              << (o.error.empty() ? std::string() : ": " + o.error) << '\n';
       if (failed(code) && stop_on_failure && ++failures > flags.max_failed && !stopped) {
         stopped = true;
@@ -434,6 +443,8 @@ int run_fleet_apply(const ApplyOptions& options, const FleetFlags& flags, Io& io
       one.path = appliance.desired.front().string();  // for the Git revision in the commit message
     }
     one.connection = connection_of(appliance, options.connection);
+    one.cluster = appliance.cluster;
+    one.cluster_nodes = appliance.cluster_nodes;
     one.install_signal_handlers = false;
     one.format = "text";
     one.report = &run;
