@@ -368,7 +368,7 @@ TEST_F(ClusterFleetTest, WaitsForManagedHostsReportsTheOnesNotInSyncAndRefusesMa
   const fs::path junit_report = m_dir / "fleet.xml";
   const fs::path markdown_report = m_dir / "fleet.md";
   const CliRun r = run_cli({"apply", "--inventory", (m_dir / "inventory.yaml").string(), "--auto-approve",
-                            "--max-failed", "5", "--max-parallel", "5", "--cluster-sync-timeout", "600ms",
+                            "--max-failed", "5", "--max-parallel", "5", "--cluster-sync-timeout", "1s",
                             "--cluster-poll-interval", "40ms", "--fleet-report", "json=" + json_report.string(),
                             "--fleet-report", "junit=" + junit_report.string(), "--fleet-report",
                             "markdown=" + markdown_report.string()});
