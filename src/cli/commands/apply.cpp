@@ -46,7 +46,6 @@
 #include <sstream>
 #include <streambuf>
 #include <thread>
-#include <tuple>
 
 #include <unistd.h>
 
@@ -330,16 +329,8 @@ int apply_once(const ApplyOptions& options, Io& io, bool& result_printed) {
       return kExitError;
     }
   }
-  ClusterWait cluster_wait{{}, {}, options.cluster_sync_timeout, options.cluster_nodes};
-  for (auto [text, flag, into] : {std::tuple{&options.cluster_sync_timeout, "--cluster-sync-timeout", &cluster_wait.timeout},
-                                  std::tuple{&options.cluster_poll_interval, "--cluster-poll-interval", &cluster_wait.interval}}) {
-    auto parsed = parse_wait(*text);
-    if (!parsed) {
-      io.err << "error: " << flag << " " << *text << " is not a duration; write 250ms, 90s, 5m or 1h\n";
-      return kExitError;
-    }
-    *into = *parsed;
-  }
+  const std::optional<ClusterWait> cluster_wait = cluster_wait_of(options, io);
+  if (!cluster_wait) return kExitError;
   const bool from_file = !options.source && is_plan_file(options.path);
   std::optional<CheckedDesired> checked;
   std::optional<plan::SavedPlan> saved;
@@ -529,7 +520,7 @@ int apply_once(const ApplyOptions& options, Io& io, bool& result_printed) {
   // for them (bounded) and report them, separately from the proven outcome of the commit.
   json::value cluster_sync;
   if (info && info->central_management() && committed(result.outcome)) {
-    cluster_sync = cluster_sync_to_json(scrub(wait_for_cluster(*conn->api, result, cluster_wait, io)),
+    cluster_sync = cluster_sync_to_json(scrub(wait_for_cluster(*conn->api, result, *cluster_wait, io)),
                                         options.cluster_sync_timeout);
     context.cluster_sync = &cluster_sync;
   }
@@ -580,15 +571,7 @@ Command setup_apply(CLI::App& app) {
                   "Commit message (default: change counts, desired-state digest and Git revision)")
       ->type_name("MESSAGE");
   sub->add_flag("--rotate-secrets", options->rotate_secrets, "Re-send write-only secrets even when set");
-  sub->add_option("--cluster-sync-timeout", options->cluster_sync_timeout,
-                  "On a Central Management node: after the commit, wait up to DURATION (250ms, 90s, 5m; 0 = look "
-                  "once) until every managed host took it (GET /api/cluster/status); exit 3 when not")
-      ->type_name("DURATION")
-      ->capture_default_str();
-  sub->add_option("--cluster-poll-interval", options->cluster_poll_interval,
-                  "First pause between looks at the cluster's status; it doubles up to 60 s")
-      ->type_name("DURATION")
-      ->capture_default_str();
+  add_cluster_options(*sub, *options);
   sub->add_option("--lock-timeout", options->lock_timeout,
                   "Wait up to DURATION (90s, 5m, 1h) for another administrator's configuration lock, with "
                   "backoff and progress on stderr (default: fail at once)")

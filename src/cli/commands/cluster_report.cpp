@@ -2,9 +2,11 @@
 
 #include "cli/connection.h"
 
+#include <CLI/CLI.hpp>
 #include <boost/json.hpp>
 
 #include <cstdio>
+#include <tuple>
 
 namespace sps::cli {
 namespace json = boost::json;
@@ -93,6 +95,38 @@ std::string headline(const json::object& sync) {
 }
 
 }  // namespace
+
+void add_cluster_options(CLI::App& app, ApplyOptions& options) {
+  const auto is_wait = [](const std::string& text) {
+    auto d = parse_wait(text);
+    return d ? std::string() : d.error().message + " (" + d.error().detail + ")";
+  };
+  app.add_option("--cluster-sync-timeout", options.cluster_sync_timeout,
+                 "On a Central Management node: after the commit, wait up to DURATION (250ms, 90s, 5m; 0 = look "
+                 "once) until every managed host took it (GET /api/cluster/status); exit 3 when not")
+      ->type_name("DURATION")
+      ->check(is_wait)
+      ->capture_default_str();
+  app.add_option("--cluster-poll-interval", options.cluster_poll_interval,
+                 "First pause between looks at the cluster's status; it doubles up to 60 s")
+      ->type_name("DURATION")
+      ->check(is_wait)
+      ->capture_default_str();
+}
+
+std::optional<ClusterWait> cluster_wait_of(const ApplyOptions& options, Io& io) {
+  ClusterWait wait{{}, {}, options.cluster_sync_timeout, options.cluster_nodes};
+  for (auto [text, flag, into] : {std::tuple{&options.cluster_sync_timeout, "--cluster-sync-timeout", &wait.timeout},
+                                  std::tuple{&options.cluster_poll_interval, "--cluster-poll-interval", &wait.interval}}) {
+    auto parsed = parse_wait(*text);
+    if (!parsed) {
+      io.err << "error: " << flag << " " << *text << " is not a duration; write 250ms, 90s, 5m or 1h\n";
+      return std::nullopt;
+    }
+    *into = *parsed;
+  }
+  return wait;
+}
 
 apply::ClusterSyncResult wait_for_cluster(appliance::ApplianceApi& api, const apply::ApplyResult& result,
                                           const ClusterWait& wait, Io& io) {

@@ -10,12 +10,18 @@
 #include "apply/cluster_sync.h"
 #include "apply/executor.h"
 #include "cli/cli.h"
+#include "cli/commands/runs.h"
 
 #include <boost/json/value.hpp>
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
+
+namespace CLI {
+class App;
+}
 
 namespace sps::cli {
 
@@ -26,6 +32,13 @@ struct ClusterWait {
   std::string timeout_text;  // as given, for messages ("5m")
   std::vector<std::string> expected;
 };
+
+/// Adds apply's --cluster-sync-timeout and --cluster-poll-interval.
+void add_cluster_options(CLI::App& app, ApplyOptions& options);
+
+/// The wait an apply's options ask for; nullopt (with the error on io.err) when a duration
+/// is not one.
+std::optional<ClusterWait> cluster_wait_of(const ApplyOptions& options, Io& io);
 
 /// Waits for the cluster of the central management node `api` talks to after the commit of
 /// `result`, printing one line per look on io.err.
