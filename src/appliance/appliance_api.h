@@ -58,6 +58,12 @@ class ApplianceApi {
   /// without a session.
   virtual void logout() = 0;
 
+  /// Starts logout() and returns before its answer, so the work after the last request
+  /// overlaps its round trip. The next call of any kind (or the destructor) waits for the
+  /// answer first; nothing is ever sent while the logout is in flight. The default simply
+  /// logs out.
+  virtual void start_logout() { logout(); }
+
   /// GET one path. Retried on connection errors and 502/503/504; re-login once on 401.
   virtual core::Result<Response> get(std::string_view path) = 0;
 

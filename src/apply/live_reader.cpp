@@ -191,6 +191,7 @@ core::Result<LiveRead> read_live_kinds(appliance::ApplianceApi& api, const catal
   if (const auto targets = reader.unread_targets(); !targets.empty()) {
     if (auto second = reader.wave(targets, false); !second) return second.error();
   }
+  if (options.after_reads) options.after_reads();
   return reader.finish(options.refine);
 }
 

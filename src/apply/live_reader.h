@@ -46,6 +46,9 @@ struct ReadOptions {
   /// (GET /api/info for the plan header): their answers are in LiveRead::side, and their
   /// failures are not the read's.
   std::vector<std::string> side_paths;
+  /// Called once every answer is in, before normalization: a read-only command starts its
+  /// logout here (ApplianceApi::start_logout), so it overlaps the work that follows.
+  std::function<void()> after_reads;
 };
 
 /// Reads and normalizes `kinds` (as returned by model::kinds_to_fetch, plus discovered

@@ -31,11 +31,12 @@ std::vector<std::string> kinds_to_read(const catalog::Catalog& catalog, const st
 core::Result<Planned> plan_against(const model::DesiredState& desired, appliance::ApplianceApi& api,
                                    const catalog::Catalog& catalog, const diff::DiffOptions& options,
                                    core::Diagnostics& diags, std::vector<std::string> side_paths,
-                                   const plan::Selection& selection) {
+                                   const plan::Selection& selection, std::function<void()> after_reads) {
   const std::set<std::string> managed = managed_kinds(desired);
   core::Diagnostics read_diags;
   ReadOptions read_options;
   read_options.side_paths = std::move(side_paths);
+  read_options.after_reads = std::move(after_reads);
   read_options.refine = [&](catalog::Kind& kind) { model::mark_desired_secrets(kind, desired); };
   auto read = read_live_kinds(api, catalog, kinds_to_read(catalog, managed), read_diags, std::move(read_options));
   // A discovered path that is no endpoint is the YAML's problem: point at its key.

@@ -11,6 +11,7 @@
 #include "plan/plan.h"
 #include "plan/selection.h"
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -48,11 +49,12 @@ std::vector<std::string> kinds_to_read(const catalog::Catalog& catalog, const st
 /// answers, failures included, are in Planned::side and never fail the plan.
 /// A partial `selection` (--target/--exclude) restricts changes and plan to the selected
 /// resources (plan::select_changes; its errors are returned) and adds the partial-plan warning
-/// to the plan's notes.
+/// to the plan's notes. `after_reads` is called once the last answer is in, before the pure
+/// work (ReadOptions::after_reads).
 core::Result<Planned> plan_against(const model::DesiredState& desired, appliance::ApplianceApi& api,
                                    const catalog::Catalog& catalog, const diff::DiffOptions& options,
                                    core::Diagnostics& diags, std::vector<std::string> side_paths = {},
-                                   const plan::Selection& selection = {});
+                                   const plan::Selection& selection = {}, std::function<void()> after_reads = {});
 
 /// What the post-commit verification found: the appliance compared with the whole desired
 /// state the plan was made from, not with the plan's own steps.

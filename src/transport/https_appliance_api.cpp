@@ -81,7 +81,12 @@ Result<std::unique_ptr<HttpsApplianceApi>> HttpsApplianceApi::create(ConnectionS
   options.pool_size = std::max(1, settings.parallelism);
   options.max_response_bytes = settings.max_response_bytes;
   options.should_stop = settings.should_stop;
-  options.log = settings.log;
+  auto relay = std::make_shared<LogRelay>();
+  relay->target = std::move(settings.log);
+  if (relay->target) {
+    settings.log = [relay](std::string_view line) { (*relay)(line); };
+    options.log = settings.log;
+  }
   auto client = HttpsClient::create(std::move(options));
   if (!client) {
     return client.error();
@@ -103,15 +108,34 @@ Result<std::unique_ptr<HttpsApplianceApi>> HttpsApplianceApi::create(ConnectionS
     };
   }
   return std::unique_ptr<HttpsApplianceApi>(
-      new HttpsApplianceApi(std::move(settings), std::move(*client)));
+      new HttpsApplianceApi(std::move(settings), std::move(*client), std::move(relay)));
 }
 
 HttpsApplianceApi::HttpsApplianceApi(ConnectionSettings settings,
-                                     std::unique_ptr<HttpsClient> client)
-    : m_settings(std::move(settings)), m_client(std::move(client)) {
+                                     std::unique_ptr<HttpsClient> client,
+                                     std::shared_ptr<LogRelay> relay)
+    : m_settings(std::move(settings)), m_client(std::move(client)), m_relay(std::move(relay)) {
   m_retry.max_retries = std::max(0, m_settings.max_retries);
   m_retry.base_delay = m_settings.retry_base_delay;
   m_retry.max_delay = m_settings.retry_max_delay;
+}
+
+HttpsApplianceApi::~HttpsApplianceApi() { finish_logout(); }
+
+void HttpsApplianceApi::LogRelay::operator()(std::string_view line) {
+  if (holding) {
+    held.emplace_back(line);
+  } else if (target) {
+    target(line);
+  }
+}
+
+void HttpsApplianceApi::LogRelay::release() {
+  holding = false;
+  for (const std::string& line : held) {
+    if (target) target(line);
+  }
+  held.clear();
 }
 
 void HttpsApplianceApi::log(const std::string& line) const {
@@ -207,6 +231,7 @@ std::string describe_method(const boost::json::value& item) {
 }  // namespace
 
 std::string HttpsApplianceApi::offered_login_methods() {
+  finish_logout();
   // Anonymous requests: a failed login has no session. SPS 7.1+ names its login methods
   // (GET /api/authentication/login_methods); 5.7 to 6.x only say whether password ("basic")
   // and certificate ("x509") logins are allowed (GET /api/authentication/types). See
@@ -241,6 +266,7 @@ std::string HttpsApplianceApi::offered_login_methods() {
 }
 
 Result<void> HttpsApplianceApi::login() {
+  finish_logout();
   // SPS logs in with a GET carrying HTTP Basic credentials and answers with a session_id
   // cookie (sps-api.md 1.1; all three vendor SDKs do the same). A login method other than
   // the default is named with ?login_method=NAME; certificate login is ?type=x509 with the
@@ -316,6 +342,7 @@ Result<void> HttpsApplianceApi::login() {
   for (std::string_view set_cookie : result->header_values("Set-Cookie")) {
     if (auto session = appliance::parse_session_cookie(set_cookie)) {
       m_session_id = std::move(*session);
+      m_round_trip = result->round_trip;
       return {};
     }
   }
@@ -325,6 +352,25 @@ Result<void> HttpsApplianceApi::login() {
 }
 
 void HttpsApplianceApi::logout() {
+  finish_logout();
+  send_logout();
+}
+
+void HttpsApplianceApi::start_logout() {
+  finish_logout();
+  if (m_session_id.empty()) return;
+  if (m_relay) m_relay->holding = true;
+  // From here until finish_logout() joins it, only this thread uses the client.
+  m_logout = std::thread([this] { send_logout(); });
+}
+
+void HttpsApplianceApi::finish_logout() {
+  if (!m_logout.joinable()) return;
+  m_logout.join();
+  if (m_relay) m_relay->release();
+}
+
+void HttpsApplianceApi::send_logout() {
   if (m_session_id.empty()) return;
   // The SPS REST API Reference documents no logout endpoint (sessions expire after 20
   // minutes idle). DELETE on the authentication resource is the conventional way to end a
@@ -341,12 +387,14 @@ void HttpsApplianceApi::logout() {
 }
 
 Result<Response> HttpsApplianceApi::get(std::string_view path) {
+  finish_logout();
   const std::string one[] = {std::string(path)};
   auto results = get_many(one);
   return std::move(results.front());
 }
 
 std::vector<Result<Response>> HttpsApplianceApi::get_many(std::span<const std::string> paths) {
+  finish_logout();
   std::vector<std::optional<Result<Response>>> slots(paths.size());
   if (m_session_id.empty() && !paths.empty()) {
     if (auto logged_in = login(); !logged_in) {
@@ -368,7 +416,15 @@ std::vector<Result<Response>> HttpsApplianceApi::get_many(std::span<const std::s
     for (std::size_t index : pending) {
       requests.push_back(make_request(Method::kGet, paths[index], {}));
     }
-    std::vector<ClientResult<HttpResponse>> results = m_client->send_many(requests);
+    // As many connections as pay for themselves at the login's round trip (retry.h).
+    const std::size_t connections = read_connections(requests.size(), m_round_trip, m_settings.parallelism);
+    if (requests.size() > 1) {
+      log(std::to_string(requests.size()) + " reads over " + std::to_string(connections) +
+          " connection(s) (login round trip " + std::to_string(m_round_trip.count() / 1000) + "." +
+          std::to_string(m_round_trip.count() % 1000 / 100) + " ms, --parallel " +
+          std::to_string(m_settings.parallelism) + ")");
+    }
+    std::vector<ClientResult<HttpResponse>> results = m_client->send_many(requests, connections);
 
     std::vector<std::size_t> retry;
     std::vector<std::size_t> relogin;
@@ -421,6 +477,7 @@ std::vector<Result<Response>> HttpsApplianceApi::get_many(std::span<const std::s
 
 Result<Response> HttpsApplianceApi::write(Method method, std::string_view path,
                                           const boost::json::value* body) {
+  finish_logout();
   if (m_session_id.empty()) {
     if (auto logged_in = login(); !logged_in) {
       return logged_in.error();

@@ -30,6 +30,8 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <thread>
+#include <vector>
 
 namespace sps::transport {
 
@@ -86,6 +88,12 @@ class HttpsApplianceApi final : public appliance::ApplianceApi {
   /// and listing the login methods the appliance offers.
   core::Result<void> login() override;
   void logout() override;
+  /// Sends the logout on a thread of its own and returns at once, so that the work after
+  /// the last read (normalizing, diffing, rendering, saving the plan) overlaps its round
+  /// trip. logout(), any other call and the destructor wait for its answer first; its log
+  /// lines are written then, on the caller's thread. The client is never used by two
+  /// threads at once.
+  void start_logout() override;
   /// The appliance's login methods, for messages: "local (local: password, x509), ..."
   /// from GET /api/authentication/login_methods (7.1+), else /api/authentication/types
   /// (6.x); empty when neither answers.
@@ -102,10 +110,32 @@ class HttpsApplianceApi final : public appliance::ApplianceApi {
   core::Result<appliance::Response> del(std::string_view path) override;
 
   /// Connection and request counters of the underlying client.
-  ClientStats stats() const { return m_client->stats(); }
+  ClientStats stats() {
+    finish_logout();
+    return m_client->stats();
+  }
+
+  ~HttpsApplianceApi() override;
+  HttpsApplianceApi(const HttpsApplianceApi&) = delete;
+  HttpsApplianceApi& operator=(const HttpsApplianceApi&) = delete;
+
+  /// Log lines, passed on to ConnectionSettings::log, or held while the logout runs on its
+  /// own thread (the log usually writes to the terminal the caller writes to).
+  struct LogRelay {
+    std::function<void(std::string_view)> target;
+    bool holding = false;  // changed only while no other thread uses the client
+    std::vector<std::string> held;
+    void operator()(std::string_view line);
+    void release();
+  };
 
  private:
-  HttpsApplianceApi(ConnectionSettings settings, std::unique_ptr<HttpsClient> client);
+  HttpsApplianceApi(ConnectionSettings settings, std::unique_ptr<HttpsClient> client,
+                    std::shared_ptr<LogRelay> relay);
+  /// The logout request itself (the caller's thread or the logout thread).
+  void send_logout();
+  /// Waits for a logout started by start_logout(), then writes its log lines.
+  void finish_logout();
 
   HttpRequest make_request(Method method, std::string_view path, std::string body) const;
   core::Result<appliance::Response> finish(Method method, std::string_view path,
@@ -122,6 +152,11 @@ class HttpsApplianceApi final : public appliance::ApplianceApi {
   RetryPolicy m_retry;
   std::unique_ptr<HttpsClient> m_client;
   std::string m_session_id;  // secret: the session_id cookie value
+  std::shared_ptr<LogRelay> m_relay;
+  /// The login's round trip (HttpResponse::round_trip): sizes the read waves
+  /// (read_connections in retry.h).
+  std::chrono::microseconds m_round_trip{0};
+  std::thread m_logout;
 };
 
 /// The TLS library linked in, for --version: "OpenSSL 3.0.11 19 Sep 2023".

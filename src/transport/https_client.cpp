@@ -417,6 +417,7 @@ struct HttpsClient::Impl {
     const Busy busy(*this, &connection);
 
     // Send the HTTP request to the remote host.
+    const auto sent = Clock::now();
     expire(tcp_layer, options.timeouts.request, attempt_end);
     ++stats.requests_sent;
     if (auto [ec, unused] = co_await http::async_write(connection.stream, req, kNoThrow); ec) {
@@ -445,6 +446,7 @@ struct HttpsClient::Impl {
       response.headers.push_back({std::string(field.name_string()), std::string(field.value())});
     }
     response.body = std::move(res.body());
+    response.round_trip = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - sent);
     co_return response;
   }
 
@@ -587,11 +589,11 @@ ClientResult<HttpResponse> HttpsClient::send(const HttpRequest& request) {
 }
 
 std::vector<ClientResult<HttpResponse>> HttpsClient::send_many(
-    std::span<const HttpRequest> requests) {
+    std::span<const HttpRequest> requests, std::size_t connections) {
   std::vector<std::optional<ClientResult<HttpResponse>>> slots(requests.size());
   std::size_t next = 0;
-  const std::size_t workers =
-      std::min(requests.size(), static_cast<std::size_t>(m_impl->options.pool_size));
+  std::size_t workers = std::min(requests.size(), static_cast<std::size_t>(m_impl->options.pool_size));
+  if (connections > 0) workers = std::min(workers, connections);
   std::vector<net::awaitable<void>> tasks;
   for (std::size_t i = 0; i < workers; ++i) {
     tasks.push_back(m_impl->worker(requests, next, slots));

@@ -58,6 +58,9 @@ struct HttpResponse {
   int status = 0;
   std::string body;
   std::vector<Header> headers;
+  /// From the first byte of the request written to the whole answer read, on an open
+  /// connection (no connect or handshake): the link's round trip plus the server's time.
+  std::chrono::microseconds round_trip{0};
 
   /// Values of every header with this name (case-insensitive), in order.
   std::vector<std::string_view> header_values(std::string_view name) const;
@@ -160,9 +163,11 @@ class HttpsClient {
   /// are never resent.
   ClientResult<HttpResponse> send(const HttpRequest& request);
 
-  /// Sends all requests over up to pool_size parallel connections; results are in request
-  /// order. Same per-request rules as send().
-  std::vector<ClientResult<HttpResponse>> send_many(std::span<const HttpRequest> requests);
+  /// Sends all requests over up to pool_size parallel connections (fewer when
+  /// `connections` is smaller and not 0); results are in request order. Same per-request
+  /// rules as send().
+  std::vector<ClientResult<HttpResponse>> send_many(std::span<const HttpRequest> requests,
+                                                    std::size_t connections = 0);
 
   /// Closes every pooled connection (TLS close_notify, bounded by a short deadline).
   void close();

@@ -55,5 +55,22 @@ TEST(RetryableTest, VerificationAndDnsFailuresAreFinal) {
   EXPECT_FALSE(is_retryable_failure(FailureKind::kStopped));
 }
 
+// Given waves of reads at LAN and WAN round trips, expect few connections on a LAN, one per
+// read on a WAN, and always within [1, min(reads, --parallel)].
+TEST(ReadConnectionsTest, FewOnALanOnePerReadOnAWanWithinTheBound) {
+  using std::chrono::microseconds;
+  EXPECT_EQ(read_connections(25, microseconds(300), 32), 3u);      // 9 waves: 2.7 + 3 ms
+  EXPECT_EQ(read_connections(25, microseconds(1'000), 32), 5u);    // 5 waves: 5 + 5 ms
+  EXPECT_EQ(read_connections(25, microseconds(20'000), 32), 25u);  // one wave: 20 + 25 ms
+  EXPECT_EQ(read_connections(25, microseconds(100'000), 32), 25u);
+  EXPECT_EQ(read_connections(25, microseconds(100'000), 4), 4u);
+  EXPECT_EQ(read_connections(1000, microseconds(20'000), 256), 143u);  // 7 waves
+  EXPECT_EQ(read_connections(1000, microseconds(100'000), 32), 32u);
+  EXPECT_EQ(read_connections(4, microseconds(10), 32), 1u);
+  EXPECT_EQ(read_connections(25, microseconds(0), 32), 25u);       // not measured: as before
+  EXPECT_EQ(read_connections(0, microseconds(300), 32), 1u);
+  EXPECT_EQ(read_connections(3, microseconds(300), 0), 1u);
+}
+
 }  // namespace
 }  // namespace sps::transport

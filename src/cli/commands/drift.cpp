@@ -77,7 +77,9 @@ int run_drift(const DriftOptions& options, Io& io) {
     return kExitError;
   }
   core::Diagnostics diags;
-  auto planned = apply::plan_against(checked->state, *conn->api, catalog, {}, diags, {apply::kInfoPath});
+  // The logout overlaps the work after the last read, as in plan.
+  auto planned = apply::plan_against(checked->state, *conn->api, catalog, {}, diags, {apply::kInfoPath}, {},
+                                     [&api = *conn->api] { api.start_logout(); });
   render_diagnostics_text(diags, io.err, false);
   if (!planned) {
     print_error(planned.error(), io);

@@ -87,9 +87,13 @@ core::Result<exporter::Export> export_curated(appliance::ApplianceApi& api, cons
                                               core::Diagnostics& read_diags) {
   const catalog::Catalog& catalog = catalog::Catalog::builtin();
   const std::set<std::string> managed(kinds.begin(), kinds.end());
-  auto live = apply::read_live(api, catalog, model::kinds_to_fetch(catalog, managed), read_diags);
-  if (!live) return live.error();
-  return exporter::build_export(*live, catalog, kinds);
+  apply::ReadOptions read_options;
+  // Nothing is read afterwards: the logout overlaps normalizing and writing the files.
+  read_options.after_reads = [&api] { api.start_logout(); };
+  auto read = apply::read_live_kinds(api, catalog, model::kinds_to_fetch(catalog, managed), read_diags,
+                                     std::move(read_options));
+  if (!read) return read.error();
+  return exporter::build_export(read->live, catalog, kinds);
 }
 
 /// export --all: crawl, select, read what was not read by the crawl (reference targets),
@@ -123,6 +127,7 @@ core::Result<exporter::Export> export_everything(appliance::ApplianceApi& api, c
   for (const auto& k : to_read) {
     if (auto it = crawl->endpoints.find(k); it != crawl->endpoints.end()) read_options.prefetched.emplace(k, std::move(it->second));
   }
+  read_options.after_reads = [&api] { api.start_logout(); };
   auto read = apply::read_live_kinds(api, catalog, to_read, read_diags, std::move(read_options));
   if (!read) return read.error();
   return exporter::build_export(read->live, read->catalog, selection.kinds, std::move(selection.skipped));

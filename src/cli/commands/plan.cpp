@@ -63,9 +63,12 @@ int run_plan(const PlanOptions& options, Io& io) {
   const catalog::Catalog& catalog = catalog::Catalog::builtin();
   core::Diagnostics diags;
   const diff::DiffOptions diff_options{.rotate_secrets = options.rotate_secrets};
-  // GET /api/info for the header goes out with the planning reads, in one wave.
+  // GET /api/info for the header goes out with the planning reads, in one wave. Nothing is
+  // read after that wave: the logout goes out as soon as its last answer is in, and its
+  // round trip overlaps normalizing, diffing, rendering and saving (the Connection waits
+  // for its answer before the command ends).
   auto planned = apply::plan_against(checked->state, *conn->api, catalog, diff_options, diags, {apply::kInfoPath},
-                                     options.selection);
+                                     options.selection, [&api = *conn->api] { api.start_logout(); });
   render_diagnostics_text(diags, io.err, false);
   if (!planned) {
     print_error(planned.error(), io);
