@@ -8,9 +8,11 @@
 #include "desired/scalar.h"
 #include "desired/suggest.h"
 #include "desired/text_checks.h"
+#include "desired/yaml_tree.h"
 #include "model/normalize.h"
 
-#include <yaml-cpp/yaml.h>
+#include <yaml-cpp/exceptions.h>
+#include <yaml-cpp/mark.h>
 
 #include <boost/json.hpp>
 
@@ -83,10 +85,10 @@ class FileLoader {
     // and a tab in indentation (yaml-cpp's own message for it is misleading).
     if (check_yaml_text(m_source.name, m_source.text, m_merger.diagnostics)) return;
     // Several documents ("---") in one file are merged like several files. Each document is
-    // parsed on its own with YAML::Load: yaml-cpp 0.7's LoadAll loops forever on a stray flow
+    // parsed on its own (one HandleNextDocument): yaml-cpp 0.7's LoadAll loops forever on a stray flow
     // indicator (a "," outside [...] or {...}), so it is never called.
     for (const DocumentText& document : split_documents(m_source.text)) {
-      YAML::Node root;
+      YamlNode root;
       const Parsed parsed = parse(document, root);
       if (parsed == Parsed::kStop) return;
       if (parsed == Parsed::kEmpty) continue;
@@ -95,7 +97,7 @@ class FileLoader {
               "start with a kind path such as \"policies/backup_policies:\" at column 1");
         continue;
       }
-      for (auto it = root.begin(); it != root.end(); ++it) load_top_level(it->first, it->second);
+      for (const auto member : root.members()) load_top_level(member.first, member.second);
     }
   }
 
@@ -106,7 +108,7 @@ class FileLoader {
     resource.locations[""] = {m_source.name, 1, 1};
     bool seen = false;
     for (const DocumentText& document : split_documents(m_source.text)) {
-      YAML::Node root;
+      YamlNode root;
       const Parsed parsed = parse(document, root);
       if (parsed == Parsed::kStop) return std::nullopt;
       if (parsed == Parsed::kEmpty) continue;
@@ -126,7 +128,7 @@ class FileLoader {
 
   /// Parses one document into root. kStop: a syntax error that spoils the rest of the file
   /// (reported); kEmpty: nothing declared (or unparsable text, reported).
-  Parsed parse(const DocumentText& document, YAML::Node& root) {
+  Parsed parse(const DocumentText& document, YamlNode& root) {
     m_line_offset = document.line;
     m_pos_offset = document.pos;
     if (const auto problem = check_aliases(document.text)) {
@@ -135,7 +137,9 @@ class FileLoader {
       return Parsed::kStop;
     }
     try {
-      root = YAML::Load(std::string(document.text));
+      // yaml-cpp's parser, into a compact tree of our own (yaml_tree.h): YAML::Load's tree of
+      // reference-counted nodes was most of the memory of a large desired state.
+      root = load_yaml_tree(std::string(document.text));
     } catch (const YAML::Exception& e) {
       error(shifted(e.mark), e.msg, parser_hint(e.msg));
       return Parsed::kStop;
@@ -159,7 +163,7 @@ class FileLoader {
   }
 
 
-  SourceLocation at(const YAML::Node& node) const { return shifted(node.Mark()); }
+  SourceLocation at(const YamlNode& node) const { return shifted(node.Mark()); }
 
   /// A mark of the document being parsed, as a location in the whole file.
   SourceLocation shifted(YAML::Mark mark) const {
@@ -177,7 +181,7 @@ class FileLoader {
   // Such a scalar swallowed everything after it, so it is the document's last scalar: only
   // the last key and value of each level are looked at, not the whole tree (a walk through
   // yaml-cpp's nodes that cost a tenth of loading a large file).
-  bool report_unterminated_quotes(const YAML::Node& node) {
+  bool report_unterminated_quotes(const YamlNode& node) {
     if (node.IsScalar()) {
       if (node.Tag() == "!" && !quote_is_closed(m_source.text, node.Mark().pos + static_cast<int>(m_pos_offset))) {
         error(at(node), "unterminated quoted string", "add the closing quote");
@@ -186,17 +190,21 @@ class FileLoader {
       return false;
     }
     if (node.IsMap()) {
-      auto last = node.end();
-      for (auto it = node.begin(); it != node.end(); ++it) last = it;
-      if (last == node.end()) return false;
-      const bool in_key = report_unterminated_quotes(last->first);
-      return report_unterminated_quotes(last->second) || in_key;
+      const YamlNode* key = nullptr;
+      const YamlNode* value = nullptr;
+      for (const auto member : node.members()) {
+        key = &member.first;
+        value = &member.second;
+      }
+      if (key == nullptr) return false;
+      const bool in_key = report_unterminated_quotes(*key);
+      return report_unterminated_quotes(*value) || in_key;
     }
     if (node.IsSequence() && node.size() > 0) return report_unterminated_quotes(node[node.size() - 1]);
     return false;
   }
 
-  void load_top_level(const YAML::Node& key, const YAML::Node& value) {
+  void load_top_level(const YamlNode& key, const YamlNode& value) {
     if (!key.IsScalar()) {
       error(at(key), "a top-level key must be a kind path such as \"management/email\"");
       return;
@@ -235,7 +243,7 @@ class FileLoader {
     }
   }
 
-  void load_singleton(const catalog::Kind& kind, const YAML::Node& key, const YAML::Node& value) {
+  void load_singleton(const catalog::Kind& kind, const YamlNode& key, const YamlNode& value) {
     const bool fits = kind.body == catalog::BodyType::kObject   ? value.IsMap()
                       : kind.body == catalog::BodyType::kArray ? value.IsSequence() || value.IsNull()
                                                                 : !value.IsMap() && !value.IsSequence();
@@ -257,7 +265,7 @@ class FileLoader {
     add_resource(std::move(resource));
   }
 
-  void load_collection(const catalog::Kind& kind, const YAML::Node& key, const YAML::Node& value) {
+  void load_collection(const catalog::Kind& kind, const YamlNode& key, const YamlNode& value) {
     if (value.IsNull()) return;  // "kind:" with nothing: declared, no items
     if (!value.IsSequence()) {
       error(at(value),
@@ -274,12 +282,13 @@ class FileLoader {
         error(at(item), "item " + std::to_string(index) + " of \"" + kind.path + "\" must be a mapping (a body)");
         continue;
       }
-      const YAML::Node identity = item[kind.identity];
-      if (!identity) {
+      const YamlNode* found = item.find(kind.identity);
+      if (found == nullptr) {
         error(at(item), "item " + std::to_string(index) + " of \"" + kind.path + "\" has no \"" + kind.identity + "\"",
               "every item needs a \"" + kind.identity + "\": sps-apply matches items to the appliance's objects by it");
         continue;
       }
+      const YamlNode& identity = *found;
       if (!identity.IsScalar() || identity.Scalar().empty()) {
         error(at(identity), "\"" + kind.identity + "\" of item " + std::to_string(index) + " of \"" + kind.path +
                                 "\" must be a non-empty string");
@@ -308,7 +317,7 @@ class FileLoader {
     return edit_distance(name, *match) <= 2 || match->ends_with("/" + name) || parent(name) == parent(*match);
   }
 
-  void load_discovered(const std::string& name, const YAML::Node& key, const YAML::Node& value) {
+  void load_discovered(const std::string& name, const YamlNode& key, const YamlNode& value) {
     m_merger.settings.kind_locations.emplace(name, at(key));
     if (m_merger.discovered.insert(name).second) {
       m_merger.diagnostics.note(at(key), "\"" + name + "\" has no schema: its fields are checked against the appliance at plan time",
@@ -325,24 +334,24 @@ class FileLoader {
 
   // A list whose items carry a "name" is a collection: every item needs a distinct one. A list
   // without names may be an array body (network/routing); the appliance decides at plan time.
-  bool check_named_items(const std::string& kind, const YAML::Node& list) {
+  bool check_named_items(const std::string& kind, const YamlNode& list) {
     bool named = false;
-    for (const auto& item : list) named = named || (item.IsMap() && item["name"]);
+    for (const auto& item : list) named = named || (item.IsMap() && item.find("name") != nullptr);
     if (!named) return true;
     bool ok = true;
     std::map<std::string, SourceLocation> seen;
     std::size_t index = 0;
     for (const auto& item : list) {
       ++index;
-      const YAML::Node identity = item.IsMap() ? item["name"] : YAML::Node();
-      if (!identity || !identity.IsScalar() || identity.Scalar().empty()) {
+      const YamlNode* found = item.IsMap() ? item.find("name") : nullptr;
+      if (found == nullptr || !found->IsScalar() || found->Scalar().empty()) {
         error(at(item), "item " + std::to_string(index) + " of \"" + kind + "\" has no \"name\"",
               "the other items have one: in a collection every item needs a \"name\", sps-apply matches items by it");
         ok = false;
         continue;
       }
-      if (auto [previous, fresh] = seen.emplace(identity.Scalar(), at(item)); !fresh) {
-        error(at(item), "duplicate " + kind + "[" + identity.Scalar() + "]: already defined at " + previous->second.to_string(),
+      if (auto [previous, fresh] = seen.emplace(found->Scalar(), at(item)); !fresh) {
+        error(at(item), "duplicate " + kind + "[" + found->Scalar() + "]: already defined at " + previous->second.to_string(),
               "define each item once; remove or rename one of the two");
         ok = false;
       }
@@ -360,23 +369,22 @@ class FileLoader {
     }
   }
 
-  void load_settings(const YAML::Node& value) {
+  void load_settings(const YamlNode& value) {
     if (value.IsNull()) return;
     if (!value.IsMap()) {
       error(at(value), "\"sps-apply\" must be a mapping with \"prune\", \"ignore\" and/or \"remove\"");
       return;
     }
-    for (auto it = value.begin(); it != value.end(); ++it) {
-      const std::string name = it->first.IsScalar() ? it->first.Scalar() : std::string();
+    for (const auto member : value.members()) {
+      const std::string name = member.first.IsScalar() ? member.first.Scalar() : std::string();
       if (name != "prune" && name != "ignore" && name != "remove") {
         const std::vector<std::string> known{"prune", "ignore", "remove"};
         std::string hint = did_you_mean(name, known);
         if (hint.empty()) hint = "the settings are \"prune\", \"ignore\" and \"remove\"";
-        error(at(it->first), "unknown setting \"" + name + "\" in \"sps-apply\"", std::move(hint));
+        error(at(member.first), "unknown setting \"" + name + "\" in \"sps-apply\"", std::move(hint));
         continue;
       }
-      // A copy: it->second lives in a proxy that dies at the end of this statement.
-      const YAML::Node list = it->second;
+      const YamlNode& list = member.second;
       if (list.IsNull()) continue;
       if (!list.IsSequence()) {
         error(at(list), "\"sps-apply/" + name + "\" must be a list of strings");
@@ -403,7 +411,7 @@ class FileLoader {
   // Converts a YAML node to JSON, recording the location of every pointer and the source of
   // every !secret. Object members are located at their key, which is where a user looks for
   // an unknown or misspelt field.
-  json::value convert(const YAML::Node& node, const std::string& pointer, model::Resource& resource, int depth = 0) {
+  json::value convert(const YamlNode& node, const std::string& pointer, model::Resource& resource, int depth = 0) {
     if (node.IsNull()) return nullptr;
     if (node.IsScalar()) return convert_scalar(node, pointer, resource);
     if (depth >= kMaxDepth) {
@@ -419,6 +427,7 @@ class FileLoader {
     }
     if (node.IsSequence()) {
       json::array array;
+      array.reserve(node.size());
       std::size_t index = 0;
       for (const auto& element : node) {
         const std::string child = pointer + "/" + std::to_string(index++);
@@ -427,27 +436,28 @@ class FileLoader {
       }
       return array;
     }
-    json::object object;
-    std::map<std::string, SourceLocation> seen;
-    for (auto it = node.begin(); it != node.end(); ++it) {
-      if (!it->first.IsScalar()) {
-        error(at(it->first), "mapping keys must be plain strings");
+    json::object object(node.member_count());
+    for (const auto member : node.members()) {
+      if (!member.first.IsScalar()) {
+        error(at(member.first), "mapping keys must be plain strings");
         continue;
       }
-      const std::string& name = it->first.Scalar();
-      const SourceLocation where = at(it->first);
-      if (auto [previous, fresh] = seen.emplace(name, where); !fresh) {
-        error(where, "duplicate key \"" + name + "\": already set at " + previous->second.to_string());
+      const std::string& name = member.first.Scalar();
+      const SourceLocation where = at(member.first);
+      std::string child = core::append_pointer(pointer, name);
+      // Every key converted so far is a member of object, located at child.
+      if (object.contains(name)) {
+        error(where, "duplicate key \"" + name + "\": already set at " + resource.locations[child].to_string());
         continue;
       }
-      const std::string child = core::append_pointer(pointer, name);
-      resource.locations[child] = where;
-      object[name] = convert(it->second, child, resource, depth + 1);
+      json::value value = convert(member.second, child, resource, depth + 1);
+      resource.locations.insert_or_assign(std::move(child), where);
+      object.emplace(name, std::move(value));
     }
     return object;
   }
 
-  json::value convert_scalar(const YAML::Node& node, const std::string& pointer, model::Resource& resource) {
+  json::value convert_scalar(const YamlNode& node, const std::string& pointer, model::Resource& resource) {
     const std::string& tag = node.Tag();
     const std::string& text = node.Scalar();
     if (m_merger.plain && (tag == "!secret" || tag == "!var")) {
@@ -477,7 +487,7 @@ class FileLoader {
   // "!var NAME": the value the inventory defines for this appliance, typed as written there.
   // It is plain configuration (never recorded as a secret source), so validation reports it
   // as a plain-text secret where the schema expects a secret.
-  json::value resolve_variable(const YAML::Node& node) {
+  json::value resolve_variable(const YamlNode& node) {
     const std::string& name = node.Scalar();
     if (name.empty()) {
       error(at(node), "!var needs a variable name", "write !var NAME, NAME defined in the inventory's vars");
@@ -506,7 +516,7 @@ class FileLoader {
 
   // Resolves "!secret env:NAME" / "!secret file:PATH". The resolved value goes into the body
   // and nowhere else: diagnostics name the source, never the value.
-  json::value resolve_secret(const YAML::Node& node, const std::string& pointer, model::Resource& resource) {
+  json::value resolve_secret(const YamlNode& node, const std::string& pointer, model::Resource& resource) {
     const std::string& spec = node.Scalar();
     const std::size_t colon = spec.find(':');
     const std::string source = spec.substr(0, colon);
