@@ -2,16 +2,14 @@
 
 #include "catalog/discover.h"
 #include "core/json_pointer.h"
-#include "desired/alias_check.h"
 #include "desired/limits.h"
 #include "desired/read_file.h"
 #include "desired/scalar.h"
 #include "desired/suggest.h"
+#include "desired/parsed_file.h"
 #include "desired/text_checks.h"
-#include "desired/yaml_tree.h"
 #include "model/normalize.h"
 
-#include <yaml-cpp/exceptions.h>
 #include <yaml-cpp/mark.h>
 
 #include <boost/json.hpp>
@@ -39,26 +37,6 @@ core::Result<std::string> SystemSecretResolver::read_file(const std::filesystem:
 
 namespace {
 
-// yaml-cpp marks are 0-based and -1 when unknown; diagnostics are 1-based, 0 = unknown.
-SourceLocation location(const std::string& file, const YAML::Mark& mark) {
-  if (mark.line < 0) return {file, 0, 0};
-  return {file, mark.line + 1, mark.column + 1};
-}
-
-std::string parser_hint(const std::string& message) {
-  if (message.find("end of map not found") != std::string::npos ||
-      message.find("illegal map value") != std::string::npos ||
-      message.find("end of sequence not found") != std::string::npos ||
-      message.find("bad indentation") != std::string::npos) {
-    return "check the indentation of this line and the lines above it: keys of one mapping must start "
-           "in the same column";
-  }
-  if (message.find("flow not found") != std::string::npos) {
-    return "a [ ... ] or { ... } is not closed, or a quote inside it is not";
-  }
-  return {};
-}
-
 /// The merged result under construction, shared by all files.
 struct Merger {
   const catalog::Catalog& catalog;
@@ -79,19 +57,16 @@ class FileLoader {
  public:
   FileLoader(Merger& merger, const SourceText& source) : m_merger(merger), m_source(source) {}
 
-  void load() {
-    // YAML forbids control characters; yaml-cpp 0.7 can loop forever on a NUL (its end-of-stream
-    // marker), so such a file is rejected before it reaches the parser, as is invalid UTF-8
-    // and a tab in indentation (yaml-cpp's own message for it is misleading).
-    if (check_yaml_text(m_source.name, m_source.text, m_merger.diagnostics)) return;
-    // Several documents ("---") in one file are merged like several files. Each document is
-    // parsed on its own (one HandleNextDocument): yaml-cpp 0.7's LoadAll loops forever on a stray flow
-    // indicator (a "," outside [...] or {...}), so it is never called.
-    for (const DocumentText& document : split_documents(m_source.text)) {
-      YamlNode root;
-      const Parsed parsed = parse(document, root);
-      if (parsed == Parsed::kStop) return;
-      if (parsed == Parsed::kEmpty) continue;
+  void load(ParsedFile& file) {
+    m_merger.diagnostics.append(file.text_diagnostics);
+    if (file.rejected) return;
+    for (ParsedDocument& parsed : file.documents) {
+      m_line_offset = parsed.document.line;
+      m_pos_offset = parsed.document.pos;
+      m_merger.diagnostics.append(parsed.diagnostics);
+      if (parsed.status == Parsed::kStop) return;
+      if (parsed.status == Parsed::kEmpty) continue;
+      const YamlNode root = std::move(parsed.root);  // freed once this document is converted
       if (!root.IsMap()) {
         error(at(root), "the top level must be a mapping from kind paths to bodies",
               "start with a kind path such as \"policies/backup_policies:\" at column 1");
@@ -102,67 +77,30 @@ class FileLoader {
   }
 
   /// The whole file as one located JSON value (parse_yaml_file).
-  std::optional<model::Resource> load_value() {
-    if (check_yaml_text(m_source.name, m_source.text, m_merger.diagnostics)) return std::nullopt;
+  std::optional<model::Resource> load_value(ParsedFile& file) {
+    m_merger.diagnostics.append(file.text_diagnostics);
+    if (file.rejected) return std::nullopt;
     model::Resource resource;
     resource.locations[""] = {m_source.name, 1, 1};
     bool seen = false;
-    for (const DocumentText& document : split_documents(m_source.text)) {
-      YamlNode root;
-      const Parsed parsed = parse(document, root);
-      if (parsed == Parsed::kStop) return std::nullopt;
-      if (parsed == Parsed::kEmpty) continue;
+    for (ParsedDocument& parsed : file.documents) {
+      m_line_offset = parsed.document.line;
+      m_pos_offset = parsed.document.pos;
+      m_merger.diagnostics.append(parsed.diagnostics);
+      if (parsed.status == Parsed::kStop) return std::nullopt;
+      if (parsed.status == Parsed::kEmpty) continue;
       if (seen) {
-        error(at(root), "a second YAML document (after \"---\") in this file", "write one document per file");
+        error(at(parsed.root), "a second YAML document (after \"---\") in this file", "write one document per file");
         return std::nullopt;
       }
       seen = true;
-      resource.locations[""] = at(root);
-      resource.body = convert(root, "", resource);
+      resource.locations[""] = at(parsed.root);
+      resource.body = convert(parsed.root, "", resource);
     }
     return resource;
   }
 
  private:
-  enum class Parsed { kNode, kEmpty, kStop };
-
-  /// Parses one document into root. kStop: a syntax error that spoils the rest of the file
-  /// (reported); kEmpty: nothing declared (or unparsable text, reported).
-  Parsed parse(const DocumentText& document, YamlNode& root) {
-    m_line_offset = document.line;
-    m_pos_offset = document.pos;
-    if (const auto problem = check_aliases(document.text)) {
-      error({m_source.name, document.line + problem->line + 1, problem->column + 1}, problem->message,
-            problem->hint);
-      return Parsed::kStop;
-    }
-    try {
-      // yaml-cpp's parser, into a compact tree of our own (yaml_tree.h): YAML::Load's tree of
-      // reference-counted nodes was most of the memory of a large desired state.
-      root = load_yaml_tree(std::string(document.text));
-    } catch (const YAML::Exception& e) {
-      error(shifted(e.mark), e.msg, parser_hint(e.msg));
-      return Parsed::kStop;
-    } catch (const std::exception& e) {
-      error({m_source.name}, e.what());
-      return Parsed::kStop;
-    }
-    if (report_unterminated_quotes(root)) return Parsed::kStop;  // the rest of the file was swallowed by the string
-    if (root.IsNull()) {
-      // An empty document (or only comments) declares nothing; anything else that parses to
-      // nothing is text yaml-cpp skipped, such as a stray "," or "]".
-      if (const int line = first_content_line(document.text); line >= 0) {
-        error({m_source.name, document.line + line + 1, 1}, "this text is not a YAML mapping and could not be parsed",
-              m_merger.plain ? "a ',', ']' or '}' outside a [...] or {...} is not allowed"
-                             : "a ',', ']' or '}' outside a [...] or {...} is not allowed; start with a kind path such "
-                               "as \"policies/backup_policies:\" at column 1");
-      }
-      return Parsed::kEmpty;
-    }
-    return Parsed::kNode;
-  }
-
-
   SourceLocation at(const YamlNode& node) const { return shifted(node.Mark()); }
 
   /// A mark of the document being parsed, as a location in the whole file.
@@ -174,34 +112,6 @@ class FileLoader {
 
   void error(SourceLocation where, std::string message, std::string hint = {}) {
     m_merger.diagnostics.error(std::move(where), std::move(message), std::move(hint));
-  }
-
-  // yaml-cpp 0.7 accepts a quoted scalar that runs to the end of the stream. Treat it as
-  // the syntax error it is, at the opening quote, and skip the file as for other syntax errors.
-  // Such a scalar swallowed everything after it, so it is the document's last scalar: only
-  // the last key and value of each level are looked at, not the whole tree (a walk through
-  // yaml-cpp's nodes that cost a tenth of loading a large file).
-  bool report_unterminated_quotes(const YamlNode& node) {
-    if (node.IsScalar()) {
-      if (node.Tag() == "!" && !quote_is_closed(m_source.text, node.Mark().pos + static_cast<int>(m_pos_offset))) {
-        error(at(node), "unterminated quoted string", "add the closing quote");
-        return true;
-      }
-      return false;
-    }
-    if (node.IsMap()) {
-      const YamlNode* key = nullptr;
-      const YamlNode* value = nullptr;
-      for (const auto member : node.members()) {
-        key = &member.first;
-        value = &member.second;
-      }
-      if (key == nullptr) return false;
-      const bool in_key = report_unterminated_quotes(*key);
-      return report_unterminated_quotes(*value) || in_key;
-    }
-    if (node.IsSequence() && node.size() > 0) return report_unterminated_quotes(node[node.size() - 1]);
-    return false;
   }
 
   void load_top_level(const YamlNode& key, const YamlNode& value) {
@@ -588,7 +498,8 @@ class FileLoader {
 std::optional<model::Resource> parse_yaml_file(const SourceText& source, core::Diagnostics& diagnostics) {
   const SystemSecretResolver unused;
   Merger merger{catalog::Catalog::builtin(), unused, SecretResolution::kSyntaxOnly, nullptr, true, {}, {}, {}, {}, {}, {}};
-  auto value = FileLoader(merger, source).load_value();
+  ParsedFile parsed = parse_file(source, true);
+  auto value = FileLoader(merger, source).load_value(parsed);
   const bool failed = merger.diagnostics.has_errors();
   diagnostics.append(merger.diagnostics);
   if (failed) return std::nullopt;
@@ -600,9 +511,11 @@ LoadResult load_desired_sources(std::span<const SourceText> sources, const catal
                                 const Variables* variables) {
   Merger merger{catalog, secrets, resolution, variables, false, {}, {}, {}, {}, {}, {}};
   LoadResult result;
-  for (const auto& source : sources) {
-    FileLoader(merger, source).load();
-    result.state.files.push_back(source.name);
+  std::vector<ParsedFile> parsed = parse_files(sources);
+  for (std::size_t i = 0; i < sources.size(); ++i) {
+    FileLoader(merger, sources[i]).load(parsed[i]);
+    parsed[i] = {};  // its trees are converted: free them before the next file's
+    result.state.files.push_back(sources[i].name);
   }
   for (auto& [address, resource] : merger.resources) result.state.resources.push_back(std::move(resource));
   result.state.settings = std::move(merger.settings);

@@ -290,6 +290,32 @@ TEST(LoaderTest, ReportsDuplicateAcrossFilesNamingBothPlaces) {
   EXPECT_EQ(r.state.files, (std::vector<std::string>{"d/one.yaml", "d/two.yaml", "d/three.yaml"}));
 }
 
+// Given several files (parsed at once, on several threads where there are cores), expect
+// every diagnostic in the order a file-by-file load gives: each file's own in document order,
+// a later document's syntax error after an earlier document's conversion errors, duplicates
+// across files at the later file; and an alias converted as a copy of its anchored value.
+TEST(LoaderTest, FilesParsedAtOnceReportInFileOrder) {
+  const std::string policy = "policies/backup_policies:\n  - name: nightly\n";
+  const auto r = load_files(
+      {{"d/1.yaml", policy + "management/splunk_forwarder:\n  port: 1\n  port: 2\n---\nkey: [unclosed\n", "d"},
+       {"d/2.yaml", std::string("management/system_backup: {}\x01\n"), "d"},
+       {"d/3.yaml", "policies/audit_policies:\n  - &a {name: x, signing: {enabled: false}}\n" + policy, "d"},
+       {"d/4.yaml", "management/system_backup: &s {backup_policy: nightly}\nlocal_services/user_web: *s\n", "d"}},
+      FakeSecrets{});
+  std::string order;
+  for (const auto& d : r.diagnostics.items()) order += d.where.to_string() + " " + d.message.substr(0, 20) + "\n";
+  EXPECT_EQ(order,
+            "d/1.yaml:5:3 duplicate key \"port\"\n"
+            "d/1.yaml:8:1 end of sequence flow\n"
+            "d/2.yaml:1:29 control character U+\n"
+            "d/3.yaml:4:5 duplicate policies/b\n")
+      << render(r.diagnostics);
+  EXPECT_EQ(resource(r, "policies/audit_policies", "x").body, json::parse(R"({"name": "x", "signing": {"enabled": false}})"));
+  EXPECT_EQ(resource(r, "local_services/user_web").body, json::parse(R"({"backup_policy": "nightly"})"));
+  EXPECT_EQ(resource(r, "management/system_backup").body, json::parse(R"({"backup_policy": "nightly"})"));
+  EXPECT_EQ(r.state.files, (std::vector<std::string>{"d/1.yaml", "d/2.yaml", "d/3.yaml", "d/4.yaml"}));
+}
+
 TEST(LoaderTest, ReportsDuplicateMappingKey) {
   const auto r = load_text("management/splunk_forwarder:\n  port: 1\n  port: 2\n");
   EXPECT_EQ(render(r.diagnostics), "conf/a.yaml:3:3: duplicate key \"port\": already set at conf/a.yaml:2:3\n");

@@ -169,10 +169,12 @@ TEST_F(TransportRetryTest, StalledServerHitsReadTimeout) {
 TEST_F(TransportRetryTest, GetManyReturnsResultsInOrderOverSeveralConnections) {
   ConnectionSettings s = settings();
   s.parallelism = 4;
+  // Latency keeps every connection busy, so the pool really works in parallel. Set before
+  // the login, whose round trip sizes the waves (read_connections): at 50 ms, 8 reads take
+  // all 4 connections --parallel allows.
+  sim().set_latency(milliseconds(50));
   auto api = logged_in_api(std::move(s));
   ASSERT_NE(api, nullptr);
-  // Latency keeps every connection busy, so the pool really works in parallel.
-  sim().set_latency(milliseconds(50));
   const std::vector<std::string> paths = {
       "/api/configuration/management/email",      "/api/configuration/management/syslog",
       "/api/configuration/management/webinterface", "/api/configuration/management/missing",
