@@ -16,7 +16,7 @@ _sps_apply() {
 
   local commands="validate plan apply drift show export report"
   local connection="--url --username --password-file --ca-file --insecure --timeout --deadline --max-answer-size --parallel --verbose
-    --login-method --client-cert --client-key --client-pkcs12 --client-key-passphrase-file"
+    --log-level --login-method --client-cert --client-key --client-pkcs12 --client-key-passphrase-file"
   local fleet="--inventory --limit --index --max-parallel --fleet-report"
 
   # The subcommand is the first word that is not a flag.
@@ -59,6 +59,7 @@ _sps_apply() {
       compopt -o nospace 2>/dev/null
       return ;;
     --url) COMPREPLY=($(compgen -W "https://" -- "$cur")); compopt -o nospace 2>/dev/null; return ;;
+    --log-level) COMPREPLY=($(compgen -W "error warn info debug" -- "$cur")); return ;;
     --username | --timeout | --deadline | --max-answer-size | --parallel | --commit-message | --ignore | --login-method | \
       --lock-timeout | --cluster-sync-timeout | --cluster-poll-interval | --target | --exclude | --limit | --index | --max-parallel | --max-failed) COMPREPLY=(); return ;;
     --fleet-report)

@@ -3,14 +3,17 @@
 #include "cli/commands/validate.h"
 #include "cli/connection.h"
 #include "cli/exit_codes.h"
+#include "cli/log.h"
 #include "cli/views/diagnostics_view.h"
 
 #include <CLI/CLI.hpp>
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -82,6 +85,10 @@ TEST(CliTest, UsageErrorsAreOneLineWithASuggestion) {
   EXPECT_NE(err.find("\"jsno\" is not text, json, markdown or junit; did you mean \"json\"?"), std::string::npos) << err;
   err = one_line(run_cli({"apply", "--max-answer-size", "0"}));
   EXPECT_NE(err.find("is not a number of MiB from 1 to 4096"), std::string::npos) << err;
+  err = one_line(run_cli({"plan", "--log-level", "debgu"}));
+  EXPECT_NE(err.find("--log-level: \"debgu\" is not error, warn, info or debug; did you mean \"debug\"?"),
+            std::string::npos)
+      << err;
   err = one_line(run_cli({}));
   EXPECT_NE(err.find("a command is required: validate, plan, apply, drift, show, export"), std::string::npos) << err;
   for (const char* command : {"validate", "plan", "apply", "drift", "export"}) {
@@ -91,6 +98,41 @@ TEST(CliTest, UsageErrorsAreOneLineWithASuggestion) {
       EXPECT_EQ(help.out.find(type), std::string::npos) << command << " --help shows " << type << "\n" << help.out;
     }
   }
+}
+
+// --log-level wins over --verbose (info), which wins over SPS_LOG; warn without any. An
+// unknown SPS_LOG is an error naming the variable, with a did-you-mean. Lines carry the UTC
+// time to the millisecond and their level, and only levels up to the logger's are written.
+TEST(CliTest, LogLevelsAndTimestampedLines) {
+  using core::LogLevel;
+  EXPECT_EQ(*resolve_log_level("", false, nullptr), LogLevel::kWarn);
+  EXPECT_EQ(*resolve_log_level("", false, ""), LogLevel::kWarn);
+  EXPECT_EQ(*resolve_log_level("", true, nullptr), LogLevel::kInfo);
+  EXPECT_EQ(*resolve_log_level("", false, "debug"), LogLevel::kDebug);
+  EXPECT_EQ(*resolve_log_level("", true, "debug"), LogLevel::kInfo);
+  EXPECT_EQ(*resolve_log_level("error", true, "debug"), LogLevel::kError);
+  const auto bad = resolve_log_level("", false, "verbos");
+  ASSERT_FALSE(bad.has_value());
+  EXPECT_EQ(bad.error().message, "SPS_LOG=verbos is not a log level (error, warn, info or debug)");
+  const auto close = resolve_log_level("", false, "inf");
+  ASSERT_FALSE(close.has_value());
+  EXPECT_NE(close.error().message.find("did you mean \"info\"?"), std::string::npos) << close.error().message;
+
+  const auto when = std::chrono::system_clock::time_point(std::chrono::milliseconds(1'767'322'245'007));
+  EXPECT_EQ(utc_timestamp_ms(when), "2026-01-02T02:50:45.007Z");
+  EXPECT_EQ(utc_timestamp_ms(std::chrono::system_clock::time_point()), "1970-01-01T00:00:00.000Z");
+
+  std::ostringstream err;
+  const Logger logger(err, LogLevel::kInfo);
+  const core::LogFunction log = logger.function();
+  log(LogLevel::kDebug, "not written");
+  log(LogLevel::kInfo, "GET /api/info -> 200");
+  log(LogLevel::kError, "failed");
+  const std::string text = err.str();
+  EXPECT_EQ(text.find("not written"), std::string::npos) << text;
+  const std::regex line(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z info GET /api/info -> 200\n)"
+                        R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z error failed\n)");
+  EXPECT_TRUE(std::regex_match(text, line)) << text;
 }
 
 TEST(CliTest, UrlsAreComparedInOneSpelling) {

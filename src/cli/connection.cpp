@@ -1,5 +1,6 @@
 #include "cli/connection.h"
 
+#include "cli/log.h"
 #include "cli/options.h"
 #include "desired/read_file.h"
 #include "transport/https_appliance_api.h"
@@ -183,7 +184,13 @@ void add_connection_options(CLI::App& app, ConnectionOptions& options) {
       ->check(number_in(1, 256, "connections"))
       ->capture_default_str()
       ->group("Connection");
-  app.add_flag("--verbose", options.verbose, "Log each request (method, path, status, duration) to stderr")
+  app.add_flag("--verbose", options.verbose, "Log each request (method, path, status, duration) to stderr: --log-level info")
+      ->group("Connection");
+  app.add_option("--log-level", options.log_level,
+                 "Log lines on stderr from LEVEL up, with UTC times: error, warn (default), info (each request) or "
+                 "debug (also body sizes); env SPS_LOG")
+      ->type_name("LEVEL")
+      ->check(one_of({std::begin(kLogLevels), std::end(kLogLevels)}))
       ->group("Connection");
   app.add_option("--login-method", options.login_method,
                  "The appliance's login method to use, e.g. local when LDAP login is enabled (env SPS_LOGIN_METHOD)")
@@ -231,6 +238,9 @@ std::string normalize_url(std::string_view url) {
 }
 
 core::Result<Connection> connect(const ConnectionOptions& options, Io& io) {
+  const auto level = resolve_log_level(options.log_level, options.verbose, std::getenv("SPS_LOG"));
+  if (!level) return level.error();
+  const Logger logger(io.err, *level);
   transport::ConnectionSettings settings;
   settings.url = env_or(options.url, "SPS_URL");
   settings.username = env_or(options.username, options.username_env.c_str());
@@ -281,14 +291,18 @@ core::Result<Connection> connect(const ConnectionOptions& options, Io& io) {
     io.err << "warning: --insecure: the appliance's certificate is not verified; anyone on the network path "
               "can impersonate it and read the credentials. Use --ca-file instead outside of tests.\n";
   }
-  if (options.verbose) {
-    std::ostream* err = &io.err;
-    settings.log = [err](std::string_view line) { *err << line << '\n'; };
-  }
+  settings.log = logger.function();
   const std::string url = normalize_url(settings.url);
   const std::string username = settings.username;
+  const std::string connecting =
+      "logging in to " + url + (settings.identity.empty() ? " as " + username : " with a client certificate") +
+      (settings.login_method.empty() ? std::string() : ", login method " + settings.login_method) + "; timeout " +
+      std::to_string(timeout.count()) + " ms per attempt, deadline " + options.deadline + ", up to " +
+      std::to_string(settings.parallelism) + " connections";
   auto api = transport::HttpsApplianceApi::create(std::move(settings));
   if (!api) return api.error();
+  // After create(), which refuses a URL holding credentials.
+  logger.log(core::LogLevel::kDebug, connecting);
   if (auto ok = (*api)->login(); !ok) return ok.error();
   return Connection(std::move(*api), url, username, std::move(own_cleanup));
 }

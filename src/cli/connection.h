@@ -44,7 +44,8 @@ struct ConnectionOptions {
   /// At most this many connections read at once: a plan's reads go out in one wave of
   /// min(reads, parallel) connections.
   int parallel = 32;
-  bool verbose = false;
+  bool verbose = false;     // = --log-level info
+  std::string log_level;    // --log-level; empty: --verbose, SPS_LOG, warn (cli/log.h)
   std::string login_method;
   std::string client_cert;
   std::string client_key;

@@ -84,7 +84,7 @@ Result<std::unique_ptr<HttpsApplianceApi>> HttpsApplianceApi::create(ConnectionS
   auto relay = std::make_shared<LogRelay>();
   relay->target = std::move(settings.log);
   if (relay->target) {
-    settings.log = [relay](std::string_view line) { (*relay)(line); };
+    settings.log = [relay](core::LogLevel level, std::string_view line) { (*relay)(level, line); };
     options.log = settings.log;
   }
   auto client = HttpsClient::create(std::move(options));
@@ -122,25 +122,25 @@ HttpsApplianceApi::HttpsApplianceApi(ConnectionSettings settings,
 
 HttpsApplianceApi::~HttpsApplianceApi() { finish_logout(); }
 
-void HttpsApplianceApi::LogRelay::operator()(std::string_view line) {
+void HttpsApplianceApi::LogRelay::operator()(core::LogLevel level, std::string_view line) {
   if (holding) {
-    held.emplace_back(line);
+    held.emplace_back(level, line);
   } else if (target) {
-    target(line);
+    target(level, line);
   }
 }
 
 void HttpsApplianceApi::LogRelay::release() {
   holding = false;
-  for (const std::string& line : held) {
-    if (target) target(line);
+  for (const auto& [level, line] : held) {
+    if (target) target(level, line);
   }
   held.clear();
 }
 
-void HttpsApplianceApi::log(const std::string& line) const {
+void HttpsApplianceApi::log(core::LogLevel level, const std::string& line) const {
   if (m_settings.log) {
-    m_settings.log(line);
+    m_settings.log(level, line);
   }
 }
 
@@ -297,7 +297,7 @@ Result<void> HttpsApplianceApi::login() {
       break;
     }
     const auto delay = backoff_delay(m_retry, attempt, m_settings.random());
-    log("login failed transiently; retrying in " + std::to_string(delay.count()) + " ms");
+    log(core::LogLevel::kWarn, "login failed transiently; retrying in " + std::to_string(delay.count()) + " ms");
     m_settings.sleep(delay);
     result = m_client->send(request);
   }
@@ -379,9 +379,9 @@ void HttpsApplianceApi::send_logout() {
       m_client->send(make_request(Method::kDelete, appliance::kAuthenticationPath, {}));
   m_session_id.clear();
   if (!result) {
-    log("logout: " + result.error().error.message);
+    log(core::LogLevel::kWarn, "logout: " + result.error().error.message);
   } else if (result->status >= 300) {
-    log("logout: the appliance answered " + std::to_string(result->status) +
+    log(core::LogLevel::kWarn, "logout: the appliance answered " + std::to_string(result->status) +
         "; the session ends when it expires");
   }
 }
@@ -419,7 +419,7 @@ std::vector<Result<Response>> HttpsApplianceApi::get_many(std::span<const std::s
     // As many connections as pay for themselves at the login's round trip (retry.h).
     const std::size_t connections = read_connections(requests.size(), m_round_trip, m_settings.parallelism);
     if (requests.size() > 1) {
-      log(std::to_string(requests.size()) + " reads over " + std::to_string(connections) +
+      log(core::LogLevel::kInfo, std::to_string(requests.size()) + " reads over " + std::to_string(connections) +
           " connection(s) (login round trip " + std::to_string(m_round_trip.count() / 1000) + "." +
           std::to_string(m_round_trip.count() % 1000 / 100) + " ms, --parallel " +
           std::to_string(m_settings.parallelism) + ")");
@@ -446,7 +446,7 @@ std::vector<Result<Response>> HttpsApplianceApi::get_many(std::span<const std::s
       // The session expired (20 minutes idle, or a commit that touched the network
       // dropped it, sps-api.md 1.4 and 6): log in once more, then resend those GETs once.
       relogged = true;
-      log("session expired; logging in again");
+      log(core::LogLevel::kInfo, "session expired; logging in again");
       if (auto logged_in = login(); !logged_in) {
         for (std::size_t index : relogin) {
           slots[index] = logged_in.error();
@@ -457,7 +457,7 @@ std::vector<Result<Response>> HttpsApplianceApi::get_many(std::span<const std::s
     if (!retry.empty()) {
       const auto delay = backoff_delay(m_retry, attempt, m_settings.random());
       ++attempt;
-      log("retrying " + std::to_string(retry.size()) + " GET request(s) in " +
+      log(core::LogLevel::kWarn, "retrying " + std::to_string(retry.size()) + " GET request(s) in " +
           std::to_string(delay.count()) + " ms (retry " + std::to_string(attempt) + " of " +
           std::to_string(m_retry.max_retries) + ")");
       m_settings.sleep(delay);

@@ -30,6 +30,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 #include <thread>
 #include <vector>
 
@@ -56,8 +57,9 @@ struct ConnectionSettings {
   std::function<std::string()> should_stop;
   std::chrono::milliseconds retry_base_delay{200};
   std::chrono::milliseconds retry_max_delay{5'000};
-  /// Verbose log lines (method, path, status, duration). Optional.
-  std::function<void(std::string_view)> log;
+  /// Log lines at their levels (HttpsClient's, and warnings about retries and the logout).
+  /// Optional.
+  core::LogFunction log;
   /// Waits between retries; default sleeps in short steps, ending early when should_stop()
   /// fires. Tests inject a recorder.
   std::function<void(std::chrono::milliseconds)> sleep;
@@ -122,10 +124,10 @@ class HttpsApplianceApi final : public appliance::ApplianceApi {
   /// Log lines, passed on to ConnectionSettings::log, or held while the logout runs on its
   /// own thread (the log usually writes to the terminal the caller writes to).
   struct LogRelay {
-    std::function<void(std::string_view)> target;
+    core::LogFunction target;
     bool holding = false;  // changed only while no other thread uses the client
-    std::vector<std::string> held;
-    void operator()(std::string_view line);
+    std::vector<std::pair<core::LogLevel, std::string>> held;
+    void operator()(core::LogLevel level, std::string_view line);
     void release();
   };
 
@@ -142,7 +144,7 @@ class HttpsApplianceApi final : public appliance::ApplianceApi {
                                            const ClientResult<HttpResponse>& result) const;
   core::Result<appliance::Response> write(Method method, std::string_view path,
                                           const boost::json::value* body);
-  void log(const std::string& line) const;
+  void log(core::LogLevel level, const std::string& line) const;
   /// The error with our own password, Basic credentials and session id masked wherever an
   /// answer repeated them (an error page echoing the request), in case redact_credentials
   /// did not recognise the form they were echoed in.

@@ -210,9 +210,9 @@ struct HttpsClient::Impl {
                                                  "): " + stop_reason);
   }
 
-  void log(const std::string& line) const {
+  void log(core::LogLevel level, const std::string& line) const {
     if (options.log) {
-      options.log(line);
+      options.log(level, line);
     }
   }
 
@@ -250,7 +250,7 @@ struct HttpsClient::Impl {
       if (!peer_has_closed(*connection)) {
         return connection;
       }
-      log("connection " + std::to_string(connection->id) + " was closed by the server");
+      log(core::LogLevel::kInfo, "connection " + std::to_string(connection->id) + " was closed by the server");
     }
     return nullptr;
   }
@@ -383,7 +383,7 @@ struct HttpsClient::Impl {
     tcp_layer.expires_never();
     const bool resumed = SSL_session_reused(connection->stream.native_handle()) == 1;
     if (resumed) ++stats.connections_resumed;
-    log("connection " + std::to_string(connection->id) + " to " + endpoint +
+    log(core::LogLevel::kInfo, "connection " + std::to_string(connection->id) + " to " + endpoint +
         (resumed ? " established, TLS session resumed (" : " established (") +
         format_duration(std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() -
                                                                               started)) +
@@ -485,7 +485,15 @@ struct HttpsClient::Impl {
       line += ", connection " + std::to_string(connection_id);
     }
     line += ")";
-    log(line);
+    log(core::LogLevel::kInfo, line);
+    if (result) {
+      // Sizes and the content type only: bodies and headers may hold credentials.
+      const auto type = result->header_values("Content-Type");
+      log(core::LogLevel::kDebug, std::string(to_string(request.method)) + " " + std::string(path_of(request.target)) +
+                                      ": sent " + std::to_string(request.body.size()) + " bytes of body, received " +
+                                      std::to_string(result->body.size()) + " bytes" +
+                                      (type.empty() ? std::string() : " of " + std::string(type.front())));
+    }
   }
 
   net::awaitable<ClientResult<HttpResponse>> exchange(const HttpRequest& request) {
@@ -515,7 +523,7 @@ struct HttpsClient::Impl {
         result.error().kind == FailureKind::kIo) {
       // The server closed the idle connection between our liveness check and the write.
       // Only a GET may be resent: a write might have been executed (never retried).
-      log("connection " + std::to_string(connection->id) + " broke; resending on a new one");
+      log(core::LogLevel::kWarn, "connection " + std::to_string(connection->id) + " broke; resending on a new one");
       connection.reset();
       attempt_end = Clock::now() + options.timeouts.request;
       auto opened = co_await open_connection(attempt_end);

@@ -14,6 +14,7 @@
 // HttpsApplianceApi). It never logs headers or bodies, so credentials passed in headers
 // stay out of the log. Not thread-safe: use one client from one thread.
 #include "core/error.h"
+#include "core/log.h"
 
 #include <boost/system/result.hpp>
 
@@ -130,9 +131,10 @@ struct ClientOptions {
   /// non-empty reason ("interrupted by a signal") aborts them at once with kStopped. Optional.
   std::function<std::string()> should_stop;
   std::string user_agent;  // empty = default_user_agent()
-  /// Receives one line per request: method, path, status or failure, duration. Never
-  /// headers, bodies or query strings.
-  std::function<void(std::string_view)> log;
+  /// Receives one line per request at info (method, path, status or failure, duration), one
+  /// per connection at info (opened, TLS session resumed or not), and at debug the size and
+  /// content type of each request and answer body. Never headers, bodies or query strings.
+  core::LogFunction log;
 };
 
 /// Counters for tests and verbose output.

@@ -215,6 +215,30 @@ TEST_F(PlanTest, ReadsGoOutInOneWaveOverResumedConnections) {
   EXPECT_EQ(without_time(lan.out), without_time(r.out));
 }
 
+// Log lines: SPS_LOG=debug shows each request (info) and its sizes (debug), timestamped;
+// --log-level wins over SPS_LOG; an unknown SPS_LOG is a one-line error before login.
+TEST_F(PlanTest, LogLevelFromTheFlagOrSpsLog) {
+  ::setenv("SPS_LOG", "debug", 1);
+  CliRun r = plan();
+  ASSERT_EQ(r.code, cli::kExitOk) << r.all();
+  EXPECT_NE(r.err.find("Z info GET /api/info -> 200 ("), std::string::npos) << r.err;  // format: CliTest
+  EXPECT_NE(r.err.find("Z debug GET /api/info: sent 0 bytes of body, received "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("Z debug logging in to " + url() + " as admin"), std::string::npos) << r.err;
+  expect_no_secrets(r.all());
+  r = plan({"--log-level", "error"});
+  ASSERT_EQ(r.code, cli::kExitOk) << r.all();
+  EXPECT_EQ(r.err.find(" info "), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find(" debug "), std::string::npos) << r.err;
+  ::setenv("SPS_LOG", "verbose", 1);
+  sim().clear_journal();
+  r = plan();
+  ::unsetenv("SPS_LOG");
+  EXPECT_EQ(r.code, cli::kExitError) << r.all();
+  EXPECT_NE(r.err.find("error: SPS_LOG=verbose is not a log level (error, warn, info or debug)\n"), std::string::npos)
+      << r.err;
+  EXPECT_TRUE(sim().journal().empty());
+}
+
 TEST_F(PlanTest, PlanAfterApplyIsEmpty) {
   const CliRun applied = run_with_sim({"apply", demo_state(), "--auto-approve"});
   ASSERT_EQ(applied.code, cli::kExitOk) << applied.all();

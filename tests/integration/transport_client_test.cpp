@@ -40,7 +40,7 @@ class TransportClientTest : public testing::SimFixture {
     s.username = "admin";
     s.password = "admin";
     s.ca_file = ca_file();
-    s.log = [this](std::string_view line) { m_log.emplace_back(line); };
+    s.log = [this](core::LogLevel, std::string_view line) { m_log.emplace_back(line); };
     s.sleep = [](std::chrono::milliseconds) {};  // no real waiting between retries
     s.random = [] { return 0.5; };
     return s;
