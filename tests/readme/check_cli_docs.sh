@@ -46,6 +46,9 @@ fi
 man_apply=$(sed 's/\\-/-/g' "$src/docs/sps-apply.1")
 man_sim=$(sed 's/\\-/-/g' "$src/docs/sps-sim.1")
 flags_of() { "$@" --help 2>&1 | grep -oE -- '(^|[ ,])--[a-z][a-z0-9-]*' | grep -oE -- '--[a-z0-9-]+' | sort -u; }
+# The options a command declares: the lines of --help that start with one (not the mentions
+# of other commands' options in descriptions).
+options_of() { "$@" --help 2>&1 | grep -E -- '^ {2,}(-[a-zA-Z],)?--[a-z]' | sed -E 's/^ +(-[a-zA-Z],)?(--[a-z0-9-]+).*/\2/' | sort -u; }
 commands=$("$apply_bin" --help | awk '/^Subcommands:/ {on = 1; next} on && /^  [a-z]/ {print $1} on && /^$/ {on = 0}')
 [[ -n $commands ]] || fail "no subcommands found in sps-apply --help"
 for command in $commands; do
@@ -53,9 +56,20 @@ for command in $commands; do
     grep -qw -- "$command" "$where" && ok "$(basename "$where") knows $command" || fail "$(basename "$where") lacks command $command"
   done
   grep -q -- "sps-apply $command" <<<"$man_apply" && ok "sps-apply.1 documents $command" || fail "sps-apply.1 lacks command $command"
-  for flag in $(flags_of "$apply_bin" "$command"); do
-    grep -q -- "$flag\b" "$bash_completion" || fail "sps-apply.bash lacks $command $flag"
-    grep -q -- "$flag\b" "$zsh_completion" || fail "_sps-apply lacks $command $flag"
+  # Per subcommand: what bash offers after "sps-apply COMMAND -", and the zsh section of the
+  # command with the option groups it names.
+  bash_offers=$(complete_words sps-apply "$command" -)
+  zsh_section=$(awk -v c="$command)" '$1 == c {on = 1} on {print} on && /;;/ {exit}' "$zsh_completion")
+  for group in connection fleet; do
+    if grep -q -- "\$$group" <<<"$zsh_section"; then
+      zsh_section+=$'\n'$(awk -v g="  $group=(" 'index($0, g) == 1 {on = 1} on {print} on && /^  \)/ {exit}' "$zsh_completion")
+    fi
+  done
+  declared=$(options_of "$apply_bin" "$command")
+  [[ $declared == *--help* ]] || fail "no options found in sps-apply $command --help"
+  for flag in $declared; do
+    grep -qx -- "$flag" <<<"$bash_offers" || fail "sps-apply.bash does not offer $flag for $command"
+    grep -q -- "$flag\b" <<<"$zsh_section" || fail "_sps-apply does not offer $flag for $command"
     grep -q -- "$flag\b" <<<"$man_apply" || fail "sps-apply.1 lacks $command $flag"
   done
   ok "completions and man page cover the flags of $command"
