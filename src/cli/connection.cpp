@@ -6,6 +6,7 @@
 #include "transport/https_appliance_api.h"
 
 #include <CLI/CLI.hpp>
+#include <boost/json.hpp>
 
 #include <algorithm>
 #include <atomic>
@@ -307,10 +308,35 @@ core::Result<Connection> connect(const ConnectionOptions& options, Io& io) {
   return Connection(std::move(*api), url, username, std::move(own_cleanup));
 }
 
+namespace {
+
+void flatten(const boost::json::value& v, const std::string& name, std::string& out) {
+  if (const auto* o = v.if_object(); o != nullptr && !o->empty()) {
+    for (const auto& m : *o) flatten(m.value(), name.empty() ? std::string(m.key()) : name + "." + std::string(m.key()), out);
+  } else if (const auto* a = v.if_array(); a != nullptr && !a->empty()) {
+    for (std::size_t i = 0; i < a->size(); ++i) flatten((*a)[i], name + "." + std::to_string(i + 1), out);
+  } else {
+    const auto* text = v.if_string();
+    out += name + ": " + (text != nullptr ? std::string(*text) : boost::json::serialize(v)) + "\n";
+  }
+}
+
+}  // namespace
+
+std::string readable_detail(const std::string& detail) {
+  boost::system::error_code ec;
+  const boost::json::value v = boost::json::parse(detail, ec);
+  if (ec || !v.is_object() || v.as_object().empty()) return detail;
+  std::string out;
+  flatten(v, "", out);
+  out.pop_back();
+  return out;
+}
+
 void print_error(const core::Error& error, Io& io) {
   io.err << "error: " << error.message << '\n';
   if (!error.detail.empty()) {
-    std::istringstream lines(error.detail);
+    std::istringstream lines(readable_detail(error.detail));
     for (std::string line; std::getline(lines, line);) io.err << "  " << line << '\n';
   }
 }

@@ -126,7 +126,13 @@ struct Connection {
 /// is missing or wrong and how to fix it.
 core::Result<Connection> connect(const ConnectionOptions& options, Io& io);
 
-/// Prints an error (message, detail, and a hint for common causes) to io.err.
+/// Prints an error (message, detail, and a hint for common causes) to io.err; a detail that
+/// is a JSON object (the appliance's error.details) is shown as readable_detail() lines.
 void print_error(const core::Error& error, Io& io);
+
+/// An error detail for a person: a JSON object becomes one "name: value" line per member
+/// (nested members joined with ".", list items numbered: "errors.1.message: ..."); any other
+/// text is returned unchanged.
+std::string readable_detail(const std::string& detail);
 
 }  // namespace sps::cli

@@ -379,9 +379,9 @@ void HttpsApplianceApi::send_logout() {
       m_client->send(make_request(Method::kDelete, appliance::kAuthenticationPath, {}));
   m_session_id.clear();
   if (!result) {
-    log(core::LogLevel::kWarn, "logout: " + result.error().error.message);
+    log(core::LogLevel::kInfo, "logout: " + result.error().error.message);
   } else if (result->status >= 300) {
-    log(core::LogLevel::kWarn, "logout: the appliance answered " + std::to_string(result->status) +
+    log(core::LogLevel::kInfo, "logout: the appliance answered " + std::to_string(result->status) +
         "; the session ends when it expires");
   }
 }

@@ -144,12 +144,36 @@ TEST_F(ApplyTest, AnyFaultAtAnyWriteLeavesTheApplianceUnchanged) {
 
 TEST_F(ApplyTest, RejectedCommitIsRolledBackWithTheAppliancesDetails) {
   sim().reject_next_commit("backup policy nightly-nfs: target unreachable");
-  const CliRun r = apply();
+  CliRun r = apply();
   EXPECT_EQ(r.code, cli::kExitError);
   EXPECT_NE(r.err.find("SemanticError"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("rolled back"), std::string::npos) << r.err;
+  // The appliance's details as lines a person reads, never as raw JSON.
+  EXPECT_NE(r.err.find("  errors.1.message: backup policy nightly-nfs: target unreachable\n"), std::string::npos)
+      << r.err;
+  EXPECT_EQ(r.err.find("{\""), std::string::npos) << r.err;
   EXPECT_EQ(sim().committed_snapshot_text(), m_initial_text);
   EXPECT_FALSE(sim().transaction_open());
+
+  // A write the appliance refuses is shown at the YAML of its resource, with its message.
+  sim::Fault fault;
+  fault.method = "PUT";
+  fault.path = "/api/configuration/management/webinterface";
+  fault.status = 400;
+  fault.error_type = "SemanticError";
+  fault.message = "timeout must be at most 600";
+  sim().add_fault(fault);
+  r = apply();
+  EXPECT_EQ(r.code, cli::kExitError) << r.all();
+  const std::size_t at = r.err.find(": error: the appliance refused PUT management/webinterface (step ");
+  ASSERT_NE(at, std::string::npos) << r.err;
+  const std::size_t line = r.err.rfind('\n', at) + 1;
+  EXPECT_EQ(r.err.substr(line, at - line).find(demo_state() + "/management.yaml:"), 0u) << r.err;
+  EXPECT_NE(r.err.find("): 400 SemanticError: timeout must be at most 600", at), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("  path: /api/configuration/management/webinterface\n"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("{\""), std::string::npos) << r.err;
+  EXPECT_EQ(sim().committed_snapshot_text(), m_initial_text);
+  sim().clear_faults();
 }
 
 // A problem only the appliance can see (a NIC address that does not exist) is reported at

@@ -132,10 +132,25 @@ json::value not_started_json(int code, const std::string& message) {
 
 void print_located_problems(const apply::ApplyResult& result, const plan::Plan& plan,
                             const model::DesiredState* desired, Io& io) {
-  if (!result.error || result.error->detail.empty() || desired == nullptr) return;
+  if (!result.error) return;
+  // The step the appliance refused, at the YAML of its resource: where to fix it. The fields
+  // its answer names, if any, follow (below).
+  const plan::Step* failed = nullptr;
+  for (const auto& s : plan.steps) {
+    if (result.failed_step != 0 && s.index == result.failed_step) failed = &s;
+  }
   boost::system::error_code ec;
   const json::value detail = json::parse(result.error->detail, ec);
-  const json::value* errors = !ec && detail.is_object() ? detail.get_object().if_contains("errors") : nullptr;
+  const json::object* details = !ec ? detail.if_object() : nullptr;
+  if (failed != nullptr) {
+    const model::Resource* r = desired != nullptr ? desired->find(failed->address) : nullptr;
+    const core::SourceLocation where = r != nullptr ? r->location_of("") : core::SourceLocation{};
+    io.err << (where.file.empty() ? failed->address.to_string() : where.to_string()) << ": error: the appliance refused "
+           << failed->method << " " << failed->address.to_string() << " (step " << failed->index << "): "
+           << result.error->message << '\n';
+  }
+  if (desired == nullptr || details == nullptr) return;
+  const json::value* errors = details->if_contains("errors");
   if (errors == nullptr || !errors->is_array()) return;
   std::map<std::string, model::Address> by_path;
   for (const auto& s : plan.steps) by_path[s.path] = s.address;
