@@ -28,7 +28,7 @@ std::vector<std::string> kinds_to_read(const catalog::Catalog& catalog, const st
   return {out.begin(), out.end()};
 }
 
-core::Result<Planned> plan_against(const model::DesiredState& desired, appliance::ApplianceApi& api,
+core::Result<Planned> plan_against(model::DesiredState desired, appliance::ApplianceApi& api,
                                    const catalog::Catalog& catalog, const diff::DiffOptions& options,
                                    core::Diagnostics& diags, std::vector<std::string> side_paths,
                                    const plan::Selection& selection, std::function<void()> after_reads) {
@@ -49,7 +49,7 @@ core::Result<Planned> plan_against(const model::DesiredState& desired, appliance
     diags.add(std::move(located));
   }
   if (!read) return read.error();
-  Planned out{read->kinds, std::move(read->catalog), desired, std::move(read->live), {}, {}, std::move(read->side)};
+  Planned out{read->kinds, std::move(read->catalog), std::move(desired), std::move(read->live), {}, {}, std::move(read->side)};
   for (const auto& kind : managed) {
     if (out.live.missing_kinds.count(kind) != 0) {
       const catalog::Kind* k = catalog.find(kind);
@@ -60,7 +60,7 @@ core::Result<Planned> plan_against(const model::DesiredState& desired, appliance
                          "this appliance has no /api/configuration/" + kind + " endpoint (firmware version?)", detail);
     }
   }
-  if (!desired.discovered.empty()) {
+  if (!out.desired.discovered.empty()) {
     core::Diagnostics fit;
     model::bind_discovered(out.desired, out.catalog, fit);
     model::check_discovered_fields(out.desired, out.catalog, fit);

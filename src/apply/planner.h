@@ -51,7 +51,9 @@ std::vector<std::string> kinds_to_read(const catalog::Catalog& catalog, const st
 /// resources (plan::select_changes; its errors are returned) and adds the partial-plan warning
 /// to the plan's notes. `after_reads` is called once the last answer is in, before the pure
 /// work (ReadOptions::after_reads).
-core::Result<Planned> plan_against(const model::DesiredState& desired, appliance::ApplianceApi& api,
+/// `desired` is taken by value: a caller done with its desired state moves it in (Planned::desired
+/// keeps it), one that needs it afterwards passes a copy.
+core::Result<Planned> plan_against(model::DesiredState desired, appliance::ApplianceApi& api,
                                    const catalog::Catalog& catalog, const diff::DiffOptions& options,
                                    core::Diagnostics& diags, std::vector<std::string> side_paths = {},
                                    const plan::Selection& selection = {}, std::function<void()> after_reads = {});

@@ -431,7 +431,7 @@ std::vector<Result<Response>> HttpsApplianceApi::get_many(std::span<const std::s
     const bool may_retry = attempt < m_retry.max_retries;
     for (std::size_t k = 0; k < pending.size(); ++k) {
       const std::size_t index = pending[k];
-      const ClientResult<HttpResponse>& result = results[k];
+      const ClientResult<HttpResponse>& result = results[k];  // read-only until its text is freed below
       if (result && result->status == 401 && !relogged) {
         relogin.push_back(index);
       } else if (may_retry && (result ? is_retryable_status(result->status)
@@ -439,6 +439,8 @@ std::vector<Result<Response>> HttpsApplianceApi::get_many(std::span<const std::s
         retry.push_back(index);
       } else {
         slots[index] = finish(Method::kGet, paths[index], result);
+        // The answer's text is parsed: free it now, not with the whole wave's.
+        if (results[k]) std::string().swap(results[k]->body);
       }
     }
 

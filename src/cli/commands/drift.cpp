@@ -78,7 +78,7 @@ int run_drift(const DriftOptions& options, Io& io) {
   }
   core::Diagnostics diags;
   // The logout overlaps the work after the last read, as in plan.
-  auto planned = apply::plan_against(checked->state, *conn->api, catalog, {}, diags, {apply::kInfoPath}, {},
+  auto planned = apply::plan_against(std::move(checked->state), *conn->api, catalog, {}, diags, {apply::kInfoPath}, {},
                                      [&api = *conn->api] { api.start_logout(); });
   render_diagnostics_text(diags, io.err, false);
   if (!planned) {

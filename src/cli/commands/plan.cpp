@@ -67,7 +67,8 @@ int run_plan(const PlanOptions& options, Io& io) {
   // read after that wave: the logout goes out as soon as its last answer is in, and its
   // round trip overlaps normalizing, diffing, rendering and saving (the Connection waits
   // for its answer before the command ends).
-  auto planned = apply::plan_against(checked->state, *conn->api, catalog, diff_options, diags, {apply::kInfoPath},
+  // The desired state moves into the plan (Planned::desired): no copy of a large state.
+  auto planned = apply::plan_against(std::move(checked->state), *conn->api, catalog, diff_options, diags, {apply::kInfoPath},
                                      options.selection, [&api = *conn->api] { api.start_logout(); });
   render_diagnostics_text(diags, io.err, false);
   if (!planned) {
@@ -86,7 +87,7 @@ int run_plan(const PlanOptions& options, Io& io) {
   plan::PlanOrigin origin{conn->url, "", planned->kinds, root};
   origin.user = conn->username;
   origin.created_at = utc_now();
-  origin.git_revision = git_revision(root, secret_env_names(checked->state));
+  origin.git_revision = git_revision(root, secret_env_names(planned->desired));
   origin.firmware_version = planned->plan.firmware_version;
   if (!options.out_file.empty()) {
     // The file carries what the plan was made from, without secret values, so apply can
