@@ -10,8 +10,10 @@
 
 namespace sps::cli {
 
-/// Writes text to path atomically. owner_only makes the file mode 0600 (saved plans describe
-/// the appliance's configuration); otherwise 0666 minus the umask, as for any new file. A
+/// Writes text to path atomically. owner_only makes the file mode 0600: saved plans, plan and
+/// drift reports (--report, --output, --fleet-report, report merge --output) and fleet plan
+/// indexes describe the appliance's configuration. Otherwise 0666 minus the umask, as for any
+/// new file: export's YAML, which is meant for Git and holds no secret value. A
 /// symlink at path is replaced, not followed. Fails with kInvalidArgument naming the path
 /// and the reason; the temporary file is removed on every failure.
 core::Result<void> write_file_atomic(const std::filesystem::path& path, std::string_view text,

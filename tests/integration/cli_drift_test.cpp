@@ -241,6 +241,7 @@ TEST_F(DriftTest, JunitReportValidatesAgainstTheSchema) {
   EXPECT_EQ(r.code, cli::kExitChanges) << r.all();
   EXPECT_TRUE(r.out.empty()) << r.out;
   EXPECT_NE(r.err.find("Wrote the junit drift report"), std::string::npos) << r.err;
+  EXPECT_EQ(fs::status(report).permissions() & fs::perms::all, fs::perms::owner_read | fs::perms::owner_write);
   const std::string xml = read_text(report);
   expect_no_secrets(xml);
   EXPECT_EQ(xml.find(kNewToken), std::string::npos);

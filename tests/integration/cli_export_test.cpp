@@ -175,6 +175,13 @@ TEST_F(ExportTest, NonEmptyDirectoryNeedsForceAndSettingsAreNeverDropped) {
   EXPECT_EQ(r.code, cli::kExitError);
   EXPECT_NE(r.err.find("policies.yaml holds the `sps-apply:` settings block"), std::string::npos) << r.err;
   EXPECT_EQ(read_dir(dir), before);
+  // However the key is spelt.
+  std::ofstream(dir / "policies.yaml", std::ios::trunc) << "\"sps-apply\" :\n  ignore: [management/webinterface/timeout]\n";
+  const auto quoted = read_dir(dir);
+  r = export_to("state", {"--force"});
+  EXPECT_EQ(r.code, cli::kExitError);
+  EXPECT_NE(r.err.find("policies.yaml holds the `sps-apply:` settings block"), std::string::npos) << r.err;
+  EXPECT_EQ(read_dir(dir), quoted);
   // Settings in a file of their own are kept, the rest is replaced.
   std::ofstream(dir / "policies.yaml", std::ios::trunc) << "# edited by hand\n";
   std::ofstream(dir / "settings.yaml") << settings;

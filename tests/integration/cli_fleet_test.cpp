@@ -227,6 +227,7 @@ TEST_F(FleetTest, PlansAppliesInWavesStopsOrContinuesOnFailureAndConverges) {
   const std::string json_text = read_text(json_report);
   for (const auto& file : {json_report, junit_report, markdown_report}) {
     EXPECT_EQ(read_text(file).find(kToken), std::string::npos) << file;
+    EXPECT_EQ(fs::status(file).permissions() & fs::perms::all, fs::perms::owner_read | fs::perms::owner_write) << file;
   }
   expect_valid_fleet_json(json_text);
   const json::value report = json::parse(json_text);
@@ -295,6 +296,13 @@ TEST_F(FleetTest, PlansAppliesInWavesStopsOrContinuesOnFailureAndConverges) {
   ASSERT_EQ(merged.at("appliances").as_array().size(), 2u);
   EXPECT_EQ(merged.at("appliances").at(0).at("name"), json::value("sps-01"));
   EXPECT_EQ(merged.at("appliances").at(1).at("name"), json::value("sps-10"));
+  const fs::path merged_file = m_dir / "merged.md";
+  r = run_cli({"report", "merge", first.string(), second.string(), "--format", "markdown", "--output",
+               merged_file.string()});
+  EXPECT_EQ(r.code, cli::kExitOk) << r.all();
+  EXPECT_EQ(fs::status(merged_file).permissions() & fs::perms::all, fs::perms::owner_read | fs::perms::owner_write);
+  EXPECT_EQ(fs::status(plans / "index.json").permissions() & fs::perms::all,
+            fs::perms::owner_read | fs::perms::owner_write);
   r = run_cli({"report", "merge", first.string(), first.string()});
   EXPECT_EQ(r.code, cli::kExitError);
   EXPECT_NE(r.err.find("appliance sps-01 is in"), std::string::npos) << r.err;

@@ -119,7 +119,8 @@ int run_drift(const DriftOptions& options, Io& io) {
   if (options.output.empty()) {
     io.out << text;
   } else {
-    if (auto written = write_file_atomic(options.output, text); !written) {
+    // Owner-only, as every report and plan sps-apply writes: it describes the configuration.
+    if (auto written = write_file_atomic(options.output, text, /*owner_only=*/true); !written) {
       print_error(written.error(), io);
       return kExitError;
     }

@@ -21,6 +21,7 @@
 #include <memory>
 #include <ostream>
 #include <set>
+#include <string_view>
 
 namespace sps::cli {
 
@@ -51,13 +52,24 @@ core::Result<void> check_out_dir(const std::filesystem::path& dir, bool force) {
                      "(other files are left alone)");
 }
 
+/// Whether a line of YAML opens the top-level `sps-apply:` block, its key plain or quoted.
+bool is_settings_key(std::string_view line) {
+  for (std::string_view key : {"sps-apply", "\"sps-apply\"", "'sps-apply'"}) {
+    if (!line.starts_with(key)) continue;
+    std::string_view rest = line.substr(key.size());
+    while (rest.starts_with(' ')) rest.remove_prefix(1);
+    if (rest.starts_with(':')) return true;
+  }
+  return false;
+}
+
 /// With --force: a YAML file the export would replace must not hold the desired state's
 /// `sps-apply:` settings block (prune and ignore rules), which the export cannot recreate.
 core::Result<void> check_settings_kept(const std::filesystem::path& dir, const exporter::Export& e) {
   for (const auto& f : e.files) {
     std::ifstream in(dir / f.name, std::ios::binary);
     for (std::string line; std::getline(in, line);) {
-      if (!line.starts_with("sps-apply:")) continue;
+      if (!is_settings_key(line)) continue;
       return core::Error(core::ErrorCode::kInvalidArgument,
                          (dir / f.name).string() + " holds the `sps-apply:` settings block (prune, ignore), which the "
                          "export would replace; nothing was written",

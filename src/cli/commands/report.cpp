@@ -83,7 +83,7 @@ int run_report_merge(const ReportMergeOptions& options, Io& io) {
   }
   if (options.output.empty()) {
     io.out << text;
-  } else if (auto written = write_file_atomic(options.output, text); !written) {
+  } else if (auto written = write_file_atomic(options.output, text, /*owner_only=*/true); !written) {
     print_error(written.error(), io);
     return kExitError;
   } else {

@@ -169,7 +169,7 @@ int finish(const FleetReport& report, const std::string& format, const FleetFlag
   for (const auto& spec : flags.reports) {
     const std::size_t eq = spec.find('=');
     const std::string file = spec.substr(eq + 1);
-    if (auto written = write_file_atomic(file, render_as(report, spec.substr(0, eq))); !written) {
+    if (auto written = write_file_atomic(file, render_as(report, spec.substr(0, eq)), /*owner_only=*/true); !written) {
       print_error(written.error(), io);
       code = worst_exit_code(std::array<int, 2>{code, kExitError});
     }
