@@ -84,7 +84,9 @@ class SchemaWalk {
     const json::value* additional = o.if_contains("additionalProperties");
     if (token == "*") {
       bool any = false;
-      for (const auto& p : props != nullptr ? *props : json::object()) any = reaches(p.value(), i + 1) || any;
+      if (props != nullptr) {
+        for (const auto& p : *props) any = reaches(p.value(), i + 1) || any;
+      }
       if (any || o.contains("patternProperties")) return true;
       if (additional == nullptr) return true;
       if (additional->is_bool()) return additional->as_bool() || missed(i, props, false);
@@ -119,7 +121,9 @@ class SchemaWalk {
       m_list = false;
     }
     if (i == m_at) {
-      for (const auto& p : props != nullptr ? *props : json::object()) m_allowed.emplace(p.key());
+      if (props != nullptr) {
+        for (const auto& p : *props) m_allowed.emplace(p.key());
+      }
       m_list = m_list || list;
     }
     return false;
