@@ -2,8 +2,9 @@
 // with a fixed round-trip latency (default 50 ms), one inventory, and the real sps-apply
 // binary run as a child process twice: `plan` against one appliance, then
 // `plan --inventory` against all N (--max-parallel P, default N). Prints both wall times, their
-// ratio (target: under 3x) and the peak RSS of the fleet's sps-apply process (getrusage of
-// the child). Not part of ctest.
+// ratio (target: under 3x), the peak RSS of the fleet's sps-apply process (getrusage of
+// the child) and the CPU time of sps-apply and of the simulators (this process) during each
+// run: on a shared machine the wall time follows the CPU both sides need. Not part of ctest.
 //   sps_fleet_bench --sps-apply build/bench/src/cli/sps-apply [--appliances 100]
 //                   [--latency-ms 50] [--max-parallel 100]
 #include "sim/sim.h"
@@ -34,7 +35,14 @@ struct ChildRun {
   int status = -1;
   double seconds = 0;
   long max_rss_kib = 0;
+  double cpu_seconds = 0;      // user + system time of sps-apply
+  double sim_cpu_seconds = 0;  // user + system time of this process (the simulators) meanwhile
 };
+
+double cpu_of(const struct rusage& u) {
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
 
 /// Runs argv (stdout and stderr to /dev/null) and measures its wall time and peak RSS.
 ChildRun run_child(const std::vector<std::string>& args) {
@@ -46,6 +54,8 @@ ChildRun run_child(const std::vector<std::string>& args) {
   posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
   posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
   ChildRun run;
+  struct rusage self_before {};
+  ::getrusage(RUSAGE_SELF, &self_before);
   const auto start = std::chrono::steady_clock::now();
   pid_t pid = 0;
   if (posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ) != 0) {
@@ -57,6 +67,10 @@ ChildRun run_child(const std::vector<std::string>& args) {
   ::wait4(pid, &run.status, 0, &usage);
   run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   run.max_rss_kib = usage.ru_maxrss;
+  run.cpu_seconds = cpu_of(usage);
+  struct rusage self_after {};
+  ::getrusage(RUSAGE_SELF, &self_after);
+  run.sim_cpu_seconds = cpu_of(self_after) - cpu_of(self_before);
   return run;
 }
 
@@ -122,9 +136,11 @@ management/soap: {enabled: false}
   fs::remove_all(dir);
   const auto ok = [](const ChildRun& r) { return WIFEXITED(r.status) && WEXITSTATUS(r.status) == 0; };
   std::printf("fleet plan: %zu appliances at %ld ms latency, --max-parallel %zu\n", count, latency_ms, parallel);
-  std::printf("  one appliance:  %.3f s (%s)\n", one.seconds, ok(one) ? "ok" : "FAILED");
-  std::printf("  %zu appliances: %.3f s (%s), peak RSS %.1f MiB\n", count, all.seconds, ok(all) ? "ok" : "FAILED",
-              static_cast<double>(all.max_rss_kib) / 1024.0);
+  std::printf("  one appliance:  %.3f s (%s), CPU: sps-apply %.3f s, simulators %.3f s\n", one.seconds,
+              ok(one) ? "ok" : "FAILED", one.cpu_seconds, one.sim_cpu_seconds);
+  std::printf("  %zu appliances: %.3f s (%s), peak RSS %.1f MiB, CPU: sps-apply %.3f s, simulators %.3f s\n", count,
+              all.seconds, ok(all) ? "ok" : "FAILED", static_cast<double>(all.max_rss_kib) / 1024.0, all.cpu_seconds,
+              all.sim_cpu_seconds);
   const double ratio = all.seconds / one.seconds;
   std::printf("  ratio: %.2fx (target under 3x): %s\n", ratio, ratio < 3.0 ? "PASS" : "MISS");
   return ok(one) && ok(all) ? 0 : 1;

@@ -232,36 +232,41 @@ const ReferenceSpec* Kind::reference_at(std::string_view pointer) const {
 }
 
 core::Result<Catalog> Catalog::parse(std::span<const std::pair<std::string, std::string>> files) {
-  Catalog catalog;
+  Data data;
   for (const auto& [file, text] : files) {
     auto kind = parse_kind(file, text);
     if (!kind) return kind.error();
-    catalog.m_kinds.push_back(std::move(*kind));
+    data.kinds.push_back(std::move(*kind));
   }
-  auto finished = catalog.finish();
+  auto finished = data.finish();
   if (!finished) return finished.error();
+  Catalog catalog;
+  catalog.m_data = std::make_shared<const Data>(std::move(data));
   return catalog;
 }
 
 core::Result<Catalog> Catalog::with_kinds(std::vector<Kind> extra) const {
-  Catalog catalog = *this;
-  catalog.m_order.clear();
-  for (Kind& k : extra) catalog.m_kinds.push_back(std::move(k));
-  auto finished = catalog.finish();
+  if (extra.empty()) return *this;  // shares the kinds
+  Data data = *m_data;
+  data.order.clear();
+  for (Kind& k : extra) data.kinds.push_back(std::move(k));
+  auto finished = data.finish();
   if (!finished) return finished.error();
+  Catalog catalog;
+  catalog.m_data = std::make_shared<const Data>(std::move(data));
   return catalog;
 }
 
-core::Result<void> Catalog::finish() {
+core::Result<void> Catalog::Data::finish() {
   // Curated kinds are named by their schema file, discovered ones by their path.
   const auto source_of = [](const Kind& k) {
     return k.discovered ? "discovered kind " + k.path : "schema " + k.schema_file;
   };
-  std::sort(m_kinds.begin(), m_kinds.end(),
+  std::sort(kinds.begin(), kinds.end(),
             [](const Kind& a, const Kind& b) { return a.path < b.path; });
   std::map<std::string_view, std::size_t> index;
-  for (std::size_t i = 0; i < m_kinds.size(); ++i) {
-    const Kind& k = m_kinds[i];
+  for (std::size_t i = 0; i < kinds.size(); ++i) {
+    const Kind& k = kinds[i];
     if (!index.emplace(k.path, i).second)
       return core::Error(core::ErrorCode::kInternal,
                          source_of(k) + ": x-sps: path \"" + k.path + "\" is defined twice");
@@ -269,11 +274,11 @@ core::Result<void> Catalog::finish() {
 
   // Kahn's algorithm. The ready set is ordered by index (= path order), so ties are broken
   // by path and the order never depends on file order or hashing.
-  const std::size_t n = m_kinds.size();
+  const std::size_t n = kinds.size();
   std::vector<std::set<std::size_t>> dependents(n);
   std::vector<std::size_t> pending(n, 0);
   for (std::size_t i = 0; i < n; ++i) {
-    const Kind& k = m_kinds[i];
+    const Kind& k = kinds[i];
     std::set<std::size_t> targets;
     for (const ReferenceSpec& ref : k.references) {
       auto it = index.find(ref.target);
@@ -296,14 +301,14 @@ core::Result<void> Catalog::finish() {
   while (!ready.empty()) {
     const std::size_t i = *ready.begin();
     ready.erase(ready.begin());
-    m_order.push_back(i);
+    order.push_back(i);
     for (std::size_t d : dependents[i])
       if (--pending[d] == 0) ready.insert(d);
   }
-  if (m_order.size() != n) {
+  if (order.size() != n) {
     std::string members;
     for (std::size_t i = 0; i < n; ++i)
-      if (pending[i] != 0) members += (members.empty() ? "" : ", ") + (m_kinds[i].discovered ? m_kinds[i].path : m_kinds[i].schema_file);
+      if (pending[i] != 0) members += (members.empty() ? "" : ", ") + (kinds[i].discovered ? kinds[i].path : kinds[i].schema_file);
     return core::Error(core::ErrorCode::kInternal, "schema references form a cycle among: " + members);
   }
   return {};
@@ -327,15 +332,16 @@ const Catalog& Catalog::builtin() {
 }
 
 const Kind* Catalog::find(std::string_view path) const {
-  auto it = std::lower_bound(m_kinds.begin(), m_kinds.end(), path,
+  const std::vector<Kind>& kinds = m_data->kinds;
+  auto it = std::lower_bound(kinds.begin(), kinds.end(), path,
                              [](const Kind& k, std::string_view p) { return k.path < p; });
-  return it != m_kinds.end() && it->path == path ? &*it : nullptr;
+  return it != kinds.end() && it->path == path ? &*it : nullptr;
 }
 
 std::vector<const Kind*> Catalog::dependency_order() const {
   std::vector<const Kind*> out;
-  out.reserve(m_order.size());
-  for (std::size_t i : m_order) out.push_back(&m_kinds[i]);
+  out.reserve(m_data->order.size());
+  for (std::size_t i : m_data->order) out.push_back(&m_data->kinds[i]);
   return out;
 }
 

@@ -42,6 +42,7 @@
 #include <boost/json/value.hpp>
 
 #include <map>
+#include <memory>
 #include <set>
 #include <span>
 #include <string>
@@ -126,18 +127,23 @@ class Catalog {
   core::Result<Catalog> with_kinds(std::vector<Kind> extra) const;
 
   const Kind* find(std::string_view path) const;
-  const std::vector<Kind>& kinds() const { return m_kinds; }
+  const std::vector<Kind>& kinds() const { return m_data->kinds; }
 
   /// Kinds in dependency order: every kind comes after the kinds it references. Kinds that
   /// are not ordered relative to each other come in path order, so the result is deterministic.
   std::vector<const Kind*> dependency_order() const;
 
  private:
-  /// Sorts m_kinds and computes m_order (shared by parse and with_kinds).
-  core::Result<void> finish();
-
-  std::vector<Kind> m_kinds;
-  std::vector<std::size_t> m_order;  // indices into m_kinds, in dependency order
+  /// The kinds and their order. Immutable once built, so copies of a catalog share them:
+  /// a plan's catalog without discovered kinds is the built-in one, not a copy of it (a fleet
+  /// plans many appliances with it).
+  struct Data {
+    std::vector<Kind> kinds;
+    std::vector<std::size_t> order;  // indices into kinds, in dependency order
+    /// Sorts kinds and computes order (shared by parse and with_kinds).
+    core::Result<void> finish();
+  };
+  std::shared_ptr<const Data> m_data = std::make_shared<const Data>();
 };
 
 }  // namespace sps::catalog

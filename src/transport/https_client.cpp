@@ -153,6 +153,7 @@ std::string default_user_agent() { return std::string("sps-apply/") + SPS_VERSIO
 struct HttpsClient::Impl {
   ClientOptions options;
   std::shared_ptr<ssl::context> tls;
+  std::shared_ptr<X509_STORE> verify_store;  // the CA file's store, set on each connection (shared context)
   net::io_context ioc;
   std::optional<tcp::resolver::results_type> endpoints;
   std::vector<std::unique_ptr<Connection>> idle;
@@ -336,6 +337,9 @@ struct HttpsClient::Impl {
     }
     const auto started = Clock::now();
     auto connection = std::make_unique<Connection>(ioc.get_executor(), *tls, next_connection_id++);
+    if (verify_store && SSL_set1_verify_cert_store(connection->stream.native_handle(), verify_store.get()) != 1) {
+      co_return make_error(FailureKind::kTls, "cannot set the trusted CA certificates of the connection");
+    }
     auto& tcp_layer = beast::get_lowest_layer(connection->stream);
     const Busy busy(*this, connection.get());
 
@@ -565,6 +569,14 @@ core::Result<std::unique_ptr<HttpsClient>> HttpsClient::create(ClientOptions opt
   auto impl = std::make_unique<Impl>();
   if (options.tls_context) {
     impl->tls = options.tls_context;
+  } else if (options.identity.empty() && (options.insecure || !options.ca_file.empty())) {
+    // The process's shared context, with this client's CA file as each connection's store.
+    impl->tls = shared_client_tls_context(options.insecure);
+    if (!options.insecure) {
+      auto store = ca_file_store(options.ca_file);
+      if (!store) return store.error();
+      impl->verify_store = std::move(*store);
+    }
   } else {
     auto tls = make_client_tls_context(options.ca_file, options.insecure);
     if (!tls) {

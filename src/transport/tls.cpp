@@ -12,11 +12,15 @@
 #include <openssl/x509_vfy.h>
 #include <openssl/x509v3.h>
 #include <openssl/crypto.h>
+#include <openssl/pem.h>
 
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <map>
+#include <mutex>
 #include <string_view>
 #include <vector>
 
@@ -104,6 +108,59 @@ core::Result<std::shared_ptr<ssl::context>> make_client_tls_context(const std::s
     }
   }
   return ctx;
+}
+
+std::shared_ptr<ssl::context> shared_client_tls_context(bool insecure) {
+  const auto make = [](bool verify) {
+    auto ctx = std::make_shared<ssl::context>(ssl::context::tls_client);
+    SSL_CTX_set_min_proto_version(ctx->native_handle(), TLS1_2_VERSION);
+    boost::system::error_code ec;
+    ctx->set_verify_mode(verify ? ssl::verify_peer : ssl::verify_none, ec);
+    return ctx;
+  };
+  // Function-local statics: made once, thread-safe; SSL_CTX is safe to share between threads.
+  static const std::shared_ptr<ssl::context> kVerifying = make(true);
+  static const std::shared_ptr<ssl::context> kInsecure = make(false);
+  return insecure ? kInsecure : kVerifying;
+}
+
+core::Result<std::shared_ptr<X509_STORE>> ca_file_store(const std::string& ca_file) {
+  const auto failed = [&](const std::string& why) {
+    return core::Error(core::ErrorCode::kInvalidArgument, "cannot load the CA file '" + ca_file + "': " + why,
+                       "--ca-file (or SPS_CA_FILE) must name a readable PEM file holding "
+                       "the certificate of the CA that signed the appliance's certificate");
+  };
+  // A CA bundle is small; a larger file is not one.
+  constexpr std::uintmax_t kMaxBytes = 8 * 1024 * 1024;
+  std::error_code size_error;
+  const std::uintmax_t size = std::filesystem::file_size(ca_file, size_error);
+  if (size_error) return failed(size_error.message());
+  if (size > kMaxBytes) return failed("larger than 8 MiB");
+  std::ifstream in(ca_file, std::ios::binary);
+  std::string pem(static_cast<std::size_t>(size), '\0');
+  if (!in || !in.read(pem.data(), static_cast<std::streamsize>(pem.size()))) return failed("cannot read it");
+
+  static std::mutex mutex;
+  static std::map<std::string, std::shared_ptr<X509_STORE>, std::less<>> stores;  // by content
+  {
+    const std::lock_guard lock(mutex);
+    if (auto it = stores.find(pem); it != stores.end()) return it->second;
+  }
+  std::shared_ptr<X509_STORE> store(X509_STORE_new(), X509_STORE_free);
+  BIO* bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
+  STACK_OF(X509_INFO)* infos = bio != nullptr ? PEM_X509_INFO_read_bio(bio, nullptr, nullptr, nullptr) : nullptr;
+  BIO_free(bio);
+  int certificates = 0;
+  for (int i = 0; infos != nullptr && i < sk_X509_INFO_num(infos); ++i) {
+    const X509_INFO* info = sk_X509_INFO_value(infos, i);
+    if (info->x509 != nullptr && X509_STORE_add_cert(store.get(), info->x509) == 1) ++certificates;
+    if (info->crl != nullptr) X509_STORE_add_crl(store.get(), info->crl);
+  }
+  sk_X509_INFO_pop_free(infos, X509_INFO_free);
+  ERR_clear_error();
+  if (certificates == 0) return failed("no certificate found in it (a PEM file: -----BEGIN CERTIFICATE-----)");
+  const std::lock_guard lock(mutex);
+  return stores.try_emplace(std::move(pem), std::move(store)).first->second;
 }
 
 namespace {

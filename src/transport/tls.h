@@ -19,6 +19,18 @@ namespace sps::transport {
 core::Result<std::shared_ptr<boost::asio::ssl::context>> make_client_tls_context(
     const std::string& ca_file, bool insecure);
 
+/// The client context a process shares between its clients that present no client
+/// certificate: TLS 1.2+, verifying peers (or, with insecure, nothing) against the store each
+/// connection is given (ca_file_store, SSL_set1_verify_cert_store). Created once: with
+/// OpenSSL 3, SSL_CTX_new costs about as much as parsing a certificate, and a fleet makes a
+/// client per appliance.
+std::shared_ptr<boost::asio::ssl::context> shared_client_tls_context(bool insecure);
+
+/// The trust store of a PEM CA file, parsed once per process for each distinct content (the
+/// file is read every time, so a replaced file is parsed again). Fails with kInvalidArgument
+/// naming the file when it cannot be read or holds no certificate.
+core::Result<std::shared_ptr<X509_STORE>> ca_file_store(const std::string& ca_file);
+
 struct ClientIdentity;
 
 /// Loads the client certificate and key (PEM pair or PKCS#12 bundle) into ctx, so every

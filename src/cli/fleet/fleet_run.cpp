@@ -50,6 +50,20 @@ std::string first_error(const std::string& err) {
 
 bool failed(int code) { return code == kExitError || code == kExitAttention; }
 
+/// Appliances worked on at a time: --max-parallel, else up to 8.
+std::size_t appliances_at_once(const FleetFlags& flags, std::size_t selected) {
+  return std::max<std::size_t>(1, std::min(selected, flags.parallel == 0 ? std::size_t{8} : std::size_t{flags.parallel}));
+}
+
+/// The connections one appliance of the fleet may read with: the fleet as a whole opens at
+/// most kFleetConnections at a time (each connection is a TLS handshake on both sides, and
+/// a hundred appliances with --parallel 32 each would be thousands), shared by the
+/// appliances it works on at once; never more than --parallel, at least one.
+int connections_per_appliance(const FleetFlags& flags, std::size_t selected, int parallel) {
+  const auto share = static_cast<int>(kFleetConnections / appliances_at_once(flags, selected));
+  return std::clamp(share, 1, std::max(parallel, 1));
+}
+
 /// Runs job for each selected appliance: at most `parallel` at a time, in inventory order.
 /// `outcomes` holds one record per selected appliance; those already decided (result not
 /// "not-started", e.g. failed checks) are not run. With stop_on_failure, no appliance starts
@@ -125,7 +139,7 @@ void run_appliances(const FleetSelection& fleet, const FleetFlags& flags, bool s
       }
     }
   };
-  const std::size_t parallel = std::max<std::size_t>(1, flags.parallel == 0 ? std::min<std::size_t>(8, n) : flags.parallel);
+  const std::size_t parallel = appliances_at_once(flags, n);
   std::vector<std::thread> threads;
   for (std::size_t t = 0; t < std::min(parallel, n); ++t) threads.emplace_back(worker);
   for (auto& t : threads) t.join();
@@ -357,6 +371,7 @@ int run_fleet_plan(const PlanOptions& options, const FleetFlags& flags, Io& io) 
     PlanOptions one = options;
     one.source = desired_source_of(appliance, flags.inventory);
     one.connection = connection_of(appliance, options.connection);
+    one.connection.parallel = connections_per_appliance(flags, fleet->appliances.size(), options.connection.parallel);
     one.out_file = saving ? (fs::path(options.out_file) / (appliance.name + ".json")).string() : std::string();
     one.format = "text";  // the appliance's own log; the fleet renders the combined report
     one.report = &run;
@@ -443,6 +458,7 @@ int run_fleet_apply(const ApplyOptions& options, const FleetFlags& flags, Io& io
       one.path = appliance.desired.front().string();  // for the Git revision in the commit message
     }
     one.connection = connection_of(appliance, options.connection);
+    one.connection.parallel = connections_per_appliance(flags, fleet->appliances.size(), options.connection.parallel);
     one.cluster = appliance.cluster;
     one.cluster_nodes = appliance.cluster_nodes;
     one.install_signal_handlers = false;
@@ -467,6 +483,7 @@ int run_fleet_drift(const DriftOptions& options, const FleetFlags& flags, Io& io
     DriftOptions one = options;
     one.source = desired_source_of(appliance, flags.inventory);
     one.connection = connection_of(appliance, options.connection);
+    one.connection.parallel = connections_per_appliance(flags, fleet->appliances.size(), options.connection.parallel);
     one.format = "text";
     one.report = &run;
     return run_drift(one, own);

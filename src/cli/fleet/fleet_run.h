@@ -18,6 +18,7 @@
 #include "cli/cli.h"
 #include "cli/commands/runs.h"
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,10 @@ class App;
 }
 
 namespace sps::cli {
+
+/// Connections the whole fleet reads with at a time: each appliance gets
+/// min(--parallel, kFleetConnections / appliances at a time), at least one.
+inline constexpr std::size_t kFleetConnections = 64;
 
 /// The fleet options of plan, apply and drift.
 struct FleetFlags {
