@@ -356,7 +356,8 @@ TEST(LoaderTest, EmptyFileDeclaresNothing) {
   EXPECT_TRUE(r.state.resources.empty());
 }
 
-// Subdirectories are read too (in path order), hidden ones (.git) are not; a symlink loop
+// Subdirectories are read too (in path order); hidden files and directories (.git,
+// .gitlab-ci.yml) are not; a symlink loop
 // is an error naming the directory, not an endless walk or a silent skip.
 TEST(LoaderTest, LoadDesiredReadsYamlFilesOfADirectoryTreeInPathOrder) {
   namespace fs = std::filesystem;
@@ -370,6 +371,7 @@ TEST(LoaderTest, LoadDesiredReadsYamlFilesOfADirectoryTreeInPathOrder) {
   std::ofstream(dir / "team" / "c.yaml") << "policies/backup_policies:\n  - name: c\n";
   std::ofstream(dir / "team" / "nested" / "d.yaml") << "policies/audit_policies:\n  - name: d\n";
   std::ofstream(dir / ".git" / "config.yaml") << "not: [desired";
+  std::ofstream(dir / ".gitlab-ci.yml") << "stages: [plan]\n";  // another tool's file, hidden
   auto r = load_desired(dir, testing::test_catalog(), FakeSecrets{});
   EXPECT_TRUE(r.diagnostics.empty()) << render(r.diagnostics);
   ASSERT_EQ(r.state.files.size(), 4u);

@@ -116,10 +116,13 @@ class YamlFinder {
                     " entries in the desired-state tree; point sps-apply at the directory of the desired state only");
       }
       const std::filesystem::path& path = it->path();
+      // Hidden files and directories (.git, .gitlab-ci.yml, .yamllint.yml) belong to other
+      // tools, not to the desired state; Terraform skips them in a configuration directory too.
+      if (path.filename().string().starts_with(".")) continue;
       std::error_code type_ec;
       const bool directory = it->is_directory(type_ec);  // follows symlinks
       if (directory) {
-        if (!path.filename().string().starts_with(".")) subdirectories.push_back(path);
+        subdirectories.push_back(path);
         continue;
       }
       const auto ext = path.extension();
