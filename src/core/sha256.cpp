@@ -4,6 +4,7 @@
 #include <cstring>
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <cpuid.h>
 #include <immintrin.h>
 #define SPS_SHA256_X86 1
 #endif
@@ -86,8 +87,16 @@ __attribute__((target("sha,sse4.1,ssse3"))) void compress_shani(std::array<std::
   _mm_storeu_si128(reinterpret_cast<__m128i*>(&h[4]), state1);
 }
 
+// CPUID, not __builtin_cpu_supports: clang 14 (the fuzz build) does not know "sha" there.
+// Leaf 7 EBX bit 29 is SHA; leaf 1 ECX bits 9 and 19 are SSSE3 and SSE4.1 (Intel SDM vol. 2A, CPUID).
 bool cpu_has_sha() {
-  static const bool has = __builtin_cpu_supports("sha") && __builtin_cpu_supports("sse4.1");
+  static const bool has = [] {
+    unsigned a = 0, b = 0, c = 0, d = 0;
+    if (__get_cpuid(1, &a, &b, &c, &d) == 0) return false;
+    const bool sse = (c & (1u << 9)) != 0 && (c & (1u << 19)) != 0;
+    if (__get_cpuid_count(7, 0, &a, &b, &c, &d) == 0) return false;
+    return sse && (b & (1u << 29)) != 0;
+  }();
   return has;
 }
 #endif

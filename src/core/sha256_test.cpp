@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <random>
 
 namespace sps::core {
@@ -40,6 +41,19 @@ TEST(Sha256Test, IncrementalAndProcessorPathsAgreeWithTheWholeDigest) {
     EXPECT_EQ(portable, dispatched) << blocks << " blocks, SHA extensions used: "
                                     << detail::sha256_uses_cpu_extensions();
   }
+#if defined(__x86_64__) && defined(__linux__)
+  // The run-time choice agrees with what the kernel says the processor has.
+  std::ifstream cpuinfo("/proc/cpuinfo");
+  std::string line;
+  while (std::getline(cpuinfo, line) && !line.starts_with("flags")) {
+  }
+  if (!line.empty()) {
+    const auto has = [&line](const std::string& flag) {
+      return (line + ' ').find(' ' + flag + ' ') != std::string::npos;
+    };
+    EXPECT_EQ(detail::sha256_uses_cpu_extensions(), has("sha_ni") && has("sse4_1") && has("ssse3")) << line;
+  }
+#endif
 }
 
 }  // namespace
