@@ -89,7 +89,8 @@ void write(const json::value& v, std::string& out) {
     case json::kind::double_: {
       // Integral doubles print as integers so that 1.0 and 1 are canonically equal.
       const double d = v.get_double();
-      if (d == static_cast<double>(static_cast<std::int64_t>(d)) && d > -9.0e15 && d < 9.0e15) {
+      // The range first: converting a double outside int64's range is undefined behaviour.
+      if (d > -9.0e15 && d < 9.0e15 && d == static_cast<double>(static_cast<std::int64_t>(d))) {
         write_integer(static_cast<std::int64_t>(d), out);
       } else {
         out += json::serialize(v);
