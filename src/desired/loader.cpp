@@ -61,8 +61,7 @@ class FileLoader {
     m_merger.diagnostics.append(file.text_diagnostics);
     if (file.rejected) return;
     for (ParsedDocument& parsed : file.documents) {
-      m_line_offset = parsed.document.line;
-      m_pos_offset = parsed.document.pos;
+      m_document = parsed.document;
       m_merger.diagnostics.append(parsed.diagnostics);
       if (parsed.status == Parsed::kStop) return;
       if (parsed.status == Parsed::kEmpty) continue;
@@ -84,8 +83,7 @@ class FileLoader {
     resource.locations[""] = {m_source.name, 1, 1};
     bool seen = false;
     for (ParsedDocument& parsed : file.documents) {
-      m_line_offset = parsed.document.line;
-      m_pos_offset = parsed.document.pos;
+      m_document = parsed.document;
       m_merger.diagnostics.append(parsed.diagnostics);
       if (parsed.status == Parsed::kStop) return std::nullopt;
       if (parsed.status == Parsed::kEmpty) continue;
@@ -101,14 +99,7 @@ class FileLoader {
   }
 
  private:
-  SourceLocation at(const YamlNode& node) const { return shifted(node.Mark()); }
-
-  /// A mark of the document being parsed, as a location in the whole file.
-  SourceLocation shifted(YAML::Mark mark) const {
-    mark.line += m_line_offset;
-    mark.pos += static_cast<int>(m_pos_offset);
-    return location(m_source.name, mark);
-  }
+  SourceLocation at(const YamlNode& node) const { return location(m_source.name, m_document, node.Mark()); }
 
   void error(SourceLocation where, std::string message, std::string hint = {}) {
     m_merger.diagnostics.error(std::move(where), std::move(message), std::move(hint));
@@ -487,8 +478,7 @@ class FileLoader {
     return json::value(value);
   }
 
-  int m_line_offset = 0;        // line of the current document in the file (0-based)
-  std::size_t m_pos_offset = 0;  // byte offset of the current document in the file
+  DocumentText m_document;  // the document being converted (its place in the file)
   Merger& m_merger;
   const SourceText& m_source;
 };

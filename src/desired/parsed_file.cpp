@@ -16,6 +16,12 @@ core::SourceLocation location(const std::string& file, const YAML::Mark& mark) {
   return {file, mark.line + 1, mark.column + 1};
 }
 
+core::SourceLocation location(const std::string& file, const DocumentText& document, YAML::Mark mark) {
+  mark.line += document.line;
+  mark.pos += static_cast<int>(document.pos);
+  return location(file, mark);
+}
+
 namespace {
 
 std::string parser_hint(const std::string& message) {
@@ -61,8 +67,7 @@ class FileParser {
   /// Parses one document into root. kStop: a syntax error that spoils the rest of the file
   /// (reported); kEmpty: nothing declared (or unparsable text, reported).
   Parsed parse(const DocumentText& document, YamlNode& root) {
-    m_line_offset = document.line;
-    m_pos_offset = document.pos;
+    m_document = document;
     if (const auto problem = check_aliases(document.text)) {
       error({m_source.name, document.line + problem->line + 1, problem->column + 1}, problem->message,
             problem->hint);
@@ -95,13 +100,7 @@ class FileParser {
   }
 
   SourceLocation at(const YamlNode& node) const { return shifted(node.Mark()); }
-
-  /// A mark of the document being parsed, as a location in the whole file.
-  SourceLocation shifted(YAML::Mark mark) const {
-    mark.line += m_line_offset;
-    mark.pos += static_cast<int>(m_pos_offset);
-    return location(m_source.name, mark);
-  }
+  SourceLocation shifted(const YAML::Mark& mark) const { return location(m_source.name, m_document, mark); }
 
   void error(SourceLocation where, std::string message, std::string hint = {}) {
     m_diagnostics->error(std::move(where), std::move(message), std::move(hint));
@@ -113,7 +112,7 @@ class FileParser {
   // the last key and value of each level are looked at, not the whole tree.
   bool report_unterminated_quotes(const YamlNode& node) {
     if (node.IsScalar()) {
-      if (node.Tag() == "!" && !quote_is_closed(m_source.text, node.Mark().pos + static_cast<int>(m_pos_offset))) {
+      if (node.Tag() == "!" && !quote_is_closed(m_source.text, node.Mark().pos + static_cast<int>(m_document.pos))) {
         error(at(node), "unterminated quoted string", "add the closing quote");
         return true;
       }
@@ -137,8 +136,7 @@ class FileParser {
   const SourceText& m_source;
   bool m_plain;
   core::Diagnostics* m_diagnostics = nullptr;
-  int m_line_offset = 0;
-  std::size_t m_pos_offset = 0;
+  DocumentText m_document;  // the document being parsed (its place in the file)
 };
 
 }  // namespace

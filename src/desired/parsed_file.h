@@ -20,6 +20,8 @@ namespace sps::desired {
 /// A yaml-cpp mark as a location: marks are 0-based and -1 when unknown; diagnostics are
 /// 1-based, 0 = unknown.
 core::SourceLocation location(const std::string& file, const YAML::Mark& mark);
+/// A mark of one document's parse (parsed on its own) as a location in the whole file.
+core::SourceLocation location(const std::string& file, const DocumentText& document, YAML::Mark mark);
 
 enum class Parsed { kNode, kEmpty, kStop };
 
