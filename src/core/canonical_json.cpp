@@ -3,7 +3,11 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <array>
 #include <charconv>
+#include <cstdint>
+#include <cstring>
+#include <span>
 #include <vector>
 
 namespace sps::core {
@@ -11,18 +15,38 @@ namespace json = boost::json;
 
 namespace {
 
-// A string as Boost.JSON's serializer writes it (the same escapes, byte for byte: `"`, `\\`,
-// \b \t \n \f \r, other control characters as \u00xx, everything else as is), without the
-// temporary json::string and std::string a call to json::serialize costs per key and value.
-void write_string(std::string_view s, std::string& out) {
+// The bytes a JSON string escapes: `"`, `\\` and the control characters.
+constexpr bool needs_escape(unsigned char c) { return c < 0x20 || c == '"' || c == '\\'; }
+
+// Whether any of the 8 bytes of w needs escaping (the classic "has a byte less than n" and
+// "has a zero byte" word tricks, exact as a yes/no answer).
+constexpr bool word_needs_escape(std::uint64_t w) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
+  const auto has_zero = [](std::uint64_t x) { return ((x - kOnes) & ~x & kHigh) != 0; };
+  const bool control = ((w - kOnes * 0x20) & ~w & kHigh) != 0;
+  return control || has_zero(w ^ (kOnes * '"')) || has_zero(w ^ (kOnes * '\\'));
+}
+
+// The characters of s as Boost.JSON's serializer escapes them (`"`, `\\`, \b \t \n \f \r,
+// other control characters as \u00xx, everything else as is), without the quotes. Runs of
+// characters that need no escape are found 8 bytes at a time and appended at once.
+void write_escaped(std::string_view s, std::string& out) {
   static constexpr char kHex[] = "0123456789abcdef";
-  out += '"';
-  std::size_t plain = 0;  // start of the run of characters copied as they are
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out.append(s.data() + plain, i - plain);
-    plain = i + 1;
+  const char* p = s.data();
+  const char* const end = p + s.size();
+  while (p != end) {
+    const char* run = p;
+    while (end - p >= 8) {
+      std::uint64_t w;
+      std::memcpy(&w, p, sizeof w);
+      if (word_needs_escape(w)) break;
+      p += 8;
+    }
+    while (p != end && !needs_escape(static_cast<unsigned char>(*p))) ++p;
+    out.append(run, static_cast<std::size_t>(p - run));
+    if (p == end) break;
+    const auto c = static_cast<unsigned char>(*p++);
     out += '\\';
     switch (c) {
       case '"': out += '"'; break;
@@ -38,7 +62,13 @@ void write_string(std::string_view s, std::string& out) {
         out += kHex[c & 0xf];
     }
   }
-  out.append(s.data() + plain, s.size() - plain);
+}
+
+// A string literal as Boost.JSON's serializer writes it, without the temporary json::string
+// and std::string a call to json::serialize costs per key and value.
+void write_string(std::string_view s, std::string& out) {
+  out += '"';
+  write_escaped(s, out);
   out += '"';
 }
 
@@ -53,14 +83,23 @@ void write(const json::value& v, std::string& out) {
   switch (v.kind()) {
     case json::kind::object: {
       const auto& obj = v.get_object();
-      std::vector<const json::key_value_pair*> members;
-      members.reserve(obj.size());
-      for (const auto& m : obj) members.push_back(&m);
-      std::sort(members.begin(), members.end(),
-                [](const auto* a, const auto* b) { return a->key() < b->key(); });
+      // The members in key order, on the stack for the usual small object; most objects of
+      // one template are already in order, so the sort is skipped when it has nothing to do.
+      constexpr std::size_t kSmall = 16;
+      std::array<const json::key_value_pair*, kSmall> small;
+      std::vector<const json::key_value_pair*> large;
+      const json::key_value_pair** members = small.data();
+      if (obj.size() > kSmall) {
+        large.resize(obj.size());
+        members = large.data();
+      }
+      std::size_t count = 0;
+      for (const auto& m : obj) members[count++] = &m;
+      const auto by_key = [](const auto* a, const auto* b) { return a->key() < b->key(); };
+      if (!std::is_sorted(members, members + count, by_key)) std::sort(members, members + count, by_key);
       out += '{';
       bool first = true;
-      for (const auto* m : members) {
+      for (const auto* m : std::span(members, count)) {
         if (!first) out += ',';
         first = false;
         write_string(m->key(), out);
@@ -122,6 +161,8 @@ void append_canonical_json(const json::value& v, std::string& out) { write(v, ou
 
 void append_json_string(std::string_view s, std::string& out) { write_string(s, out); }
 
+void append_json_string_chars(std::string_view s, std::string& out) { write_escaped(s, out); }
+
 bool json_equal(const json::value& a, const json::value& b) {
   if (is_number(a) && is_number(b)) return v_to_double(a) == v_to_double(b);
   if (a.kind() != b.kind()) return false;
@@ -129,9 +170,20 @@ bool json_equal(const json::value& a, const json::value& b) {
     const auto& oa = a.get_object();
     const auto& ob = b.get_object();
     if (oa.size() != ob.size()) return false;
+    // Bodies written from one template list their members in the same order: the member at
+    // the same position is tried before a lookup by key (keys are unique in an object).
+    auto same_position = ob.begin();
     for (const auto& m : oa) {
-      auto it = ob.find(m.key());
-      if (it == ob.end() || !json_equal(m.value(), it->value())) return false;
+      const json::value* other = nullptr;
+      if (same_position->key() == m.key()) {
+        other = &same_position->value();
+      } else if (auto it = ob.find(m.key()); it != ob.end()) {
+        other = &it->value();
+      } else {
+        return false;
+      }
+      ++same_position;
+      if (!json_equal(m.value(), *other)) return false;
     }
     return true;
   }

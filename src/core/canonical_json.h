@@ -17,6 +17,10 @@ void append_canonical_json(const boost::json::value& v, std::string& out);
 /// A JSON string literal for s, escaped as Boost.JSON's serializer escapes it.
 void append_json_string(std::string_view s, std::string& out);
 
+/// The characters of that literal without its quotes: escaping is per character, so the
+/// literal of a concatenation is written piece by piece ("kind[name]" without building it).
+void append_json_string_chars(std::string_view s, std::string& out);
+
 /// JSON equality where object member order is irrelevant and 1 == 1.0 (Boost.JSON's
 /// operator== distinguishes int64 from double).
 bool json_equal(const boost::json::value& a, const boost::json::value& b);

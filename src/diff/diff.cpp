@@ -362,6 +362,26 @@ std::vector<std::string> skip_unavailable_inline(const catalog::Kind& kind, cons
   return out;
 }
 
+/// Catalog::find for a sequence of resources sorted by kind: a lookup only when the kind changes.
+class KindCursor {
+ public:
+  explicit KindCursor(const catalog::Catalog& catalog) : m_catalog(catalog) {}
+  const catalog::Kind* find(const std::string& path) {
+    if (!m_looked_up || path != m_path) {
+      m_kind = m_catalog.find(path);
+      m_path = path;
+      m_looked_up = true;
+    }
+    return m_kind;
+  }
+
+ private:
+  const catalog::Catalog& m_catalog;
+  std::string m_path;
+  const catalog::Kind* m_kind = nullptr;
+  bool m_looked_up = false;
+};
+
 void check_references(const catalog::Catalog& catalog, const catalog::Kind& kind, const Resource& r,
                       const model::DesiredState& desired, const model::LiveState& live,
                       core::Diagnostics& diags) {
@@ -388,17 +408,24 @@ void check_references(const catalog::Catalog& catalog, const catalog::Kind& kind
 ChangeSet compute_changes(const model::DesiredState& desired, const model::LiveState& live,
                           const catalog::Catalog& catalog, const DiffOptions& options) {
   ChangeSet out;
+  out.changes.reserve(desired.resources.size());
   const NameIndex names = index_names(live);
   std::set<std::string> managed_kinds;
   for (const auto& [kind, where] : desired.settings.kind_locations) managed_kinds.insert(kind);
   for (const auto& r : desired.resources) managed_kinds.insert(r.address.kind);
   for (const auto& k : desired.settings.prune) managed_kinds.insert(k);
 
+  // Both lists are sorted by address: one walk pairs them (no search per resource), and
+  // consecutive resources of a kind share one catalog lookup.
+  KindCursor kinds(catalog);
+  auto live_it = live.resources.begin();
   for (const auto& r : desired.resources) {
-    const catalog::Kind* kind = catalog.find(r.address.kind);
+    const catalog::Kind* kind = kinds.find(r.address.kind);
     if (kind == nullptr) continue;  // the loader already reported it
     check_references(catalog, *kind, r, desired, live, out.diagnostics);
-    const Resource* current = live.find(r.address);
+    while (live_it != live.resources.end() && live_it->address < r.address) ++live_it;
+    const Resource* current =
+        live_it != live.resources.end() && live_it->address == r.address ? &*live_it : nullptr;
     Change c;
     c.address = r.address;
     c.where = r.location_of("");
@@ -437,10 +464,19 @@ ChangeSet compute_changes(const model::DesiredState& desired, const model::LiveS
     out.changes.push_back(std::move(c));
   }
 
+  auto desired_it = desired.resources.begin();
+  const std::string* managed_kind = nullptr;  // the last kind looked up in managed_kinds
+  bool managed = false;
   for (const auto& r : live.resources) {
-    if (r.address.name.empty() || managed_kinds.count(r.address.kind) == 0) continue;
-    if (desired.find(r.address) != nullptr) continue;
-    const catalog::Kind* kind = catalog.find(r.address.kind);
+    if (r.address.name.empty()) continue;
+    if (managed_kind == nullptr || *managed_kind != r.address.kind) {
+      managed_kind = &r.address.kind;
+      managed = managed_kinds.count(r.address.kind) != 0;
+    }
+    if (!managed) continue;
+    while (desired_it != desired.resources.end() && desired_it->address < r.address) ++desired_it;
+    if (desired_it != desired.resources.end() && desired_it->address == r.address) continue;
+    const catalog::Kind* kind = kinds.find(r.address.kind);
     if (kind == nullptr) continue;
     if (desired.settings.prune.count(r.address.kind) == 0 || r.builtin) {
       out.unmanaged.push_back(r.address);

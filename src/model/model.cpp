@@ -9,6 +9,11 @@ std::string Address::to_string() const {
 }
 
 core::SourceLocation Resource::location_of(const std::string& pointer) const {
+  // "" sorts first: the resource's own location, asked for every change, is the first entry.
+  if (pointer.empty()) {
+    const auto first = locations.begin();
+    return first != locations.end() && first->first.empty() ? first->second : core::SourceLocation{};
+  }
   std::string p = pointer;
   while (true) {
     if (auto it = locations.find(p); it != locations.end()) return it->second;

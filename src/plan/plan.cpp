@@ -49,9 +49,15 @@ std::string desired_digest(const model::DesiredState& desired) {
   for (const auto& r : desired.resources) {
     if (!first) text += ',';
     first = false;
-    text += "{\"address\":";
-    core::append_json_string(r.address.to_string(), text);
-    text += ",\"body\":";
+    // The address's literal ("kind[name]"), written in pieces rather than built first.
+    text += "{\"address\":\"";
+    core::append_json_string_chars(r.address.kind, text);
+    if (!r.address.name.empty()) {
+      text += '[';
+      core::append_json_string_chars(r.address.name, text);
+      text += ']';
+    }
+    text += "\",\"body\":";
     if (r.secrets.empty()) {
       core::append_canonical_json(r.body, text);
     } else {

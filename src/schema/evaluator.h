@@ -70,6 +70,10 @@ class Evaluator {
   mutable std::size_t m_depth = 0;
 };
 
+/// False when Evaluator::validate(root, instance) with an error sink could report an
+/// additionalProperties error; true when it certainly reports none (members.cpp).
+bool has_only_declared_fields(const Node& root, const boost::json::value& instance);
+
 /// Deepest nesting of schema evaluations before a value is rejected as too deeply nested.
 inline constexpr std::size_t kMaxEvaluationDepth = 512;
 

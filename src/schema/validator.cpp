@@ -54,4 +54,9 @@ bool Validator::is_valid(const boost::json::value& instance) const {
   return detail::Evaluator(nullptr).validate(*m_impl->schema->root, instance, nullptr, nullptr);
 }
 
+bool Validator::has_only_declared_fields(const boost::json::value& instance) const {
+  if (m_impl == nullptr) return true;
+  return detail::has_only_declared_fields(*m_impl->schema->root, instance);
+}
+
 }  // namespace sps::schema

@@ -83,6 +83,12 @@ class Validator {
 
   bool is_valid(const boost::json::value& instance) const;
 
+  /// True when validate(instance) certainly reports no "additionalProperties" error (no
+  /// undeclared member anywhere validation would look); false when it may, and then only
+  /// validate() can tell. Looks at member names and union discriminators, not at values,
+  /// so it is several times cheaper than is_valid() on a large body.
+  bool has_only_declared_fields(const boost::json::value& instance) const;
+
  private:
   struct Impl;
   std::shared_ptr<const Impl> m_impl;

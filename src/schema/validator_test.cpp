@@ -26,6 +26,10 @@ std::vector<ValidationError> errors_for(std::string_view schema, std::string_vie
   auto errors = v.validate(doc);
   // The fast path must always agree with the collecting path.
   EXPECT_EQ(v.is_valid(doc), errors.empty()) << instance;
+  // The member-name walk may say "maybe", never "none" when validate() reports one.
+  if (v.has_only_declared_fields(doc)) {
+    for (const auto& e : errors) EXPECT_NE(e.keyword, "additionalProperties") << instance;
+  }
   return errors;
 }
 
@@ -396,6 +400,52 @@ TEST(ValidatorTest, CopiesShareOneCompiledSchema) {
   const Validator b = a;  // NOLINT(performance-unnecessary-copy-initialization): the point
   EXPECT_TRUE(b.is_valid(json::parse(R"("x")")));
   EXPECT_FALSE(b.is_valid(json::parse("1")));
+}
+
+// Given a union discriminated by a const member (as the SPS backup targets are) and one by
+// "selection", expect the member-name walk to prove a well-formed body clean without
+// validating it, and to say "maybe" wherever validate() reports an undeclared member
+// (errors_for checks every case against validate()).
+TEST(ValidatorTest, MemberWalkFindsWhatValidateReportsAsUndeclared) {
+  constexpr std::string_view kSchema = R"({"type": "object", "additionalProperties": false,
+    "definitions": {"server": {"oneOf": [
+      {"type": "object", "additionalProperties": false, "required": ["selection", "value"],
+       "properties": {"selection": {"const": "ip"}, "value": {"format": "ipv4"}}},
+      {"type": "object", "additionalProperties": false, "required": ["selection", "value"],
+       "properties": {"selection": {"const": "fqdn"}, "value": {"format": "hostname"}}}]}},
+    "properties": {"name": {"type": "string", "pattern": "^\\S+$"},
+      "address": {"$ref": "#/definitions/server"},
+      "target": {"oneOf": [
+        {"type": "object", "additionalProperties": false, "required": ["type", "server"],
+         "properties": {"type": {"const": "nfs"}, "path": {"type": "string"},
+                        "server": {"$ref": "#/definitions/server"}}},
+        {"type": "object", "additionalProperties": false, "required": ["type"],
+         "properties": {"type": {"const": "none"}}}]}}})";
+  const Validator v = compile_or_fail(kSchema);
+  const auto walk = [&](std::string_view instance) {
+    errors_for(kSchema, instance);
+    return v.has_only_declared_fields(json::parse(instance));
+  };
+  EXPECT_TRUE(walk(R"({"name": "n", "address": {"selection": "ip", "value": "10.0.0.1"},
+                       "target": {"type": "nfs", "path": "/x",
+                                  "server": {"selection": "fqdn", "value": "nfs.example.com"}}})"));
+  EXPECT_TRUE(walk(R"({"name": "n", "target": {"type": "none"}})"));
+  // Values are not validated: an invalid name or address is still "no undeclared member".
+  EXPECT_TRUE(walk(R"({"name": "a b", "target": {"type": "nfs",
+                       "server": {"selection": "ip", "value": "not-an-ip"}}})"));
+  // Undeclared members validate() reports: at the top, and in the branch "selection" names.
+  EXPECT_FALSE(walk(R"({"name": "n", "colour": "red", "target": {"type": "none"}})"));
+  constexpr std::string_view kInBranch = R"({"address": {"selection": "ip", "value": "10.0.0.1", "port": 1}})";
+  EXPECT_FALSE(walk(kInBranch));
+  const auto in_branch = errors_for(kSchema, kInBranch);
+  ASSERT_EQ(in_branch.size(), 1U);
+  EXPECT_EQ(in_branch[0].keyword, "additionalProperties");
+  EXPECT_EQ(in_branch[0].instance_pointer, "/address/port");
+  // Inside the const-discriminated union the walk looks at the branch "type" names only, and
+  // says "maybe" for a member that branch does not declare (validate() summarizes the union).
+  EXPECT_FALSE(walk(R"({"target": {"type": "none", "path": "/x"}})"));
+  EXPECT_FALSE(walk(R"({"target": {"type": "nfs", "server": {"selection": "ip", "value": "1.2.3.4"},
+                       "colour": "red"}})"));
 }
 
 }  // namespace
