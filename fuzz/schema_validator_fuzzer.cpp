@@ -41,6 +41,12 @@ void validate_consistently(const schema::Validator& validator, const json::value
   // is_valid may take a fast path; it must agree with the full report.
   check(errors.empty() == validator.is_valid(instance), "is_valid disagrees with validate");
   for (const auto& e : errors) check(!e.message.empty(), "a validation error without a message");
+  // The member-name walk may answer "maybe"; "none" must mean validate() reports none.
+  if (validator.has_only_declared_fields(instance)) {
+    for (const auto& e : errors) {
+      check(e.keyword != "additionalProperties", "has_only_declared_fields missed an undeclared member");
+    }
+  }
 }
 
 }  // namespace
