@@ -93,8 +93,8 @@ class Executor {
     if (m_options.verify && !m_result.verified) {
       // The transaction is closed (the commit answer said so): these reads see the
       // committed configuration, not sps-apply's own pending changes.
-      m_observer.on_phase("verifying: re-reading the appliance and planning again");
-      auto converged = m_options.verify();
+      m_observer.on_phase("verifying: reading the appliance back and comparing it with the desired state");
+      auto converged = m_options.verify(true);
       if (!converged) {
         m_result.outcome = Outcome::kCommittedUnverified;
         m_result.error = converged.error();
@@ -272,7 +272,7 @@ class Executor {
 
   bool check_fresh() {
     if (m_options.find_stale) {
-      m_observer.on_phase("checking the plan is not stale: re-reading everything it was made from inside the transaction");
+      m_observer.on_phase("checking the plan is not stale: re-reading what it depends on inside the transaction");
       if (interrupted(0)) return false;
       auto stale = m_options.find_stale();
       if (!stale) return fail(stale.error());
@@ -442,7 +442,7 @@ class Executor {
     // transaction is closed, so these reads see the committed configuration.
     m_observer.on_phase("the transaction is closed; reading the appliance to find out whether it was committed");
     if (m_options.verify) {
-      auto converged = m_options.verify();
+      auto converged = m_options.verify(false);
       if (converged && *converged) {
         m_result.verified = true;
         m_result.established = "GET /api/transaction: closed; the committed state shows the plan";

@@ -4,14 +4,16 @@
 //   1. POST /api/transaction (explicitly; never rely on the appliance opening one on the
 //      first write). A configuration lock held by another administrator stops here, before
 //      any write.
-//   2. Re-read, inside the transaction, every resource the plan depends on and compare its
-//      fingerprint with the plan's: a stale plan is refused, naming what changed.
+//   2. Re-read, inside the transaction, the kinds the plan depends on (find_stale; or, without
+//      it, the kinds of the plan's fingerprints) and compare them with what the plan was made
+//      from: a stale plan is refused, naming what changed.
 //   3. The steps in plan order. Write-only secrets are POSTed to /api/configuration/passwords
 //      (or private_keys) first and their keys written into the body; keys of objects created
 //      by earlier steps are written into later bodies.
 //   4. GET /api/transaction/changes must list exactly the objects the plan wrote.
 //   5. PUT /api/transaction {"status": "commit", "commit_message": ...}.
-//   6. After the commit, the caller's verify() re-plans and must find nothing to do.
+//   6. After the commit, the caller's verify() reads the appliance back and compares it with
+//      the desired state.
 // Any failure before the commit is sent (HTTP error, SemanticError, timeout, lost
 // connection, cancellation by a signal, remaining_seconds running low) rolls the
 // transaction back with DELETE /api/transaction, so the appliance is exactly as before.
@@ -128,9 +130,13 @@ struct ApplyOptions {
   /// returns every resource that changed since, with the fields that changed (empty = fresh).
   /// When set, it replaces the fingerprint comparison through read_live.
   std::function<core::Result<std::vector<plan::StaleResource>>()> find_stale;
-  /// After the commit (never while the transaction is open): re-plans and returns true
-  /// when nothing is left to do.
-  std::function<core::Result<bool>()> verify;
+  /// After the commit (never while the transaction is open): reads the appliance back and
+  /// returns true when it shows the desired state. `last`: no request follows the reads of
+  /// this verification (the commit's answer proved the commit), so the caller may end its
+  /// session as soon as their answers are in (ApplianceApi::start_logout); false when the
+  /// verification establishes a commit whose answer was lost, after which apply may read
+  /// again.
+  std::function<core::Result<bool>(bool last)> verify;
   /// Called when opening the transaction finds the configuration locked by another
   /// administrator, with the number of refused attempts so far: waits and returns true to
   /// try again, or returns false to give up. Unset: give up at once.

@@ -32,6 +32,34 @@ struct LiveRead {
   std::vector<std::string> kinds;
   /// The answers to ReadOptions::side_paths, errors included.
   appliance::Answers side;
+  /// The kinds this read normalized (with ReadOptions::reuse: the others were taken from it).
+  std::vector<std::string> normalized;
+};
+
+/// What an earlier read normalized, so that a later read of the same kinds (apply's stale
+/// check inside its transaction, its verification after the commit) normalizes only the
+/// kinds whose answers changed: per kind, the SHA-256 of its answer without the top-level
+/// "meta" (inside a transaction it carries remaining_seconds, so the same configuration never
+/// reads byte-identical inside and outside one), hashed from the parsed value's own bytes
+/// (strings and numbers as they are, with lengths and type tags: no escaping or number
+/// formatting). The normalized resources are not copied here: they are in `previous`, the live
+/// state of the read that recorded the digests, which the caller keeps alive and points to
+/// after each read. A kind's normalized bodies also depend on the names of the objects its
+/// references point to, so a kind is reused only when its reference targets answered the same.
+class KindCache {
+ public:
+  /// The live state the recorded digests were normalized into; null: nothing is reused.
+  const model::LiveState* previous = nullptr;
+
+  /// The recorded digest of a kind's answer ("404" when it had none), or null.
+  const std::string* find(const std::string& kind) const;
+  void record(const std::string& kind, std::string digest);
+  void forget(const std::string& kind) { m_digests.erase(kind); }
+  /// The digest of one GET document (see above).
+  static std::string digest(const boost::json::value& document);
+
+ private:
+  std::map<std::string, std::string, std::less<>> m_digests;
 };
 
 /// Adjusts a derived kind before it joins the catalog (the planner marks desired secrets).
@@ -49,6 +77,12 @@ struct ReadOptions {
   /// Called once every answer is in, before normalization: a read-only command starts its
   /// logout here (ApplianceApi::start_logout), so it overlaps the work that follows.
   std::function<void()> after_reads;
+  /// Kinds normalized by earlier reads: reused when their answers are unchanged; updated with
+  /// this read's digests (point its `previous` at this read's live state afterwards). Optional.
+  KindCache* reuse = nullptr;
+  /// With `reuse`: when every kind answered as recorded, return at once, with an empty live
+  /// state and LiveRead::normalized empty (the stale check needs nothing more).
+  bool skip_unchanged = false;
 };
 
 /// Reads and normalizes `kinds` (as returned by model::kinds_to_fetch, plus discovered

@@ -28,15 +28,35 @@ std::vector<std::string> kinds_to_read(const catalog::Catalog& catalog, const st
   return {out.begin(), out.end()};
 }
 
+std::vector<std::string> dependency_kinds(const catalog::Catalog& catalog, const model::DesiredState& desired,
+                                          const std::vector<std::string>& read) {
+  const std::set<std::string> was_read(read.begin(), read.end());
+  std::set<std::string> out;
+  for (const auto& k : managed_kinds(desired)) {
+    if (was_read.count(k) == 0) continue;
+    out.insert(k);
+    const catalog::Kind* kind = catalog.find(k);
+    if (kind == nullptr) continue;
+    for (const auto& ref : kind->references) {
+      const catalog::Kind* target = catalog.find(ref.target);
+      if (target != nullptr && !target->discovered && target->identity.empty()) continue;
+      if (was_read.count(ref.target) != 0) out.insert(ref.target);
+    }
+  }
+  return {out.begin(), out.end()};
+}
+
 core::Result<Planned> plan_against(model::DesiredState desired, appliance::ApplianceApi& api,
                                    const catalog::Catalog& catalog, const diff::DiffOptions& options,
                                    core::Diagnostics& diags, std::vector<std::string> side_paths,
-                                   const plan::Selection& selection, std::function<void()> after_reads) {
+                                   const plan::Selection& selection, std::function<void()> after_reads,
+                                   KindCache* reuse) {
   const std::set<std::string> managed = managed_kinds(desired);
   core::Diagnostics read_diags;
   ReadOptions read_options;
   read_options.side_paths = std::move(side_paths);
   read_options.after_reads = std::move(after_reads);
+  read_options.reuse = reuse;
   read_options.refine = [&](catalog::Kind& kind) { model::mark_desired_secrets(kind, desired); };
   auto read = read_live_kinds(api, catalog, kinds_to_read(catalog, managed), read_diags, std::move(read_options));
   // A discovered path that is no endpoint is the YAML's problem: point at its key.

@@ -3,6 +3,7 @@
 // manages (and the kinds it references), diff, build the plan. Used by plan, apply and
 // drift so they agree on what "a change" is. I/O only through appliance::ApplianceApi.
 #include "appliance/appliance_api.h"
+#include "apply/live_reader.h"
 #include "catalog/catalog.h"
 #include "core/diagnostics.h"
 #include "core/error.h"
@@ -39,6 +40,15 @@ std::set<std::string> managed_kinds(const model::DesiredState& desired);
 /// discovered ones (paths the catalog does not have). Sorted.
 std::vector<std::string> kinds_to_read(const catalog::Catalog& catalog, const std::set<std::string>& managed);
 
+/// The kinds among `read` whose state a plan of `desired` depends on: the kinds the desired
+/// state manages (written, pruned, or left as they are, which the verification after the
+/// commit compares too) and the kinds their references point into, whose objects' names and
+/// keys the plan's bodies and the diff use. A curated kind without an identity field is left
+/// out as a target: references to it stay keys, whatever it holds. Sorted. apply's stale check
+/// and its verification read exactly these.
+std::vector<std::string> dependency_kinds(const catalog::Catalog& catalog, const model::DesiredState& desired,
+                                          const std::vector<std::string>& read);
+
 /// Reads, diffs and plans. Fails when the appliance cannot be read, when a managed endpoint
 /// does not exist on this firmware (kNotFound, naming it), when a discovered kind's YAML does
 /// not fit what the appliance shows (a field it does not have, a list for an object body) or
@@ -50,13 +60,15 @@ std::vector<std::string> kinds_to_read(const catalog::Catalog& catalog, const st
 /// A partial `selection` (--target/--exclude) restricts changes and plan to the selected
 /// resources (plan::select_changes; its errors are returned) and adds the partial-plan warning
 /// to the plan's notes. `after_reads` is called once the last answer is in, before the pure
-/// work (ReadOptions::after_reads).
+/// work (ReadOptions::after_reads). `reuse` keeps the normalized kinds for later reads
+/// (ReadOptions::reuse).
 /// `desired` is taken by value: a caller done with its desired state moves it in (Planned::desired
 /// keeps it), one that needs it afterwards passes a copy.
 core::Result<Planned> plan_against(model::DesiredState desired, appliance::ApplianceApi& api,
                                    const catalog::Catalog& catalog, const diff::DiffOptions& options,
                                    core::Diagnostics& diags, std::vector<std::string> side_paths = {},
-                                   const plan::Selection& selection = {}, std::function<void()> after_reads = {});
+                                   const plan::Selection& selection = {}, std::function<void()> after_reads = {},
+                                   KindCache* reuse = nullptr);
 
 /// What the post-commit verification found: the appliance compared with the whole desired
 /// state the plan was made from, not with the plan's own steps.

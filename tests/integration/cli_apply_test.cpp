@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <csignal>
 #include <thread>
@@ -61,18 +62,83 @@ class ApplyTest : public CliFixture {
   std::string m_initial_text;
 };
 
-// Given the demo desired state, expect a committed apply that a new plan finds complete.
+/// The GET paths of the journal from just after the request `after` (its first occurrence)
+/// up to the next request that is not a GET.
+std::vector<std::string> reads_after(const std::vector<sim::JournalEntry>& journal, const std::string& after) {
+  std::vector<std::string> out;
+  auto it = std::find_if(journal.begin(), journal.end(), [&](const auto& e) { return e.method + " " + e.path == after; });
+  if (it == journal.end()) return out;
+  for (++it; it != journal.end() && it->method == "GET"; ++it) out.push_back(it->path);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+/// The number N in "... normalized N (...": how many kinds a read of apply normalized.
+int normalized_in(const std::string& err, const std::string& line_start) {
+  const std::size_t at = err.find(line_start);
+  if (at == std::string::npos) return -1;
+  const std::size_t n = err.find("normalized ", at);
+  return n == std::string::npos ? -1 : std::stoi(err.substr(n + 11));
+}
+
+// Given the demo desired state, expect a committed apply that a new plan finds complete, and
+// the reads of an apply: the stale check inside the transaction and the verification after
+// the commit each read exactly the kinds the plan depends on, in one wave (the desired
+// state's kinds and the targets whose names its references use; x509 and network/nics are
+// read for planning only, as targets of references that stay keys), the stale check
+// normalizes nothing when every answer is as planned, the verification only the kinds that
+// changed (and their targets), and the logout comes last.
 TEST_F(ApplyTest, AppliesTheDemoStateAndANewPlanIsEmpty) {
-  const CliRun r = apply();
+  const CliRun r = apply({"--verbose"});
   ASSERT_EQ(r.code, cli::kExitOk) << r.all();
   EXPECT_NE(r.err.find("committed and verified"), std::string::npos) << r.err;
   expect_no_secrets(r.all());
   EXPECT_NE(sim().committed_snapshot_text(), m_initial_text);
   EXPECT_FALSE(sim().transaction_open());
 
+  const auto journal = sim().journal();
+  ASSERT_FALSE(journal.empty());
+  EXPECT_EQ(journal.back().method + " " + journal.back().path, "DELETE /api/authentication");
+  std::vector<std::string> planned = reads_after(journal, "GET /api/authentication");
+  std::vector<std::string> depends;
+  for (const auto& path : planned) {
+    if (path.starts_with("/api/configuration/") && path != "/api/configuration/x509" &&
+        path != "/api/configuration/network/nics") {
+      depends.push_back(path);
+    }
+  }
+  ASSERT_EQ(depends.size() + 4, planned.size()) << ::testing::PrintToString(planned);  // + info, user_info
+  EXPECT_EQ(reads_after(journal, "POST /api/transaction"), depends);
+  EXPECT_EQ(reads_after(journal, "PUT /api/transaction"), depends);
+  const std::string reads = "read " + std::to_string(depends.size()) + " kinds";
+  EXPECT_NE(r.err.find("stale check: " + reads + ", normalized 0 "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("verification: " + reads + ", normalized "), std::string::npos) << r.err;
+  // management/soap and exported_configuration_encryption are neither written nor targets
+  // of what was: reused, not normalized again.
+  EXPECT_LE(normalized_in(r.err, "verification: "), static_cast<int>(depends.size()) - 2) << r.err;
+  EXPECT_GE(normalized_in(r.err, "verification: "), 1) << r.err;
+
   const CliRun again = run_with_sim({"plan", demo_state(), "--detailed-exitcode"});
   EXPECT_EQ(again.code, cli::kExitOk) << again.all();
   EXPECT_NE(again.out.find("No changes."), std::string::npos) << again.out;
+}
+
+// A kind the plan does not write, changed by someone between the commit and the
+// verification: its answer differs from the one read inside the transaction, so it is
+// normalized again and the difference is reported (exit 3), not hidden by the reuse.
+TEST_F(ApplyTest, ChangeToAnUnwrittenKindAfterTheCommitIsNotVerified) {
+  std::atomic<bool> done{false};
+  sim().after_request([this, &done](const sim::JournalEntry& e) {
+    if (e.method == "PUT" && e.path == "/api/transaction" && e.applied && !done.exchange(true)) {
+      EXPECT_TRUE(sim().out_of_band_replace("management/soap", json::parse(R"({"enabled": true})")).has_value());
+    }
+  });
+  const CliRun r = apply();
+  sim().after_request({});
+  EXPECT_TRUE(done.load());
+  EXPECT_EQ(r.code, cli::kExitAttention) << r.all();
+  EXPECT_NE(r.err.find("management/soap/enabled: true on the appliance, desired false"), std::string::npos) << r.err;
+  expect_no_secrets(r.all());
 }
 
 TEST_F(ApplyTest, SecondApplySendsNoWrite) {

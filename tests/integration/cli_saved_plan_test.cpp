@@ -8,6 +8,7 @@
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <fstream>
@@ -85,6 +86,23 @@ TEST_F(SavedPlanTest, PlanAndApplyPrintTheSameDigestAndVerifyTheWholeDesiredStat
             std::string::npos)
       << r.err;
   expect_no_secrets(r.all());
+  // Inside the transaction, one wave of exactly the kinds the plan depends on: every kind the
+  // plan read except x509 and network/nics, targets of references that stay keys.
+  std::vector<std::string> depends;
+  const json::value doc = saved();
+  for (const auto& k : doc.at("kinds").as_array()) {
+    if (k != "x509" && k != "network/nics") depends.push_back("/api/configuration/" + std::string(k.as_string()));
+  }
+  std::sort(depends.begin(), depends.end());
+  const auto journal = sim().journal();
+  std::vector<std::string> inside;
+  auto it = std::find_if(journal.begin(), journal.end(), [](const auto& e) { return e.method == "POST"; });
+  ASSERT_NE(it, journal.end());
+  EXPECT_EQ(it->path, "/api/transaction");
+  for (++it; it != journal.end() && it->method == "GET"; ++it) inside.push_back(it->path);
+  std::sort(inside.begin(), inside.end());
+  EXPECT_EQ(inside, depends);
+  EXPECT_GE(depends.size(), 10u);
   EXPECT_EQ(run_with_sim({"plan", demo_state(), "--detailed-exitcode"}).code, cli::kExitOk);
 }
 

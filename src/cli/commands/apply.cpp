@@ -16,6 +16,7 @@
 #include "cli/files.h"
 #include "cli/fleet/fleet_run.h"
 #include "cli/git_revision.h"
+#include "cli/log.h"
 #include "cli/preflight.h"
 #include "cli/views/diagnostics_view.h"
 #include "core/json_pointer.h"
@@ -34,9 +35,11 @@
 #include <atomic>
 #include <chrono>
 #include <csignal>
+#include <cstdlib>
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -146,13 +149,14 @@ std::vector<std::string> secret_variables(const plan::Plan& plan) {
   return out;
 }
 
-std::string commit_message(const ApplyOptions& options, const plan::Plan& plan) {
+std::string commit_message(const ApplyOptions& options, const plan::Plan& plan,
+                           const std::function<const std::string&()>& revision) {
   if (!options.commit_message.empty()) return options.commit_message;
   std::string msg = "sps-apply: " + std::to_string(plan.count(diff::Action::kCreate)) + " created, " +
                     std::to_string(plan.count(diff::Action::kUpdate)) + " updated, " +
                     std::to_string(plan.count(diff::Action::kDelete)) + " deleted; desired state " +
                     plan.desired_digest.substr(0, 12);
-  if (const std::string rev = git_revision(options.path, secret_variables(plan)); !rev.empty()) msg += "; git " + rev;
+  if (const std::string& rev = revision(); !rev.empty()) msg += "; git " + rev;
   return msg;
 }
 
@@ -405,18 +409,23 @@ int apply_once(const ApplyOptions& options, Io& io, bool& result_printed) {
   // The preflight's reads (GET /api/info, /api/user_info) go out with the planning reads, in
   // one wave; a saved plan reads them together.
   std::optional<apply::Planned> planned;
+  // The kinds normalized so far: the stale check and the verification normalize only the
+  // kinds whose answers changed since (apply::KindCache).
+  apply::KindCache normalized;
   appliance::Answers side;
   const std::vector<std::string> side_paths{apply::kInfoPath, apply::kUserInfoPath};
   if (!saved) {
     core::Diagnostics diags;
     const diff::DiffOptions diff_options{.rotate_secrets = options.rotate_secrets};
-    auto made = apply::plan_against(checked->state, *conn->api, catalog, diff_options, diags, side_paths, selection);
+    auto made = apply::plan_against(checked->state, *conn->api, catalog, diff_options, diags, side_paths, selection,
+                                    {}, &normalized);
     render_diagnostics_text(diags, io.err, false);
     if (!made) {
       print_error(made.error(), io);
       return kExitError;
     }
     planned = std::move(*made);
+    normalized.previous = &planned->live;
     plan = std::move(planned->plan);
     side = std::move(planned->side);
   } else {
@@ -450,10 +459,23 @@ int apply_once(const ApplyOptions& options, Io& io, bool& result_printed) {
     saved_with_discovered = std::move(*full);
   }
   const catalog::Catalog& planned_catalog = saved ? *saved_with_discovered : planned->catalog;
-  const model::LiveState planned_live =
-      saved ? std::move(saved->basis.live) : plan::live_without_secrets(planned->live, desired, planned_catalog);
-  const std::vector<std::string> read_kinds = saved ? saved->origin.kinds : planned->kinds;
+  // What the plan depends on (the kinds it manages and their reference targets): the stale
+  // check and the verification read exactly these, in one wave each.
+  const std::vector<std::string> depends =
+      apply::dependency_kinds(planned_catalog, desired, saved ? saved->origin.kinds : planned->kinds);
   if (info) plan.firmware_version = info->firmware_version;
+  // The Git revision of the desired state, for the header and the commit message: asked once.
+  std::optional<std::string> git;
+  const auto revision = [&]() -> const std::string& {
+    if (!git) {
+      std::vector<std::string> secret_env = secret_variables(plan);
+      if (checked) {
+        for (auto& name : secret_env_names(checked->state)) secret_env.push_back(std::move(name));
+      }
+      git = git_revision(options.path, secret_env);
+    }
+    return *git;
+  };
   // The text view shows it among the plan's notes; the JSON result is all stdout has.
   if (selection.partial() && options.format == "json") io.err << "warning: " << plan::partial_warning(selection) << '\n';
   if (options.format == "text") {
@@ -461,7 +483,7 @@ int apply_once(const ApplyOptions& options, Io& io, bool& result_printed) {
     // revision, its digest), or a plan made now.
     render::PlanHeader header{conn->url, conn->username, utc_now(), {}, {}};
     if (saved) header = plan_header(saved->origin, saved->digest);
-    else header.git_revision = git_revision(options.path, secret_env_names(checked->state));
+    else header.git_revision = revision();
     io.out << render::render_plan_text(plan, {.color = io.color}, header);
   }
   ApplyContext context{conn->url, saved ? saved->digest : std::string(), nullptr};
@@ -477,7 +499,7 @@ int apply_once(const ApplyOptions& options, Io& io, bool& result_printed) {
   std::optional<StopSignalGuard> signals;
   if (options.install_signal_handlers) signals.emplace();
   apply::ApplyOptions apply_options;
-  apply_options.commit_message = commit_message(options, plan);
+  apply_options.commit_message = commit_message(options, plan, revision);
   apply_options.cancelled = [] { return stop_requested(); };
   apply_options.on_cleanup = [cleanup = conn->cleanup] { cleanup->store(true); };
   apply_options.username = conn->username;
@@ -490,26 +512,59 @@ int apply_once(const ApplyOptions& options, Io& io, bool& result_printed) {
     core::Diagnostics ignored;
     return apply::read_live(*conn->api, catalog, kinds, ignored);
   };
-  // Reads what the plan read, normalized as the planner normalized it.
-  const auto read_again = [&]() -> core::Result<model::LiveState> {
+  // Reads what the plan depends on, normalized as the planner normalized it; a kind whose
+  // answer is unchanged since the last read is not normalized again (apply::KindCache).
+  std::optional<model::LiveState> stale_read;
+  const auto read_again = [&](std::function<void()> after_reads, bool skip_unchanged) -> core::Result<apply::LiveRead> {
     core::Diagnostics ignored;
     apply::ReadOptions read_options;
     if (checked) read_options.refine = [&](catalog::Kind& kind) { model::mark_desired_secrets(kind, checked->state); };
-    auto read = apply::read_live_kinds(*conn->api, catalog, read_kinds, ignored, std::move(read_options));
-    if (!read) return read.error();
-    return std::move(read->live);
+    read_options.after_reads = std::move(after_reads);
+    read_options.reuse = &normalized;
+    read_options.skip_unchanged = skip_unchanged;
+    return apply::read_live_kinds(*conn->api, catalog, depends, ignored, std::move(read_options));
+  };
+  const auto level = resolve_log_level(options.connection.log_level, options.connection.verbose, std::getenv("SPS_LOG"));
+  const Logger logger(io.err, level ? *level : core::LogLevel::kWarn);  // connect() accepted it
+  const auto log_read = [&](const char* what, const apply::LiveRead& read, const char* others) {
+    logger.log(core::LogLevel::kInfo, std::string(what) + ": read " + std::to_string(depends.size()) + " kinds, normalized " +
+                                          std::to_string(read.normalized.size()) + " (the other " +
+                                          std::to_string(depends.size() - read.normalized.size()) + " answered " + others + ")");
   };
   apply_options.find_stale = [&]() -> core::Result<std::vector<plan::StaleResource>> {
-    auto live = read_again();
-    if (!live) return live.error();
-    return plan::compare_live(planned_live, plan::live_without_secrets(*live, desired, planned_catalog));
+    auto read = read_again({}, !saved);
+    if (!read) return read.error();
+    log_read("stale check", *read, "as when planned");
+    // Every answer as the planning read's: the normalized state is the one planned from.
+    if (!saved && read->normalized.empty()) return std::vector<plan::StaleResource>{};
+    model::LiveState planned_live =
+        saved ? std::move(saved->basis.live) : plan::live_without_secrets(planned->live, desired, planned_catalog);
+    // Only the kinds read now: the plan does not depend on the others.
+    std::erase_if(planned_live.resources, [&](const model::Resource& r) {
+      return !std::binary_search(depends.begin(), depends.end(), r.address.kind);
+    });
+    std::erase_if(planned_live.missing_kinds,
+                  [&](const std::string& k) { return !std::binary_search(depends.begin(), depends.end(), k); });
+    auto stale = plan::compare_live(planned_live, plan::live_without_secrets(read->live, desired, planned_catalog));
+    // The verification reuses what this read normalized.
+    stale_read = std::move(read->live);
+    normalized.previous = &*stale_read;
+    return stale;
   };
   std::optional<apply::Verification> verification;
-  apply_options.verify = [&]() -> core::Result<bool> {
-    auto live = read_again();
-    if (!live) return live.error();
+  // After a proven commit, nothing is read after the verification's reads (a central
+  // management node's cluster sync aside): the logout overlaps comparing and reporting.
+  const bool cluster_follows = info && info->central_management();
+  apply_options.verify = [&](bool last) -> core::Result<bool> {
+    std::function<void()> logout;
+    if (last && !cluster_follows) logout = [&api = *conn->api] { api.start_logout(); };
+    auto read = read_again(std::move(logout), false);
+    if (!read) return read.error();
+    log_read("verification", *read, "as in the last read");
     // A partial plan changed only its selection: the rest may differ, and is not its business.
-    verification = apply::verify_desired(plan::select_desired(desired, selection), *live, planned_catalog);
+    verification = selection.partial()
+                       ? apply::verify_desired(plan::select_desired(desired, selection), read->live, planned_catalog)
+                       : apply::verify_desired(desired, read->live, planned_catalog);
     return verification->verified();
   };
   const SecretScrubber scrub(plan);
