@@ -238,13 +238,26 @@ class FieldDiffer {
 /// key -> name for each live collection with an identity, to read {key: ...} literals.
 using NameIndex = std::map<std::string, std::map<std::string, std::string>>;
 
-NameIndex index_names(const model::LiveState& live) {
-  NameIndex out;
-  for (const auto& r : live.resources) {
-    if (!r.address.name.empty()) out[r.address.kind][r.key] = r.address.name;
+/// The NameIndex of a live state, built the first time a desired body needs it (most
+/// bodies hold no {key} literal and are compared as they are).
+class LazyNameIndex {
+ public:
+  explicit LazyNameIndex(const model::LiveState& live) : m_live(live) {}
+  const NameIndex& get() {
+    if (!m_built) {
+      for (const auto& r : m_live.resources) {
+        if (!r.address.name.empty()) m_index[r.address.kind][r.key] = r.address.name;
+      }
+      m_built = true;
+    }
+    return m_index;
   }
-  return out;
-}
+
+ private:
+  const model::LiveState& m_live;
+  NameIndex m_index;
+  bool m_built = false;
+};
 
 /// The desired body in the live body's canonical form: nulls and server-computed fields
 /// dropped, write conveniences in their read form, {key} literals that name a live object replaced by its name.
@@ -409,7 +422,7 @@ ChangeSet compute_changes(const model::DesiredState& desired, const model::LiveS
                           const catalog::Catalog& catalog, const DiffOptions& options) {
   ChangeSet out;
   out.changes.reserve(desired.resources.size());
-  const NameIndex names = index_names(live);
+  LazyNameIndex names(live);
   std::set<std::string> managed_kinds;
   for (const auto& [kind, where] : desired.settings.kind_locations) managed_kinds.insert(kind);
   for (const auto& r : desired.resources) managed_kinds.insert(r.address.kind);
@@ -434,7 +447,7 @@ ChangeSet compute_changes(const model::DesiredState& desired, const model::LiveS
     const json::value* want = &r.body;
     std::vector<FieldChange> secret_fields;
     if (!comparable_as_is(*kind, r, have != nullptr)) {
-      copy = comparable_desired(catalog, *kind, r, names);
+      copy = comparable_desired(catalog, *kind, r, names.get());
       want = &copy;
       if (have) {
         secret_fields = write_only_changes(*kind, copy, *have, options.rotate_secrets);

@@ -148,6 +148,22 @@ json::value* item_body(json::object& item, RawLive& raw, const std::string& rest
   return b == doc->second.get_object().end() ? nullptr : &b->value();
 }
 
+// Resources come kind by kind, each kind's items in the appliance's order, which is often
+// already by name. Sorting positions and then moving each resource once costs far less than
+// std::sort's moves of whole resources (a tenth of normalizing 10,000 objects). Equal
+// addresses keep the appliance's order.
+void sort_by_address(std::vector<Resource>& resources) {
+  const auto less = [&](std::size_t a, std::size_t b) { return resources[a].address < resources[b].address; };
+  std::vector<std::size_t> order(resources.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  if (std::is_sorted(order.begin(), order.end(), less)) return;
+  std::stable_sort(order.begin(), order.end(), less);
+  std::vector<Resource> sorted;
+  sorted.reserve(resources.size());
+  for (const std::size_t i : order) sorted.push_back(std::move(resources[i]));
+  resources = std::move(sorted);
+}
+
 }  // namespace
 
 void collapse_references(json::value& v) {
@@ -229,8 +245,15 @@ std::vector<std::string> kinds_to_fetch(const catalog::Catalog& catalog, const s
 LiveState normalize_live(const catalog::Catalog& catalog, const std::vector<std::string>& kinds,
                          RawLive raw, core::Diagnostics& diags) {
   LiveState live;
-  // Pass 1: split documents into resources with collapsed references, and index names.
+  // Pass 1: split documents into resources with collapsed references, and index the names
+  // of the kinds a fetched kind refers to (the only ones pass 2 looks up).
   NameIndex names;
+  std::set<std::string_view> referenced;
+  for (const auto& path : kinds) {
+    if (const catalog::Kind* kind = catalog.find(path)) {
+      for (const auto& ref : kind->references) referenced.insert(ref.target);
+    }
+  }
   for (const auto& path : kinds) {
     const catalog::Kind* kind = catalog.find(path);
     if (kind == nullptr) continue;
@@ -267,6 +290,7 @@ LiveState normalize_live(const catalog::Catalog& catalog, const std::vector<std:
       continue;
     }
     auto& order = live.order[path];
+    auto* index = referenced.count(path) != 0 ? &names[path] : nullptr;
     for (auto& item_value : items->get_array()) {
       json::object* item = item_value.if_object();
       const json::value* item_key = item != nullptr ? item->if_contains("key") : nullptr;
@@ -294,7 +318,7 @@ LiveState normalize_live(const catalog::Catalog& catalog, const std::vector<std:
       }
       r.address = {path, name};
       collapse_references(r.body);
-      names[path][r.key] = name;
+      if (index != nullptr) (*index)[r.key] = name;
       order.push_back(name);
       live.resources.push_back(std::move(r));
     }
@@ -307,8 +331,7 @@ LiveState normalize_live(const catalog::Catalog& catalog, const std::vector<std:
     normalize_body(*kind, r.body);
     unknown.run(*kind, r, diags);
   }
-  std::sort(live.resources.begin(), live.resources.end(),
-            [](const Resource& a, const Resource& b) { return a.address < b.address; });
+  sort_by_address(live.resources);
   return live;
 }
 
