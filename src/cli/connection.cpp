@@ -238,6 +238,11 @@ std::string normalize_url(std::string_view url) {
   return scheme + "://" + host + (port.empty() ? "" : ":" + port) + path;
 }
 
+TlsWarmUp::TlsWarmUp(const ConnectionOptions& options)
+    : m_thread([insecure = options.insecure] { transport::warm_up_tls(insecure); }) {}
+
+TlsWarmUp::~TlsWarmUp() { m_thread.join(); }
+
 core::Result<Connection> connect(const ConnectionOptions& options, Io& io) {
   const auto level = resolve_log_level(options.log_level, options.verbose, std::getenv("SPS_LOG"));
   if (!level) return level.error();

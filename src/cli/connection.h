@@ -19,6 +19,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <thread>
 
 namespace CLI {
 class App;
@@ -119,6 +120,20 @@ struct Connection {
   ~Connection() {
     if (api) api->logout();
   }
+};
+
+/// The process's TLS set-up (transport::warm_up_tls) on a thread of its own from
+/// construction, so that it overlaps loading the desired state instead of following it;
+/// connect() then finds it done. Joined when destroyed, also when the command stops early.
+class TlsWarmUp {
+ public:
+  explicit TlsWarmUp(const ConnectionOptions& options);
+  ~TlsWarmUp();
+  TlsWarmUp(const TlsWarmUp&) = delete;
+  TlsWarmUp& operator=(const TlsWarmUp&) = delete;
+
+ private:
+  std::thread m_thread;
 };
 
 /// Resolves flags and environment, warns on --insecure (to io.err), creates the HTTPS API

@@ -122,11 +122,12 @@ class FileLoader {
         if (!k.builtin) paths.push_back(k.path);
       }
       paths.emplace_back(kSettingsKey);
-      std::string hint = did_you_mean(name, paths);
-      if (catalog::is_configuration_path(name) && !near_miss(name, paths)) {
+      const auto match = closest_match(name, paths);
+      if (catalog::is_configuration_path(name) && !near_miss(name, match)) {
         load_discovered(name, key, value);
         return;
       }
+      std::string hint = did_you_mean(match);
       if (hint.empty()) hint = "top-level keys are kind paths relative to /api/configuration, e.g. \"management/email\"";
       error(at(key), "unknown top-level key \"" + name + "\"", std::move(hint));
       return;
@@ -211,8 +212,7 @@ class FileLoader {
   // alone) is reported as the typo it is rather than managed as a discovered kind that fails
   // at plan time. Genuine neighbours ("rdp/connections" next to "ssh/connections") differ by
   // more, or live in another directory.
-  static bool near_miss(const std::string& name, const std::vector<std::string>& paths) {
-    const auto match = closest_match(name, paths);
+  static bool near_miss(const std::string& name, const std::optional<std::string>& match) {
     if (!match) return false;
     const auto parent = [](std::string_view p) { return p.substr(0, p.rfind('/') == std::string_view::npos ? 0 : p.rfind('/')); };
     return edit_distance(name, *match) <= 2 || match->ends_with("/" + name) || parent(name) == parent(*match);

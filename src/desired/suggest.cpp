@@ -47,7 +47,10 @@ std::optional<std::string> closest_match(std::string_view word, std::span<const 
 }
 
 std::string did_you_mean(std::string_view word, std::span<const std::string> candidates) {
-  auto match = closest_match(word, candidates);
+  return did_you_mean(closest_match(word, candidates));
+}
+
+std::string did_you_mean(const std::optional<std::string>& match) {
   return match ? "did you mean \"" + *match + "\"?" : std::string{};
 }
 

@@ -19,5 +19,7 @@ std::optional<std::string> closest_match(std::string_view word, std::span<const 
 
 /// `did you mean "x"?`, or "" when nothing is close.
 std::string did_you_mean(std::string_view word, std::span<const std::string> candidates);
+/// The same for a closest_match() already computed.
+std::string did_you_mean(const std::optional<std::string>& match);
 
 }  // namespace sps::desired

@@ -3,6 +3,8 @@
 #include <re2/re2.h>
 
 #include <cstdint>
+#include <map>
+#include <mutex>
 #include <optional>
 
 namespace sps::schema {
@@ -220,7 +222,9 @@ constexpr std::int64_t kMaxProgramMemory = std::int64_t{8} << 20;
 
 core::Result<std::string> translate_ecma_regex(std::string_view pattern) { return Translator(pattern).run(); }
 
-core::Result<Regex> compile_regex(std::string_view pattern) {
+namespace {
+
+core::Result<std::shared_ptr<const re2::RE2>> compile_re2(std::string_view pattern) {
   auto translated = translate_ecma_regex(pattern);
   if (!translated) return translated.error();
   re2::RE2::Options options;
@@ -228,10 +232,35 @@ core::Result<Regex> compile_regex(std::string_view pattern) {
   options.set_max_mem(kMaxProgramMemory);
   auto re = std::make_shared<const re2::RE2>(*translated, options);
   if (!re->ok()) return core::Error(core::ErrorCode::kInvalidArgument, re->error());
-  Regex out;
-  out.m_source = std::string(pattern);
-  out.m_re = std::move(re);
-  return out;
+  return std::shared_ptr<const re2::RE2>(std::move(re));
+}
+
+}  // namespace
+
+core::Result<Regex> compile_regex(std::string_view pattern) {
+  // Schemas repeat their patterns (the "^\\S+$" of names is in 15 of the catalog's): each
+  // distinct pattern is compiled once per process, a third of compiling a schema otherwise.
+  // RE2 objects are immutable and thread-safe. At most kCachedPatterns are kept, so schemas
+  // with ever new patterns (the fuzzers') cannot grow the cache without bound; never
+  // destroyed (reachable to the end, not a leak), as freeing it at exit is work for nobody.
+  constexpr std::size_t kCachedPatterns = 512;
+  static std::mutex mutex;
+  static auto& cache = *new std::map<std::string, core::Result<Regex>, std::less<>>;
+  {
+    const std::lock_guard lock(mutex);
+    if (auto it = cache.find(pattern); it != cache.end()) return it->second;
+  }
+  const auto compiled = [&]() -> core::Result<Regex> {
+    auto re = compile_re2(pattern);
+    if (!re) return re.error();
+    Regex out;
+    out.m_source = std::string(pattern);
+    out.m_re = std::move(*re);
+    return out;
+  }();
+  const std::lock_guard lock(mutex);
+  if (cache.size() < kCachedPatterns) cache.emplace(std::string(pattern), compiled);
+  return compiled;
 }
 
 bool Regex::search(std::string_view text) const {

@@ -27,8 +27,10 @@ core::Result<Validator> Validator::compile_cached(const boost::json::value& sche
   // Keyed by the document's text: serializing costs a small fraction of compiling, and
   // equal text means an equal schema, whichever copy of the catalog it came from. Discovered
   // kinds' schemas are tiny and few, so the map stays small.
+  // Never destroyed (reachable to the end, so not a leak): freeing the compiled schemas at
+  // exit is work for nobody.
   static std::mutex mutex;
-  static std::map<std::string, core::Result<Validator>, std::less<>> cache;
+  static auto& cache = *new std::map<std::string, core::Result<Validator>, std::less<>>;
   std::string key = boost::json::serialize(schema);
   const std::lock_guard lock(mutex);
   if (auto it = cache.find(key); it != cache.end()) return it->second;

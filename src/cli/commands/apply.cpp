@@ -376,6 +376,7 @@ int apply_once(const ApplyOptions& options, Io& io, bool& result_printed) {
     }
     plan = std::move(saved->plan);
   } else {
+    const TlsWarmUp tls(options.connection);  // overlaps loading the desired state
     const DesiredSource source = desired_source(options.source, options.path);
     checked = load_desired_or_report(source, desired::SecretResolution::kRequired, io);
     if (!checked) return kExitError;

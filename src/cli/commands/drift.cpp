@@ -49,6 +49,7 @@ int run_drift(const DriftOptions& options, Io& io) {
     print_error(reports.error(), io);
     return kExitError;
   }
+  const TlsWarmUp tls(options.connection);  // overlaps loading the desired state
   const auto checked =
       load_desired_or_report(desired_source(options.source, options.path), desired::SecretResolution::kIfAvailable, io);
   if (!checked) return kExitError;

@@ -46,6 +46,7 @@ int run_plan(const PlanOptions& options, Io& io) {
     print_error(reports.error(), io);
     return kExitError;
   }
+  const TlsWarmUp tls(options.connection);  // overlaps loading the desired state
   const DesiredSource source = desired_source(options.source, options.path);
   auto checked = load_desired_or_report(source, desired::SecretResolution::kIfAvailable, io);
   if (!checked) return kExitError;
