@@ -64,6 +64,11 @@ class ApplianceApi {
   /// logs out.
   virtual void start_logout() { logout(); }
 
+  /// Opens the first connection without sending a request (TCP and TLS handshake), so that
+  /// login() finds it ready; called on a thread of the caller's own while it does other work,
+  /// and nothing else uses the API meanwhile. Best effort; the default does nothing.
+  virtual void preconnect() {}
+
   /// GET one path. Retried on connection errors and 502/503/504; re-login once on 401.
   virtual core::Result<Response> get(std::string_view path) = 0;
 

@@ -238,12 +238,7 @@ std::string normalize_url(std::string_view url) {
   return scheme + "://" + host + (port.empty() ? "" : ":" + port) + path;
 }
 
-TlsWarmUp::TlsWarmUp(const ConnectionOptions& options)
-    : m_thread([insecure = options.insecure] { transport::warm_up_tls(insecure); }) {}
-
-TlsWarmUp::~TlsWarmUp() { m_thread.join(); }
-
-core::Result<Connection> connect(const ConnectionOptions& options, Io& io) {
+core::Result<PendingConnection> prepare_connection(const ConnectionOptions& options, Io& io) {
   const auto level = resolve_log_level(options.log_level, options.verbose, std::getenv("SPS_LOG"));
   if (!level) return level.error();
   const Logger logger(io.err, *level);
@@ -293,11 +288,9 @@ core::Result<Connection> connect(const ConnectionOptions& options, Io& io) {
     }
     return {};
   };
-  if (settings.insecure) {
-    io.err << "warning: --insecure: the appliance's certificate is not verified; anyone on the network path "
-              "can impersonate it and read the credentials. Use --ca-file instead outside of tests.\n";
-  }
   settings.log = logger.function();
+  const core::LogFunction log = settings.log;
+  const bool insecure = settings.insecure;
   const std::string url = normalize_url(settings.url);
   const std::string username = settings.username;
   const std::string connecting =
@@ -307,10 +300,31 @@ core::Result<Connection> connect(const ConnectionOptions& options, Io& io) {
       std::to_string(settings.parallelism) + " connections";
   auto api = transport::HttpsApplianceApi::create(std::move(settings));
   if (!api) return api.error();
+  (*api)->preconnect();
+  return PendingConnection{std::move(*api), url, username, insecure, connecting, log, std::move(own_cleanup)};
+}
+
+core::Result<Connection> login_pending(PendingConnection pending, Io& io) {
+  if (pending.insecure) {
+    io.err << "warning: --insecure: the appliance's certificate is not verified; anyone on the network path "
+              "can impersonate it and read the credentials. Use --ca-file instead outside of tests.\n";
+  }
   // After create(), which refuses a URL holding credentials.
-  logger.log(core::LogLevel::kDebug, connecting);
-  if (auto ok = (*api)->login(); !ok) return ok.error();
-  return Connection(std::move(*api), url, username, std::move(own_cleanup));
+  if (pending.log) pending.log(core::LogLevel::kDebug, pending.logging_in);
+  if (auto ok = pending.api->login(); !ok) return ok.error();
+  return Connection(std::move(pending.api), pending.url, pending.username, std::move(pending.cleanup));
+}
+
+core::Result<Connection> login_prepared(std::optional<core::Result<PendingConnection>>& pending, Io& io) {
+  if (!pending) return core::Error(core::ErrorCode::kInternal, "no connection was prepared");
+  if (!*pending) return pending->error();
+  return login_pending(std::move(**pending), io);
+}
+
+core::Result<Connection> connect(const ConnectionOptions& options, Io& io) {
+  auto pending = prepare_connection(options, io);
+  if (!pending) return pending.error();
+  return login_pending(std::move(*pending), io);
 }
 
 namespace {

@@ -10,6 +10,7 @@
 #include "appliance/appliance_api.h"
 #include "cli/cli.h"
 #include "core/error.h"
+#include "core/log.h"
 
 #include <array>
 #include <atomic>
@@ -17,6 +18,7 @@
 #include <csignal>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -122,24 +124,48 @@ struct Connection {
   }
 };
 
-/// The process's TLS set-up (transport::warm_up_tls) on a thread of its own from
-/// construction, so that it overlaps loading the desired state instead of following it;
-/// connect() then finds it done. Joined when destroyed, also when the command stops early.
-class TlsWarmUp {
- public:
-  explicit TlsWarmUp(const ConnectionOptions& options);
-  ~TlsWarmUp();
-  TlsWarmUp(const TlsWarmUp&) = delete;
-  TlsWarmUp& operator=(const TlsWarmUp&) = delete;
-
- private:
-  std::thread m_thread;
+/// The part of connect() that sends nothing to the REST API: flags and environment resolved,
+/// the TLS context built and the first connection opened (TCP and TLS handshake,
+/// ApplianceApi::preconnect). It prints nothing, so a command runs it on a thread of its own
+/// while it loads and validates the desired state, and logs in only once that state is
+/// valid: an invalid desired state still costs no request and no session.
+struct PendingConnection {
+  std::unique_ptr<appliance::ApplianceApi> api;
+  std::string url;
+  std::string username;
+  bool insecure = false;
+  std::string logging_in;  // the debug line login_pending() logs
+  core::LogFunction log;
+  std::shared_ptr<std::atomic<bool>> cleanup;
 };
 
+/// Resolves flags and environment, creates the HTTPS API and opens its first connection.
+/// Starts the command's deadline and clears any stop request. Errors as connect()'s.
+core::Result<PendingConnection> prepare_connection(const ConnectionOptions& options, Io& io);
+
+/// Warns on --insecure (to io.err) and logs in.
+core::Result<Connection> login_pending(PendingConnection pending, Io& io);
+
 /// Resolves flags and environment, warns on --insecure (to io.err), creates the HTTPS API
-/// and logs in. Starts the command's deadline and clears any stop request. Errors say what
-/// is missing or wrong and how to fix it.
+/// and logs in (prepare_connection, then login_pending). Starts the command's deadline and
+/// clears any stop request. Errors say what is missing or wrong and how to fix it.
 core::Result<Connection> connect(const ConnectionOptions& options, Io& io);
+
+/// Runs `load` on the calling thread while prepare_connection() runs on another, and
+/// returns load's result; `pending` receives the prepared connection (or its error), which
+/// the caller looks at only when load succeeded, so errors come in the order connect()
+/// after loading would give them. `load` may print; prepare_connection() does not.
+/// login_pending() of what load_while_connecting() prepared, or its error.
+core::Result<Connection> login_prepared(std::optional<core::Result<PendingConnection>>& pending, Io& io);
+
+template <class Load>
+auto load_while_connecting(const ConnectionOptions& options, Io& io,
+                           std::optional<core::Result<PendingConnection>>& pending, Load&& load) {
+  std::jthread preparing([&] { pending.emplace(prepare_connection(options, io)); });
+  auto loaded = load();
+  preparing.join();
+  return loaded;
+}
 
 /// Prints an error (message, detail, and a hint for common causes) to io.err; a detail that
 /// is a JSON object (the appliance's error.details) is shown as readable_detail() lines.

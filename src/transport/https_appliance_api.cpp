@@ -364,10 +364,15 @@ void HttpsApplianceApi::start_logout() {
   m_logout = std::thread([this] { send_logout(); });
 }
 
+void HttpsApplianceApi::preconnect() {
+  if (m_relay) m_relay->holding = true;
+  m_client->open_idle();
+}
+
 void HttpsApplianceApi::finish_logout() {
-  if (!m_logout.joinable()) return;
-  m_logout.join();
-  if (m_relay) m_relay->release();
+  if (m_logout.joinable()) m_logout.join();
+  // The lines held while the logout or the preconnection ran, on the caller's thread.
+  if (m_relay && m_relay->holding) m_relay->release();
 }
 
 void HttpsApplianceApi::send_logout() {

@@ -86,6 +86,13 @@ class HttpsApplianceApi final : public appliance::ApplianceApi {
   /// request does). Fails with kInvalidArgument on a bad URL or CA file.
   static core::Result<std::unique_ptr<HttpsApplianceApi>> create(ConnectionSettings settings);
 
+  /// Opens the first connection (TCP and TLS handshake, no request: nothing reaches the
+  /// REST API, no credentials are sent), so that login() finds it ready. A command calls it
+  /// on a thread of its own while it loads the desired state; the client is not used by any
+  /// other thread meanwhile. Its log lines are held and written by the next call, on the
+  /// caller's thread. Best effort: login() meets and reports any failure itself.
+  void preconnect() override;
+
   /// Logs in; kUnauthenticated on a 401 with a message naming the user, never the password,
   /// and listing the login methods the appliance offers.
   core::Result<void> login() override;

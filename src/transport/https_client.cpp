@@ -63,6 +63,9 @@ struct Connection {
   beast::flat_buffer buffer;
   VerifyRecord verify;
   int id;
+  /// Opened by open_idle() and not used yet: the server's TLS 1.3 session tickets may wait
+  /// unread on it, so only an end of stream says the server closed it.
+  bool unused = false;
 };
 
 http::verb to_verb(Method method) {
@@ -110,10 +113,14 @@ bool is_ip_literal(const std::string& host) {
 // A server closes idle keep-alive connections on its own schedule. Before reusing one, peek
 // without blocking: a pending FIN (0) or unsolicited bytes (a TLS close_notify) mean the
 // server is gone, and sending on it would fail or, worse, be half-sent.
+// An unused connection may hold the server's post-handshake messages (TLS 1.3 session
+// tickets): only an end of stream counts there. Sending on one the server closed after all
+// fails at once, and a GET is then resent on a new connection (exchange()).
 bool peer_has_closed(Connection& connection) {
   auto& socket = beast::get_lowest_layer(connection.stream).socket();
   char byte = 0;
   const ssize_t n = ::recv(socket.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+  if (connection.unused) return n == 0;
   return !(n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK));
 }
 
@@ -510,6 +517,7 @@ struct HttpsClient::Impl {
     Clock::time_point attempt_end = started + options.timeouts.request;
     std::unique_ptr<Connection> connection = take_idle();
     const bool reused = connection != nullptr;
+    if (connection) connection->unused = false;
     if (!connection) {
       auto opened = co_await open_connection(attempt_end);
       if (!opened && !stop_reason.empty()) opened = *stopped(request);
@@ -550,6 +558,14 @@ struct HttpsClient::Impl {
     }
     // A failed connection is simply dropped: its state is unknown.
     co_return result;
+  }
+
+  net::awaitable<void> open_idle(bool& opened) {
+    auto connection = co_await open_connection(Clock::now() + options.timeouts.request);
+    opened = connection.has_value();
+    if (!opened) co_return;
+    (*connection)->unused = true;
+    idle.push_back(std::move(*connection));
   }
 
   net::awaitable<void> worker(std::span<const HttpRequest> requests, std::size_t& next,
@@ -626,6 +642,14 @@ std::vector<ClientResult<HttpResponse>> HttpsClient::send_many(
     results.push_back(std::move(*slot));
   }
   return results;
+}
+
+bool HttpsClient::open_idle() {
+  bool opened = false;
+  std::vector<net::awaitable<void>> tasks;
+  tasks.push_back(m_impl->open_idle(opened));
+  m_impl->run(std::move(tasks));
+  return opened;
 }
 
 void HttpsClient::close() {

@@ -171,6 +171,11 @@ class HttpsClient {
   std::vector<ClientResult<HttpResponse>> send_many(std::span<const HttpRequest> requests,
                                                     std::size_t connections = 0);
 
+  /// Opens one connection into the pool (TCP connect and TLS handshake, certificate
+  /// verified; no request is sent), so that the first request finds it ready. Best effort:
+  /// false on any failure, which the first request then meets (and reports) itself.
+  bool open_idle();
+
   /// Closes every pooled connection (TLS close_notify, bounded by a short deadline).
   void close();
 

@@ -337,6 +337,7 @@ int apply_once(const ApplyOptions& options, Io& io, bool& result_printed) {
   if (!cluster_wait) return kExitError;
   const bool from_file = !options.source && is_plan_file(options.path);
   std::optional<CheckedDesired> checked;
+  std::optional<core::Result<PendingConnection>> pending;
   std::optional<plan::SavedPlan> saved;
   plan::Plan plan;
   if (from_file && options.selection.partial()) {
@@ -376,9 +377,11 @@ int apply_once(const ApplyOptions& options, Io& io, bool& result_printed) {
     }
     plan = std::move(saved->plan);
   } else {
-    const TlsWarmUp tls(options.connection);  // overlaps loading the desired state
     const DesiredSource source = desired_source(options.source, options.path);
-    checked = load_desired_or_report(source, desired::SecretResolution::kRequired, io);
+    // Loaded while the connection is prepared (nothing is sent to the API until it is valid).
+    checked = load_while_connecting(options.connection, io, pending, [&] {
+      return load_desired_or_report(source, desired::SecretResolution::kRequired, io);
+    });
     if (!checked) return kExitError;
     if (checked->state.resources.empty() && checked->state.discovered.empty()) {
       io.err << "error: the desired state in " << options.path << " declares no resource; apply refuses to run "
@@ -393,7 +396,7 @@ int apply_once(const ApplyOptions& options, Io& io, bool& result_printed) {
     }
   }
   const plan::Selection& selection = saved ? saved->basis.selection : options.selection;
-  auto conn = connect(options.connection, io);
+  auto conn = pending ? login_prepared(pending, io) : connect(options.connection, io);
   if (!conn) {
     print_error(conn.error(), io);
     return kExitError;

@@ -49,9 +49,12 @@ int run_drift(const DriftOptions& options, Io& io) {
     print_error(reports.error(), io);
     return kExitError;
   }
-  const TlsWarmUp tls(options.connection);  // overlaps loading the desired state
-  const auto checked =
-      load_desired_or_report(desired_source(options.source, options.path), desired::SecretResolution::kIfAvailable, io);
+  // Loaded while the connection is prepared (nothing is sent to the API until it is valid).
+  std::optional<core::Result<PendingConnection>> pending;
+  const auto checked = load_while_connecting(options.connection, io, pending, [&] {
+    return load_desired_or_report(desired_source(options.source, options.path), desired::SecretResolution::kIfAvailable,
+                                  io);
+  });
   if (!checked) return kExitError;
   // Rules from the desired state first (validate checked them), then the command line's.
   // Checked before connecting; rules about discovered kinds only once the appliance has told
@@ -72,7 +75,7 @@ int run_drift(const DriftOptions& options, Io& io) {
       return kExitError;
     }
   }
-  auto conn = connect(options.connection, io);
+  auto conn = login_prepared(pending, io);
   if (!conn) {
     print_error(conn.error(), io);
     return kExitError;

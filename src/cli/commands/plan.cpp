@@ -46,9 +46,12 @@ int run_plan(const PlanOptions& options, Io& io) {
     print_error(reports.error(), io);
     return kExitError;
   }
-  const TlsWarmUp tls(options.connection);  // overlaps loading the desired state
   const DesiredSource source = desired_source(options.source, options.path);
-  auto checked = load_desired_or_report(source, desired::SecretResolution::kIfAvailable, io);
+  // Loaded while the connection is prepared (nothing is sent to the API until it is valid).
+  std::optional<core::Result<PendingConnection>> pending;
+  auto checked = load_while_connecting(options.connection, io, pending, [&] {
+    return load_desired_or_report(source, desired::SecretResolution::kIfAvailable, io);
+  });
   if (!checked) return kExitError;
   const std::string root = source.root;
   relativize_file_secrets(checked->state, root);
@@ -56,7 +59,7 @@ int run_plan(const PlanOptions& options, Io& io) {
     print_error(selected.error(), io);
     return kExitError;
   }
-  auto conn = connect(options.connection, io);
+  auto conn = login_prepared(pending, io);
   if (!conn) {
     print_error(conn.error(), io);
     return kExitError;
