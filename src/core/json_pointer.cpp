@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <charconv>
 
 namespace sps::core {
@@ -157,7 +158,32 @@ void match(V& v, std::string_view pattern, std::size_t next, std::string& path, 
   }
 }
 
+bool any_in(const json::value& v, std::string_view pattern, std::size_t next,
+            bool (*accept)(const json::value&)) {
+  if (next == kNone) return accept == nullptr || accept(v);
+  const std::string_view raw = take_token(pattern, next);
+  if (raw == "*") {
+    if (const auto* arr = v.if_array()) {
+      return std::any_of(arr->begin(), arr->end(),
+                         [&](const json::value& e) { return any_in(e, pattern, next, accept); });
+    }
+    if (const auto* obj = v.if_object()) {
+      return std::any_of(obj->begin(), obj->end(), [&](const json::key_value_pair& m) {
+        return any_in(m.value(), pattern, next, accept);
+      });
+    }
+    return false;
+  }
+  std::string scratch;
+  const json::value* found = step(&v, unescape(raw, scratch));
+  return found != nullptr && any_in(*found, pattern, next, accept);
+}
+
 }  // namespace
+
+bool any_match(const json::value& root, std::string_view pattern, bool (*accept)(const json::value&)) {
+  return any_in(root, pattern, first_token(pattern), accept);
+}
 
 const json::value* find_pointer(const json::value& root, std::string_view pointer) { return find_in(root, pointer); }
 

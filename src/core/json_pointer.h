@@ -33,6 +33,11 @@ void for_each_match(const boost::json::value& root, std::string_view pattern,
 void for_each_match(boost::json::value& root, std::string_view pattern,
                     const std::function<void(const std::string&, boost::json::value&)>& fn);
 
+/// Whether some value matching a pattern ("*" as in for_each_match) satisfies `accept`
+/// (any value when accept is null). Stops at the first one and builds no pointer.
+bool any_match(const boost::json::value& root, std::string_view pattern,
+               bool (*accept)(const boost::json::value&) = nullptr);
+
 /// True when a concrete pointer matches a pattern (same number of tokens, "*" matches any).
 bool pointer_matches(std::string_view pattern, std::string_view pointer);
 

@@ -33,6 +33,13 @@ TEST(JsonPointerTest, WildcardMatchesEveryArrayElement) {
   EXPECT_EQ(seen, (std::vector<std::string>{"/listen/0/address", "/listen/1/address"}));
   EXPECT_TRUE(pointer_matches("/listen/*/address", "/listen/7/address"));
   EXPECT_FALSE(pointer_matches("/listen/*/address", "/listen/7"));
+  // any_match answers what for_each_match would find, with or without a condition.
+  EXPECT_TRUE(any_match(v, "/listen/*/port"));
+  EXPECT_FALSE(any_match(v, "/listen/*/name"));
+  EXPECT_FALSE(any_match(v, "/listen/3"));
+  EXPECT_TRUE(any_match(v, "/listen/*", [](const json::value& e) { return e.as_object().contains("port"); }));
+  EXPECT_FALSE(any_match(v, "/listen/*/address", [](const json::value& e) { return e.is_object(); }));
+  EXPECT_TRUE(any_match(v, ""));
 }
 
 // Given members whose names hold "/" and "~", expect every pointer function to read the

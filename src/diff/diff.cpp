@@ -289,37 +289,26 @@ bool has_null(const json::value& v) {
   return v.is_null();
 }
 
-bool any_match(const json::value& body, const std::string& pattern) {
-  bool found = false;
-  core::for_each_match(body, pattern, [&](const std::string&, const json::value&) { found = true; });
-  return found;
-}
-
 /// Whether comparable_desired(r) would equal r.body, so the diff can read the body in place
 /// instead of copying it (most resources of a large state): no null, no server-computed field,
 /// no SSH host key line, no {key} literal, and nothing the secret steps below rewrite.
 bool comparable_as_is(const catalog::Kind& kind, const Resource& r, bool exists) {
   if (exists && std::any_of(r.secrets.begin(), r.secrets.end(), [](const auto& s) { return !s.available; })) return false;
   if (exists && std::any_of(kind.secrets.begin(), kind.secrets.end(), [&](const catalog::SecretSpec& s) {
-        return is_write_only(s.mode) && any_match(r.body, s.pointer);
+        return is_write_only(s.mode) && core::any_match(r.body, s.pointer);
       })) {
     return false;
   }
   if (has_null(r.body)) return false;
   for (const auto& p : kind.server_computed) {
-    if (any_match(r.body, p)) return false;
+    if (core::any_match(r.body, p)) return false;
   }
   for (const auto& p : kind.ssh_host_keys) {
-    if (any_match(r.body, p)) return false;
+    if (core::any_match(r.body, p)) return false;
   }
-  for (const auto& ref : kind.references) {
-    bool literal = false;
-    core::for_each_match(r.body, ref.pointer, [&](const std::string&, const json::value& v) {
-      if (v.is_object()) literal = true;
-    });
-    if (literal) return false;
-  }
-  return true;
+  return std::none_of(kind.references.begin(), kind.references.end(), [&](const catalog::ReferenceSpec& ref) {
+    return core::any_match(r.body, ref.pointer, [](const json::value& v) { return v.is_object(); });
+  });
 }
 
 /// Write-only secrets on an existing resource: compare "is one set" instead of values

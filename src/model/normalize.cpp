@@ -82,17 +82,23 @@ class UnknownFieldFinder {
  public:
   /// Moves members the kind's schema rejects as additionalProperties into preserved.
   void run(const catalog::Kind& kind, Resource& r, core::Diagnostics& diags) {
-    auto it = m_validators.find(kind.path);
-    if (it == m_validators.end()) {
-      auto compiled = schema::Validator::compile_cached(kind.schema);
-      if (!compiled) return;  // a broken schema is caught by the catalog's own tests
-      it = m_validators.emplace(kind.path, *compiled).first;
+    // Resources come kind by kind: the validator is looked up when the kind changes.
+    if (&kind != m_kind) {
+      auto it = m_validators.find(kind.path);
+      if (it == m_validators.end()) {
+        auto compiled = schema::Validator::compile_cached(kind.schema);
+        if (!compiled) return;  // a broken schema is caught by the catalog's own tests
+        it = m_validators.emplace(kind.path, *compiled).first;
+      }
+      m_kind = &kind;
+      m_validator = &it->second;
     }
+    const schema::Validator& validator = *m_validator;
     // Most bodies have no undeclared member: a walk of their member names proves it
     // without validating values; a valid body has none either (is_valid builds no messages).
-    if (it->second.has_only_declared_fields(r.body) || it->second.is_valid(r.body)) return;
+    if (validator.has_only_declared_fields(r.body) || validator.is_valid(r.body)) return;
     std::vector<std::string> unknown;
-    for (const auto& e : it->second.validate(r.body)) {
+    for (const auto& e : validator.validate(r.body)) {
       if (e.keyword == "additionalProperties") unknown.push_back(e.instance_pointer);
     }
     std::sort(unknown.begin(), unknown.end());
@@ -113,6 +119,8 @@ class UnknownFieldFinder {
 
  private:
   std::map<std::string, schema::Validator> m_validators;
+  const catalog::Kind* m_kind = nullptr;  // the kind of the last body, and its validator
+  const schema::Validator* m_validator = nullptr;
 };
 
 // Whether a live body has the type the kind's bodies have (objects for every curated kind;
@@ -325,8 +333,9 @@ LiveState normalize_live(const catalog::Catalog& catalog, const std::vector<std:
   }
   // Pass 2: references to names, canonical form, unknown fields.
   UnknownFieldFinder unknown;
+  const catalog::Kind* kind = nullptr;
   for (auto& r : live.resources) {
-    const catalog::Kind* kind = catalog.find(r.address.kind);
+    if (kind == nullptr || kind->path != r.address.kind) kind = catalog.find(r.address.kind);
     map_reference_names(catalog, *kind, names, r.body);
     normalize_body(*kind, r.body);
     unknown.run(*kind, r, diags);
