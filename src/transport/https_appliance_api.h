@@ -171,11 +171,4 @@ class HttpsApplianceApi final : public appliance::ApplianceApi {
 /// The TLS library linked in, for --version: "OpenSSL 3.0.11 19 Sep 2023".
 std::string tls_library_version();
 
-/// Does the process's TLS set-up now: OpenSSL's providers and the client context shared by
-/// clients without a client certificate (with OpenSSL 3 the first SSL_CTX_new costs about
-/// 11 M instructions, as much as loading a small desired state). Meant for a thread of its
-/// own while the caller does other work; a client made later finds the work done (or waits
-/// for it). Thread-safe, and cheap after the first call.
-void warm_up_tls(bool insecure);
-
 }  // namespace sps::transport

@@ -307,8 +307,6 @@ std::string certificate_names(X509* cert) {
 
 std::string tls_library_version() { return OpenSSL_version(OPENSSL_VERSION); }
 
-void warm_up_tls(bool insecure) { shared_client_tls_context(insecure); }
-
 bool verify_certificate(const std::string& host, VerifyRecord& record, bool preverified,
                         ssl::verify_context& ctx) {
   if (!preverified) {
