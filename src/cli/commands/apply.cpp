@@ -346,7 +346,8 @@ int apply_once(const ApplyOptions& options, Io& io, bool& result_printed) {
     return kExitError;
   }
   if (from_file) {
-    auto loaded = load_plan_file(options.path);
+    // Read and checked while the connection is prepared (nothing is sent until it passes).
+    auto loaded = load_while_connecting(options.connection, io, pending, [&] { return load_plan_file(options.path); });
     if (!loaded) {
       print_error(loaded.error(), io);
       return kExitError;
