@@ -6,6 +6,7 @@
 #include "catalog/catalog.h"
 #include "cli/cli.h"
 #include "cli/commands/apply_report.h"
+#include "cli/commands/apply_support.h"
 #include "cli/commands/cluster_report.h"
 #include "cli/commands/plan_support.h"
 #include "cli/commands/runs.h"
@@ -183,84 +184,6 @@ bool confirm(const ApplyOptions& options, Io& io) {
   io.err << "Apply cancelled; nothing was changed.\n";
   return false;
 }
-
-/// Resolves the secret sources of a saved plan: env:NAME from the environment, file:PATH
-/// relative to the plan's desired-state root (from the current directory). A file that is
-/// sps-apply's own --password-file is refused: no configuration field may hold it.
-class PlanSecrets {
- public:
-  PlanSecrets(std::string root, const std::string& password_file) : m_root(std::move(root)) {
-    std::error_code ec;
-    if (!password_file.empty()) m_password_file = std::filesystem::weakly_canonical(password_file, ec);
-  }
-  core::Result<std::string> operator()(const std::string& source) const {
-    if (auto ok = plan::check_secret_source(source); !ok) return ok.error();
-    if (source.rfind("env:", 0) == 0) {
-      if (auto v = m_system.env(source.substr(4))) return *v;
-      return core::Error(core::ErrorCode::kInvalidConfig, "environment variable " + source.substr(4) +
-                                                              " is not set; export it in the job that applies the plan");
-    }
-    const std::filesystem::path file = std::filesystem::path(m_root) / source.substr(5);
-    std::error_code ec;
-    if (!m_password_file.empty() && std::filesystem::weakly_canonical(file, ec) == m_password_file) {
-      return core::Error(core::ErrorCode::kInvalidArgument,
-                         file.generic_string() + " is sps-apply's --password-file, which no configuration field may hold");
-    }
-    auto content = m_system.read_file(file);
-    if (!content) {
-      return core::Error(content.error().code, "cannot read " + file.generic_string() + " (" + content.error().message +
-                                                   "); file: secrets of a saved plan are relative to its desired-state "
-                                                   "directory " + m_root + ": apply from the top of the checkout");
-    }
-    std::string value = std::move(*content);
-    // Like the YAML loader: a final newline is never part of the secret.
-    if (value.ends_with('\n')) value.pop_back();
-    if (value.ends_with('\r')) value.pop_back();
-    return value;
-  }
-
- private:
-  std::string m_root;
-  std::filesystem::path m_password_file;
-  desired::SystemSecretResolver m_system;
-};
-
-/// Waits for another administrator's configuration lock, with backoff (1 s doubling to
-/// 15 s) until the deadline, printing progress; false when time is up or on a signal.
-class LockWaiter {
- public:
-  LockWaiter(std::chrono::seconds timeout, std::ostream& err)
-      : m_timeout(timeout), m_deadline(std::chrono::steady_clock::now() + timeout), m_err(err) {}
-
-  bool operator()(int attempt) {
-    using namespace std::chrono;
-    const auto now = steady_clock::now();
-    if (now >= m_deadline) {
-      m_gave_up = true;
-      return false;
-    }
-    const auto left = duration_cast<milliseconds>(m_deadline - now);
-    const milliseconds backoff = std::min(milliseconds(15'000), milliseconds(1'000 * (1 << std::min(attempt - 1, 4))));
-    const milliseconds wait = std::min(backoff, left);
-    m_err << "sps-apply: the configuration is locked by another administrator; retrying in "
-          << duration_cast<duration<double>>(wait).count() << " s (giving up in "
-          << duration_cast<seconds>(left).count() << " s, --lock-timeout " << m_timeout.count() << "s)\n";
-    // Sleep in small steps so that Ctrl-C is not delayed by a long wait.
-    const auto until = now + wait;
-    while (steady_clock::now() < until) {
-      if (stop_requested()) return false;
-      std::this_thread::sleep_for(std::min(milliseconds(50), duration_cast<milliseconds>(until - steady_clock::now())));
-    }
-    return true;
-  }
-  bool gave_up() const { return m_gave_up; }
-
- private:
-  std::chrono::seconds m_timeout;
-  std::chrono::steady_clock::time_point m_deadline;
-  std::ostream& m_err;
-  bool m_gave_up = false;
-};
 
 /// Writes to two stream buffers: what apply prints on stderr, kept for its JSON result.
 class TeeBuffer final : public std::streambuf {
