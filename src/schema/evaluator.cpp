@@ -18,18 +18,6 @@ std::string plural(std::size_t count, std::string_view noun) {
 
 std::string number_text(const json::value& v) { return render_value(v); }
 
-bool type_matches(unsigned types, const json::value& v) {
-  switch (v.kind()) {
-    case json::kind::null: return (types & kTypeNull) != 0;
-    case json::kind::bool_: return (types & kTypeBoolean) != 0;
-    case json::kind::string: return (types & kTypeString) != 0;
-    case json::kind::array: return (types & kTypeArray) != 0;
-    case json::kind::object: return (types & kTypeObject) != 0;
-    default:
-      return (types & kTypeNumber) != 0 || ((types & kTypeInteger) != 0 && is_integer(v));
-  }
-}
-
 }  // namespace
 
 std::string expected_types(unsigned types) {

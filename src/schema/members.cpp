@@ -16,17 +16,6 @@ namespace detail {
 namespace {
 namespace json = boost::json;
 
-bool type_matches(unsigned types, const json::value& v) {
-  switch (v.kind()) {
-    case json::kind::null: return (types & kTypeNull) != 0;
-    case json::kind::bool_: return (types & kTypeBoolean) != 0;
-    case json::kind::string: return (types & kTypeString) != 0;
-    case json::kind::array: return (types & kTypeArray) != 0;
-    case json::kind::object: return (types & kTypeObject) != 0;
-    default: return (types & kTypeNumber) != 0 || ((types & kTypeInteger) != 0 && is_integer(v));
-  }
-}
-
 // The node a chain of $refs ends at, or nullptr for a chain longer than validation follows.
 const Node* deref(const Node* n) {
   for (std::size_t hops = 0; n != nullptr && n->ref != nullptr; ++hops) {

@@ -1,5 +1,7 @@
 #include "schema/values.h"
 
+#include "schema/compiled.h"
+
 #include <boost/json/serialize.hpp>
 
 #include <charconv>
@@ -43,6 +45,18 @@ bool is_integer(const json::value& v) {
   const double d = v.get_double();
   return std::isfinite(d) && std::trunc(d) == d;
 }
+
+bool type_matches(unsigned types, const json::value& v) {
+  switch (v.kind()) {
+    case json::kind::null: return (types & kTypeNull) != 0;
+    case json::kind::bool_: return (types & kTypeBoolean) != 0;
+    case json::kind::string: return (types & kTypeString) != 0;
+    case json::kind::array: return (types & kTypeArray) != 0;
+    case json::kind::object: return (types & kTypeObject) != 0;
+    default: return (types & kTypeNumber) != 0 || ((types & kTypeInteger) != 0 && is_integer(v));
+  }
+}
+
 
 int compare_numbers(const json::value& a, const json::value& b) {
   // Integer kinds compare exactly; anything involving a double compares as double, which

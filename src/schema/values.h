@@ -15,6 +15,10 @@ bool json_equal(const boost::json::value& a, const boost::json::value& b);
 /// True for numbers with a zero fractional part (1, 1.0, 1e3).
 bool is_integer(const boost::json::value& v);
 
+/// True when v is of one of the types in `types`, a mask of compiled.h's kType* bits
+/// ("integer" also matches a number with a zero fractional part).
+bool type_matches(unsigned types, const boost::json::value& v);
+
 /// Compares two numbers: negative, zero or positive. Exact for 64-bit integers.
 int compare_numbers(const boost::json::value& a, const boost::json::value& b);
 
