@@ -152,60 +152,75 @@ TEST_F(ApplyTest, SecondApplySendsNoWrite) {
 }
 
 // The core promise, over every request of the apply: a fault at any write, of any kind,
-// leaves the committed configuration byte-identical and ends with the rollback.
-TEST_F(ApplyTest, AnyFaultAtAnyWriteLeavesTheApplianceUnchanged) {
-  ASSERT_EQ(apply().code, cli::kExitOk);
-  const std::size_t writes = count_writes(sim().journal());
-  ASSERT_GE(writes, 12u);  // POST transaction, >= 10 steps (creates, updates, delete), commit
-  restore();
+// leaves the committed configuration byte-identical and ends with the rollback. One test per
+// group of fault kinds, so that they run in parallel (and in different shards).
+struct WriteFault {
+  const char* name;
+  sim::FaultAction action;
+  int status;
+  const char* type;
+};
 
-  struct Kind {
-    const char* name;
-    sim::FaultAction action;
-    int status;
-    const char* type;
-  };
-  const std::vector<Kind> kinds{{"http-500", sim::FaultAction::kStatus, 500, "InternalError"},
-                                {"semantic-error", sim::FaultAction::kStatus, 400, "SemanticError"},
-                                {"drop-before", sim::FaultAction::kDropBefore, 0, ""},
-                                {"drop-after", sim::FaultAction::kDropAfter, 0, ""},
-                                {"cut-after", sim::FaultAction::kCut, 0, ""},
-                                {"stall", sim::FaultAction::kStall, 0, ""}};
-  for (const auto& kind : kinds) {
-    for (unsigned nth = 1; nth <= writes; ++nth) {
-      SCOPED_TRACE(std::string(kind.name) + " at write " + std::to_string(nth));
-      restore();
-      sim::Fault fault;
-      fault.action = kind.action;
-      fault.method = "WRITE";
-      fault.nth = nth;
-      fault.status = kind.status;
-      fault.error_type = kind.type;
-      sim().add_fault(fault);
-      const CliRun r = apply({"--timeout", "1"});
-      const bool commit_applied =
-          nth == writes && (kind.action == sim::FaultAction::kDropAfter || kind.action == sim::FaultAction::kCut);
-      if (commit_applied) {
-        // The commit went through and only its answer was lost: apply must find out and
-        // report success, not a rollback that did not happen.
-        EXPECT_EQ(r.code, cli::kExitOk) << r.all();
-        continue;
-      }
-      EXPECT_EQ(r.code, cli::kExitError) << r.all();
-      EXPECT_EQ(sim().committed_snapshot_text(), m_initial_text) << r.all();
-      EXPECT_FALSE(sim().transaction_open());
-      expect_no_secrets(r.all());
-      const auto journal = sim().journal();
-      ASSERT_FALSE(journal.empty());
-      if (nth > 1) {
-        // The transaction was opened: its rollback is the last request before the logout.
-        ASSERT_GE(journal.size(), 2u);
-        EXPECT_EQ(journal.back().method + " " + journal.back().path, "DELETE /api/authentication") << r.err;
-        const auto& rollback = journal[journal.size() - 2];
-        EXPECT_EQ(rollback.method + " " + rollback.path, "DELETE /api/transaction") << r.err;
+class ApplyFaultTest : public ApplyTest {
+ protected:
+  void expect_every_write_survives(const std::vector<WriteFault>& kinds) {
+    ASSERT_EQ(apply().code, cli::kExitOk);
+    const std::size_t writes = count_writes(sim().journal());
+    ASSERT_GE(writes, 12u);  // POST transaction, >= 10 steps (creates, updates, delete), commit
+    for (const auto& kind : kinds) {
+      for (unsigned nth = 1; nth <= writes; ++nth) {
+        SCOPED_TRACE(std::string(kind.name) + " at write " + std::to_string(nth));
+        restore();
+        sim::Fault fault;
+        fault.action = kind.action;
+        fault.method = "WRITE";
+        fault.nth = nth;
+        fault.status = kind.status;
+        fault.error_type = kind.type;
+        sim().add_fault(fault);
+        const CliRun r = apply({"--timeout", "1"});
+        const bool commit_applied =
+            nth == writes && (kind.action == sim::FaultAction::kDropAfter || kind.action == sim::FaultAction::kCut);
+        if (commit_applied) {
+          // The commit went through and only its answer was lost: apply must find out and
+          // report success, not a rollback that did not happen.
+          EXPECT_EQ(r.code, cli::kExitOk) << r.all();
+          continue;
+        }
+        EXPECT_EQ(r.code, cli::kExitError) << r.all();
+        EXPECT_EQ(sim().committed_snapshot_text(), m_initial_text) << r.all();
+        EXPECT_FALSE(sim().transaction_open());
+        expect_no_secrets(r.all());
+        const auto journal = sim().journal();
+        ASSERT_FALSE(journal.empty());
+        if (nth > 1) {
+          // The transaction was opened: its rollback is the last request before the logout.
+          ASSERT_GE(journal.size(), 2u);
+          EXPECT_EQ(journal.back().method + " " + journal.back().path, "DELETE /api/authentication") << r.err;
+          const auto& rollback = journal[journal.size() - 2];
+          EXPECT_EQ(rollback.method + " " + rollback.path, "DELETE /api/transaction") << r.err;
+        }
       }
     }
   }
+};
+
+TEST_F(ApplyFaultTest, ErrorStatusAtAnyWriteLeavesTheApplianceUnchanged) {
+  expect_every_write_survives({{"http-500", sim::FaultAction::kStatus, 500, "InternalError"},
+                               {"semantic-error", sim::FaultAction::kStatus, 400, "SemanticError"}});
+}
+
+TEST_F(ApplyFaultTest, DroppedConnectionAtAnyWriteLeavesTheApplianceUnchanged) {
+  expect_every_write_survives({{"drop-before", sim::FaultAction::kDropBefore, 0, ""},
+                               {"drop-after", sim::FaultAction::kDropAfter, 0, ""}});
+}
+
+TEST_F(ApplyFaultTest, AnswerCutAtAnyWriteLeavesTheApplianceUnchanged) {
+  expect_every_write_survives({{"cut-after", sim::FaultAction::kCut, 0, ""}});
+}
+
+TEST_F(ApplyFaultTest, StalledAnswerAtAnyWriteLeavesTheApplianceUnchanged) {
+  expect_every_write_survives({{"stall", sim::FaultAction::kStall, 0, ""}});
 }
 
 TEST_F(ApplyTest, RejectedCommitIsRolledBackWithTheAppliancesDetails) {
