@@ -6,7 +6,6 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <csignal>
 #include <thread>
@@ -127,15 +126,10 @@ TEST_F(ApplyTest, AppliesTheDemoStateAndANewPlanIsEmpty) {
 // verification: its answer differs from the one read inside the transaction, so it is
 // normalized again and the difference is reported (exit 3), not hidden by the reuse.
 TEST_F(ApplyTest, ChangeToAnUnwrittenKindAfterTheCommitIsNotVerified) {
-  std::atomic<bool> done{false};
-  sim().after_request([this, &done](const sim::JournalEntry& e) {
-    if (e.method == "PUT" && e.path == "/api/transaction" && e.applied && !done.exchange(true)) {
-      EXPECT_TRUE(sim().out_of_band_replace("management/soap", json::parse(R"({"enabled": true})")).has_value());
-    }
-  });
+  const auto changed = change_right_after_commit("management/soap", json::parse(R"({"enabled": true})"));
   const CliRun r = apply();
   sim().after_request({});
-  EXPECT_TRUE(done.load());
+  EXPECT_TRUE(changed->load());
   EXPECT_EQ(r.code, cli::kExitAttention) << r.all();
   EXPECT_NE(r.err.find("management/soap/enabled: true on the appliance, desired false"), std::string::npos) << r.err;
   expect_no_secrets(r.all());

@@ -9,7 +9,6 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <atomic>
 #include <filesystem>
 #include <fstream>
 
@@ -232,15 +231,10 @@ TEST_F(SavedPlanTest, ChangedSecretSourceIsRefused) {
 // (the simulator runs the change before it answers the commit): the apply is committed but
 // not verified, exit 3, naming the field.
 TEST_F(SavedPlanTest, ChangeBetweenCommitAndVerificationIsReportedAsNotVerified) {
-  std::atomic<bool> done{false};
-  sim().after_request([this, &done](const sim::JournalEntry& e) {
-    if (e.method == "PUT" && e.path == "/api/transaction" && e.applied && !done.exchange(true)) {
-      EXPECT_TRUE(sim().out_of_band_replace("management/soap", json::parse(R"({"enabled": true})")).has_value());
-    }
-  });
+  const auto changed = change_right_after_commit("management/soap", json::parse(R"({"enabled": true})"));
   const CliRun r = apply_saved();
   sim().after_request({});
-  EXPECT_TRUE(done.load());
+  EXPECT_TRUE(changed->load());
   EXPECT_EQ(r.code, cli::kExitAttention) << r.all();
   EXPECT_NE(r.err.find("NOT verified"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("management/soap/enabled: true on the appliance, desired false"), std::string::npos) << r.err;

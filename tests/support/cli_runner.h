@@ -4,9 +4,13 @@
 #include "support/cli_run.h"
 #include "support/sim_fixture.h"
 
+#include <boost/json/value.hpp>
+
+#include <atomic>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -46,6 +50,19 @@ class CliFixture : public SimFixture {
   }
 
   std::string demo_state() const { return std::string(SPS_SOURCE_DIR) + "/desired-state"; }
+
+  /// Another administrator replaces `kind`'s body right after the first commit the simulator
+  /// applies (before it answers the commit). The flag says whether that happened; the hook stays
+  /// installed until the test clears it with sim().after_request({}).
+  std::shared_ptr<std::atomic<bool>> change_right_after_commit(std::string kind, boost::json::value body) {
+    auto done = std::make_shared<std::atomic<bool>>(false);
+    sim().after_request([this, done, kind = std::move(kind), body = std::move(body)](const sim::JournalEntry& e) {
+      if (e.method == "PUT" && e.path == "/api/transaction" && e.applied && !done->exchange(true)) {
+        EXPECT_TRUE(sim().out_of_band_replace(kind, body).has_value());
+      }
+    });
+    return done;
+  }
 
  private:
   std::string m_password_file;
